@@ -1,0 +1,2 @@
+#include "CImageShims.h"
+int lookout_shims_version(void) { return 1; }

@@ -1,0 +1,2 @@
+/// Detector engine (placeholder).
+public enum DetectorModule {}

@@ -1,0 +1,2 @@
+/// Output formats (placeholder).
+public enum FormatsModule {}

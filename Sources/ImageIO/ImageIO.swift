@@ -1,0 +1,2 @@
+/// Decoding, EXIF and orientation (placeholder).
+public enum ImageIOModule {}

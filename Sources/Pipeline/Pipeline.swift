@@ -1,0 +1,5 @@
+import Detector
+import Formats
+import ImageIO
+/// Pipeline (placeholder).
+public enum PipelineModule {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Detector
+
+@Test func placeholderDetector() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Formats
+
+@Test func placeholderFormats() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import ImageIO
+
+@Test func placeholderImageIO() { #expect(Bool(true)) }
