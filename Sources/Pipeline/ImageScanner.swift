@@ -1,0 +1,164 @@
+import Detector
+import Foundation
+import ImageIO
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Settings for turning one image file into an `ImageOutcome`.
+public struct ImageScanSettings: Sendable {
+  public var detection: DetectionOptions
+  public var tile: TileMode
+  public var maxPixels: Int
+  /// Largest file read into memory; bigger files fail as too large without being read.
+  public var maxFileBytes: Int64
+
+  public init(
+    detection: DetectionOptions = DetectionOptions(), tile: TileMode = .auto,
+    maxPixels: Int = 100_000_000, maxFileBytes: Int64 = 512 << 20
+  ) {
+    self.detection = detection
+    self.tile = tile
+    self.maxPixels = maxPixels
+    self.maxFileBytes = maxFileBytes
+  }
+}
+
+/// Reads, decodes and runs the detector on one image at a time. One per worker: it owns an
+/// `InferenceSession`, whose buffers are reused from image to image.
+public final class ImageScanner {
+  private let session: InferenceSession
+  private let settings: ImageScanSettings
+
+  public init(model: DetectorModel, settings: ImageScanSettings) {
+    session = InferenceSession(model: model)
+    self.settings = settings
+  }
+
+  /// Never throws: every problem with the file becomes a failure in the outcome.
+  public func scan(_ file: CardFile) -> ImageOutcome {
+    var outcome = ImageOutcome(
+      file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
+    do {
+      let bytes = try readFile(file)
+      let inputSide = settings.detection.inputLongSide
+      var decoded = try ImageDecoder.decode(
+        data: bytes, path: file.relativePath,
+        options: DecodeOptions(minimumLongSide: inputSide, maxPixels: settings.maxPixels))
+      record(decoded, into: &outcome)
+      var detections = detect(decoded.image)
+      let fullLongSide = max(decoded.fullWidth, decoded.fullHeight)
+      if let tile = settings.tile.tileSize(
+        make: decoded.metadata.make, fullLongSide: fullLongSide, inputLongSide: inputSide)
+      {
+        decoded = try ImageDecoder.decode(
+          data: bytes, path: file.relativePath,
+          options: DecodeOptions(minimumLongSide: nil, maxPixels: settings.maxPixels))
+        let (tiled, count) = detectTiled(decoded.image, tile: tile)
+        detections = nonMaximumSuppression(
+          detections + tiled, iouThreshold: settings.detection.iouThreshold,
+          maxDetections: settings.detection.maxDetections)
+        outcome.tiles = count
+      }
+      outcome.detections = detections.map {
+        StoredDetection(
+          classIndex: $0.detectionClass.rawValue, confidence: $0.confidence,
+          box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])
+      }
+    } catch {
+      outcome.detections = nil
+      outcome.failureCode = error.reasonCode
+      outcome.failureReason = error.description
+    }
+    return outcome
+  }
+
+  private func record(_ decoded: DecodedImage, into outcome: inout ImageOutcome) {
+    outcome.width = decoded.fullWidth
+    outcome.height = decoded.fullHeight
+    let meta = decoded.metadata
+    outcome.capturedLocal = meta.dateTimeOriginal
+    outcome.capturedOffset = meta.dateTimeOriginal == nil ? nil : meta.offsetTimeOriginal
+    outcome.latitude = meta.gps?.latitude
+    outcome.longitude = meta.gps?.longitude
+    outcome.altitude = meta.gps?.altitude
+    outcome.make = meta.make
+    outcome.model = meta.model
+  }
+
+  private func detect(_ image: RGBImage) -> [Detection] {
+    image.pixels.withUnsafeBufferPointer {
+      session.detect(
+        rgb: $0, width: image.width, height: image.height, options: settings.detection)
+    }
+  }
+
+  /// Infers overlapping native-resolution tiles and maps their boxes back to the whole image.
+  private func detectTiled(_ image: RGBImage, tile: Int) -> ([Detection], Int) {
+    let overlap = tile / 5
+    let xs = tileOrigins(length: image.width, tile: tile, overlap: overlap)
+    let ys = tileOrigins(length: image.height, tile: tile, overlap: overlap)
+    var options = settings.detection
+    options.inputLongSide = tile
+    var all: [Detection] = []
+    let width = Float(image.width)
+    let height = Float(image.height)
+    for y0 in ys {
+      for x0 in xs {
+        let crop = image.cropped(x: x0, y: y0, width: tile, height: tile)
+        let found = crop.pixels.withUnsafeBufferPointer {
+          session.detect(rgb: $0, width: crop.width, height: crop.height, options: options)
+        }
+        let cw = Float(crop.width)
+        let ch = Float(crop.height)
+        for var detection in found {
+          let box = detection.box
+          detection.box = NormalizedBox(
+            x: (Float(x0) + box.x * cw) / width, y: (Float(y0) + box.y * ch) / height,
+            width: box.width * cw / width, height: box.height * ch / height)
+          all.append(detection)
+        }
+      }
+    }
+    return (all, xs.count * ys.count)
+  }
+
+  private func readFile(_ file: CardFile) throws(ImageDecodeError) -> [UInt8] {
+    let fd = withCString(file.path) { open($0, O_RDONLY | O_CLOEXEC) }
+    guard fd >= 0 else {
+      throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
+    }
+    defer { _ = close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+      throw .unreadable(path: file.relativePath, reason: "not a regular file")
+    }
+    let size = Int64(info.st_size)
+    guard size <= settings.maxFileBytes else {
+      throw .unsupported(
+        path: file.relativePath,
+        reason: "file of \(size) bytes exceeds the \(settings.maxFileBytes)-byte limit")
+    }
+    var bytes = [UInt8](repeating: 0, count: Int(size))
+    var filled = 0
+    while filled < bytes.count {
+      let n = bytes.withUnsafeMutableBytes { raw in
+        read(fd, raw.baseAddress! + filled, raw.count - filled)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
+      }
+      if n == 0 { break }  // shrank while reading: decode what is there; truncation shows
+      filled += n
+    }
+    if filled < bytes.count { bytes.removeLast(bytes.count - filled) }
+    return bytes
+  }
+}

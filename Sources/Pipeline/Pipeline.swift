@@ -1,5 +1,0 @@
-import Detector
-import Formats
-import ImageIO
-/// Pipeline (placeholder).
-public enum PipelineModule {}

@@ -1,0 +1,45 @@
+/// Everything `lookout scan` needs, as plain values (the command line builds one).
+public struct ScanConfiguration: Sendable {
+  /// The card or folder to scan.
+  public var input: String
+  /// Where outputs and the checkpoint go (created if missing).
+  public var output: String
+  /// The folder holding `<modelName>.json` and `<modelName>.safetensors`.
+  public var modelDirectory: String
+  public var modelName: String
+  /// Images processed at once (one decoder and inference session each).
+  public var jobs: Int
+  /// Continue an interrupted scan of the same output folder.
+  public var resume: Bool
+  /// Discard an earlier scan's checkpoint in the output folder.
+  public var overwrite: Bool
+  /// No progress display.
+  public var quiet: Bool
+  public var image: ImageScanSettings
+  /// Alert thresholds; nil means the model's shipped defaults.
+  public var thresholds: AlertThresholds?
+  /// Per-class overrides (`person=0.4`) applied over the defaults.
+  public var thresholdOverrides: [String]
+  /// Only the files of this shard.
+  public var shard: ShardSelection?
+
+  public init(
+    input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",
+    jobs: Int = 2, resume: Bool = false, overwrite: Bool = false, quiet: Bool = false,
+    image: ImageScanSettings = ImageScanSettings(), thresholds: AlertThresholds? = nil,
+    thresholdOverrides: [String] = [], shard: ShardSelection? = nil
+  ) {
+    self.input = input
+    self.output = output
+    self.modelDirectory = modelDirectory
+    self.modelName = modelName
+    self.jobs = jobs
+    self.resume = resume
+    self.overwrite = overwrite
+    self.quiet = quiet
+    self.image = image
+    self.thresholds = thresholds
+    self.thresholdOverrides = thresholdOverrides
+    self.shard = shard
+  }
+}

@@ -1,0 +1,37 @@
+/// Why a scan as a whole could not proceed (per-image problems are not errors: they are recorded
+/// as failures in the outputs and the run goes on).
+public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The input folder is missing, not a folder, or cannot be listed.
+  case inputUnreadable(path: String, reason: String)
+  /// The output folder cannot be created or written.
+  case outputUnwritable(path: String, reason: String)
+  /// The output folder holds another scan's checkpoint and neither resume nor overwrite was asked.
+  case unfinishedScanPresent(path: String)
+  /// `--resume` was asked but the checkpoint belongs to a different model or settings.
+  case checkpointMismatch(path: String, reason: String)
+  /// The model files could not be loaded.
+  case modelUnavailable(reason: String)
+  /// The run was interrupted (SIGINT/SIGTERM); the checkpoint is consistent and resumable.
+  case interrupted(completed: Int, remaining: Int)
+
+  public var description: String {
+    switch self {
+    case .inputUnreadable(let path, let reason):
+      return "cannot read input folder \(path): \(reason)"
+    case .outputUnwritable(let path, let reason):
+      return "cannot write output \(path): \(reason)"
+    case .unfinishedScanPresent(let path):
+      return
+        "\(path) already holds a scan checkpoint; run again with --resume to finish it, "
+        + "or --overwrite to start over"
+    case .checkpointMismatch(let path, let reason):
+      return "cannot resume from \(path): \(reason); use --overwrite to start over"
+    case .modelUnavailable(let reason):
+      return "cannot load the detector model: \(reason)"
+    case .interrupted(let completed, let remaining):
+      return
+        "interrupted after \(completed) images (\(remaining) left); "
+        + "run the same command with --resume to finish"
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Formats
+
+/// What the output files say about the run besides the images themselves.
+struct OutputContext {
+  var model: ModelBundle
+  var thresholds: AlertThresholds
+  var configuration: ScanConfiguration
+  var started: Date
+  var finished: Date
+  var seconds: Double
+  var scannedNow: Int
+}
+
+/// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` from the outcomes,
+/// each replaced atomically (a reader sees the old file or the new one, never half of one).
+///
+/// Everything except the timing fields is a pure function of the outcomes and thresholds, which
+/// is what makes a resumed scan's outputs equal an uninterrupted one's.
+enum ScanOutputs {
+  static let classNames = ["animal", "person", "vehicle"]
+
+  static func write(
+    outcomes: [ImageOutcome], problems: [WalkProblem], context: OutputContext, directory: String
+  ) throws(ScanError) -> [AlertSummaryLine] {
+    var images = outcomes.map(imageRecord)
+    for problem in problems where CardWalker.isImageName(problem.relativePath) {
+      images.append(.failed(file: problem.relativePath, reason: "unreadable: \(problem.reason)"))
+    }
+    let alerts = outcomes.compactMap { alert(for: $0, context: context) }
+    let thresholdMap = thresholdDictionary(context.thresholds)
+    let finished = Timestamp.iso8601UTC(context.finished)
+    let info = RunInfo(
+      detector: "\(context.model.detector.name) v\(context.model.detector.version)",
+      detectionCompletionTime: finished,
+      detectorVersion: context.model.detector.version,
+      typicalDetectionThreshold: Double(min(context.thresholds.person, context.thresholds.vehicle)),
+      conservativeDetectionThreshold: Double(context.configuration.image.detection.minimumConfidence),
+      lookout: LookoutRunInfo(
+        modelVersion: context.model.detector.version,
+        inputSize: context.configuration.image.detection.inputLongSide,
+        classThresholds: thresholdMap))
+
+    var byReason: [String: Int] = [:]
+    for image in images where image.detections == nil {
+      byReason[reasonCode(image.failure), default: 0] += 1
+    }
+    var summary = RunSummary(
+      tallying: images, alerts: alerts,
+      detectionThreshold: Double(context.thresholds.animal), seconds: context.seconds,
+      modelVersion: context.model.detector.version, thresholds: thresholdMap,
+      startedAt: Timestamp.iso8601UTC(context.started), finishedAt: finished)
+    summary.failuresByReason = byReason
+
+    let files: [(String, [UInt8])] = [
+      ("detections.json", MegaDetectorOutput.encode(images: images, info: info)),
+      ("alerts.jsonl", Array(AlertEncoding.jsonLinesDocument(alerts).utf8)),
+      ("alerts.csv", Array(AlertEncoding.csvDocument(alerts).utf8)),
+      ("summary.json", summary.encode()),
+    ]
+    for (name, bytes) in files {
+      try OutputFiles.writeAtomically(bytes, to: directory + "/" + name)
+    }
+    return alerts.map {
+      AlertSummaryLine(file: $0.file, labels: $0.labels, confidence: $0.bestConfidence)
+    }
+  }
+
+  static func thresholdDictionary(_ t: AlertThresholds) -> [String: Double] {
+    ["animal": Double(t.animal), "person": Double(t.person), "vehicle": Double(t.vehicle)]
+  }
+
+  /// `truncated` from `truncated: premature end of data`.
+  static func reasonCode(_ failure: String?) -> String {
+    guard let failure else { return "unknown" }
+    return failure.split(separator: ":", maxSplits: 1).first.map(String.init) ?? failure
+  }
+
+  static func imageRecord(_ outcome: ImageOutcome) -> ImageRecord {
+    guard let detections = outcome.detections else {
+      return .failed(
+        file: outcome.file,
+        reason: "\(outcome.failureCode ?? "unknown"): \(outcome.failureReason ?? "not processed")")
+    }
+    return ImageRecord(
+      file: outcome.file,
+      detections: detections.map {
+        DetectionRecord(
+          category: $0.classIndex + 1, confidence: Double($0.confidence),
+          bbox: $0.box.map(Double.init))
+      },
+      failure: nil, width: outcome.width, height: outcome.height,
+      datetime: outcome.capturedLocal.map(megaDetectorDateTime))
+  }
+
+  /// `2024:05:01 06:12:09` (EXIF style, as MegaDetector writes it) from `2024-05-01T06:12:09`.
+  static func megaDetectorDateTime(_ iso: String) -> String {
+    let parts = iso.split(separator: "T", maxSplits: 1)
+    guard parts.count == 2 else { return iso }
+    return parts[0].replacingOccurrences(of: "-", with: ":") + " " + parts[1]
+  }
+
+  /// The alert an image raises, if any of its people or vehicles reach their thresholds.
+  static func alert(for outcome: ImageOutcome, context: OutputContext) -> AlertRecord? {
+    guard let detections = outcome.detections else { return nil }
+    let boxes = detections.filter {
+      AlertThresholds.alerts(classIndex: $0.classIndex)
+        && $0.confidence >= context.thresholds.threshold(classIndex: $0.classIndex)
+    }.map {
+      AlertBox(
+        label: classNames[$0.classIndex], confidence: Double($0.confidence),
+        bbox: $0.box.map(Double.init))
+    }
+    guard !boxes.isEmpty else { return nil }
+    let origin = ImageOrigin(relativePath: outcome.file)
+    let version = context.model.detector.version
+    let seconds = outcome.modifiedNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+    return AlertRecord(
+      id: AlertID.make(
+        modelVersion: version, relativePath: outcome.file, fileSize: UInt64(outcome.size),
+        modificationSeconds: seconds.quotient, modificationNanoseconds: Int(seconds.remainder)),
+      file: outcome.file, boxes: boxes, capturedAt: outcome.capturedAt, camera: origin.camera,
+      site: origin.site, latitude: outcome.latitude, longitude: outcome.longitude,
+      altitude: outcome.altitude, modelVersion: version,
+      thresholds: [
+        "person": Double(context.thresholds.person), "vehicle": Double(context.thresholds.vehicle),
+      ])
+  }
+}
+
+/// Output-folder helpers that turn file errors into `ScanError`s.
+enum OutputFiles {
+  static func makeDirectory(_ path: String) throws(ScanError) {
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw .outputUnwritable(path: path, reason: error.localizedDescription)
+    }
+  }
+
+  static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ScanError) {
+    do {
+      try AtomicFileWriter.write(bytes, to: path)
+    } catch {
+      throw .outputUnwritable(path: path, reason: error.reason)
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import Detector
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What a finished scan reports back to the command line.
+public struct ScanReport: Sendable {
+  public var images: Int
+  public var scannedNow: Int
+  public var reused: Int
+  public var failures: Int
+  public var alerts: [AlertSummaryLine]
+  public var seconds: Double
+  public var outputDirectory: String
+}
+
+/// One alert, briefly, for the terminal.
+public struct AlertSummaryLine: Sendable {
+  public var file: String
+  public var labels: [String]
+  public var confidence: Double
+}
+
+/// Runs a whole scan: walk, read+decode+infer in `jobs` parallel lanes, and a single writer that
+/// checkpoints outcomes in input order, then writes the outputs from the checkpoint.
+///
+/// Memory stays flat: at most `2 * jobs` images are between "taken" and "checkpointed", and each
+/// lane reuses its decoder and inference buffers. Output order never depends on timing because
+/// outcomes are re-ordered by input index before they are written.
+public final class ScanRunner {
+  public let configuration: ScanConfiguration
+  public let stop: StopSignal
+
+  public init(configuration: ScanConfiguration, stop: StopSignal = StopSignal()) {
+    self.configuration = configuration
+    self.stop = stop
+  }
+
+  public func run() throws(ScanError) -> ScanReport {
+    let started = Date()
+    let clock = DispatchTime.now()
+    let config = configuration
+    let model = try ModelBundle.load(directory: config.modelDirectory, name: config.modelName)
+    var thresholds = config.thresholds ?? model.defaultThresholds
+    for text in config.thresholdOverrides where !thresholds.apply(override: text) {
+      throw .modelUnavailable(reason: "bad threshold override \(text)")
+    }
+
+    var (files, problems) = try CardWalker().walk(root: config.input)
+    if let shard = config.shard {
+      files = files.filter { shard.contains(relativePath: $0.relativePath) }
+      problems = problems.filter { shard.contains(relativePath: $0.relativePath) }
+    }
+    try OutputFiles.makeDirectory(config.output)
+
+    let fingerprint = ScanFingerprint(
+      modelName: model.detector.name, modelVersion: model.detector.version,
+      weightsDigest: model.weightsDigest, inputLongSide: config.image.detection.inputLongSide,
+      minimumConfidence: config.image.detection.minimumConfidence,
+      tile: config.image.tile.description, maxPixels: config.image.maxPixels,
+      shard: config.shard?.description)
+    let checkpoint = ScanCheckpoint(outputDirectory: config.output)
+    var previous: [String: ImageOutcome] = [:]
+    if checkpoint.exists && !config.overwrite {
+      guard config.resume else { throw .unfinishedScanPresent(path: config.output) }
+      previous = try checkpoint.resume(fingerprint: fingerprint)
+    } else {
+      try checkpoint.start(fingerprint: fingerprint)
+    }
+    let pending = files.filter { file in
+      guard let done = previous[file.relativePath] else { return true }
+      return done.size != file.size || done.modifiedNanoseconds != file.modifiedNanoseconds
+    }
+
+    let fresh = try process(pending, model: model.detector, checkpoint: checkpoint)
+    checkpoint.close()
+    var outcomes = previous
+    for outcome in fresh { outcomes[outcome.file] = outcome }
+    if stop.isRequested {
+      throw .interrupted(completed: files.count - pending.count + fresh.count,
+        remaining: pending.count - fresh.count)
+    }
+
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
+    let ordered = files.map { file in
+      outcomes[file.relativePath]
+        ?? ImageOutcome(
+          file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
+    }
+    let context = OutputContext(
+      model: model, thresholds: thresholds, configuration: config, started: started,
+      finished: Date(), seconds: seconds, scannedNow: fresh.count)
+    let alerts = try ScanOutputs.write(
+      outcomes: ordered, problems: problems, context: context, directory: config.output)
+    return ScanReport(
+      images: files.count, scannedNow: fresh.count, reused: files.count - pending.count,
+      failures: ordered.filter(\.failed).count + problems.count, alerts: alerts,
+      seconds: seconds, outputDirectory: config.output)
+  }
+
+  /// The concurrent part: `jobs` lanes pull the next image index, scan it, and hand the outcome
+  /// to the writer queue, which appends outcomes to the checkpoint strictly in index order.
+  private func process(
+    _ pending: [CardFile], model: DetectorModel, checkpoint: ScanCheckpoint
+  ) throws(ScanError) -> [ImageOutcome] {
+    let lanes = max(1, configuration.jobs)
+    let window = DispatchSemaphore(value: 2 * lanes)
+    let nextIndex = Mutex(0)
+    let writer = OrderedWriter(
+      checkpoint: checkpoint, window: window,
+      progress: ProgressReporter(total: pending.count, quiet: configuration.quiet), stop: stop)
+    let settings = configuration.image
+    let stop = self.stop
+    DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+      let scanner = ImageScanner(model: model, settings: settings)
+      while true {
+        window.wait()
+        let index = nextIndex.withLock { value -> Int in
+          defer { value += 1 }
+          return value
+        }
+        guard index < pending.count, !stop.isRequested else {
+          window.signal()
+          return
+        }
+        let outcome = scanner.scan(pending[index])
+        writer.submit(index: index, outcome: outcome)
+      }
+    }
+    return try writer.finish()
+  }
+}
+
+/// The write stage: a serial queue that re-orders outcomes and appends them to the checkpoint.
+private final class OrderedWriter: @unchecked Sendable {
+  private let queue = DispatchQueue(label: "lookout.writer")
+  private let checkpoint: ScanCheckpoint
+  private let window: DispatchSemaphore
+  private let progress: ProgressReporter
+  private let stop: StopSignal
+  // Touched only on `queue`.
+  private var waiting: [Int: ImageOutcome] = [:]
+  private var nextToWrite = 0
+  private var written: [ImageOutcome] = []
+  private var failure: ScanError?
+
+  init(
+    checkpoint: ScanCheckpoint, window: DispatchSemaphore, progress: ProgressReporter,
+    stop: StopSignal
+  ) {
+    self.checkpoint = checkpoint
+    self.window = window
+    self.progress = progress
+    self.stop = stop
+  }
+
+  func submit(index: Int, outcome: ImageOutcome) {
+    queue.async { [self] in
+      waiting[index] = outcome
+      while let ready = waiting.removeValue(forKey: nextToWrite) {
+        nextToWrite += 1
+        if failure == nil {
+          do {
+            try checkpoint.append(ready)
+            written.append(ready)
+            progress.advance(failed: ready.failed)
+          } catch {
+            failure = error
+            stop.request()
+          }
+        }
+        window.signal()
+      }
+    }
+  }
+
+  func finish() throws(ScanError) -> [ImageOutcome] {
+    let (outcomes, error) = queue.sync { (written, failure) }
+    progress.finish()
+    if let error { throw error }
+    return outcomes
+  }
+}

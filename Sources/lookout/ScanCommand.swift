@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `lookout scan`: triage a card or folder once.
+struct ScanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scan",
+    abstract: "Scan a card or folder of images and write detections and alerts.",
+    discussion: """
+      Writes into the output folder:
+        detections.json   MegaDetector batch output (format 1.6)
+        alerts.jsonl      one alert per image with a person or vehicle at or above its threshold
+        alerts.csv        the same alerts as a spreadsheet
+        summary.json      counts, failures by reason, timing
+      Progress is checkpointed in <out>/.lookout/; after a crash, kill or Ctrl-C, run the same \
+      command with --resume to finish without redoing finished images.
+
+      Folder layout: <site>/<camera>/.../image.jpg gives each image its site and camera.
+
+      Exit status: 0 when the scan completed (images that could not be read are reported in \
+      the outputs and do not change it), 1 when the scan could not run (unreadable input, \
+      unwritable output, missing model, disk full), 64 for a usage error, 130 when stopped by \
+      Ctrl-C or SIGTERM (resumable).
+
+      Examples:
+        lookout scan /media/SDCARD --out triage/
+        lookout scan drone-flight/ --out triage-drone/ --tile 640
+        lookout scan /media/SDCARD --out triage/ --resume
+      """)
+
+  @Argument(help: "The card or folder to scan (searched recursively).")
+  var input: String
+
+  @Option(name: .long, help: "Folder for the outputs (created if missing).")
+  var out: String
+
+  @Option(name: .long, help: "Images processed at once (default: the number of cores).")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Flag(name: .long, help: "Finish an interrupted scan of the same output folder.")
+  var resume = false
+
+  @Flag(name: .long, help: "Discard an earlier scan's checkpoint in the output folder.")
+  var overwrite = false
+
+  @Flag(name: [.short, .long], help: "No progress display and no summary.")
+  var quiet = false
+
+  @Option(
+    name: .long, parsing: .singleValue,
+    help: ArgumentHelp(
+      "Alert threshold override, as class=value (repeatable).", valueName: "class=value"))
+  var threshold: [String] = []
+
+  @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network.")
+  var inputSize: Int = 640
+
+  @Option(name: .long, help: "Lowest confidence kept in detections.json.")
+  var minConfidence: Float = 0.05
+
+  @Option(
+    name: .long,
+    help: "Tile large images at native resolution: auto (drone photos), off, or a tile size.")
+  var tile: String = "auto"
+
+  @Option(name: .long, help: "Refuse images with more megapixels than this.")
+  var maxMegapixels: Int = 100
+
+  @Option(name: .long, help: "Scan only shard i of n (0-based), e.g. 3/16.")
+  var shard: String?
+
+  @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
+  var modelDir: String?
+
+  func validate() throws {
+    guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be 1...256") }
+    guard inputSize >= 64 && inputSize <= 4096 && inputSize % 32 == 0 else {
+      throw ValidationError("--input-size must be a multiple of 32 between 64 and 4096")
+    }
+    guard (0...1).contains(minConfidence) else {
+      throw ValidationError("--min-confidence must be between 0 and 1")
+    }
+    guard TileMode(parsing: tile) != nil else {
+      throw ValidationError("--tile must be auto, off, or a tile size of at least 128 pixels")
+    }
+    guard maxMegapixels >= 1 else { throw ValidationError("--max-megapixels must be positive") }
+    if let shard, ShardSelection(parsing: shard) == nil {
+      throw ValidationError("--shard must be i/n with 0 <= i < n, e.g. 0/4")
+    }
+    var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
+    for text in threshold where !probe.apply(override: text) {
+      throw ValidationError(
+        "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
+    }
+    if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+  }
+
+  func run() throws {
+    guard let modelDirectory = ModelLocation.resolve(explicit: modelDir, name: "lookout-det") else {
+      fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
+    }
+    var settings = ImageScanSettings()
+    settings.detection.inputLongSide = inputSize
+    settings.detection.minimumConfidence = minConfidence
+    settings.tile = TileMode(parsing: tile)!
+    settings.maxPixels = maxMegapixels * 1_000_000
+    let configuration = ScanConfiguration(
+      input: input, output: out, modelDirectory: modelDirectory, jobs: jobs, resume: resume,
+      overwrite: overwrite, quiet: quiet, image: settings, thresholdOverrides: threshold,
+      shard: shard.flatMap(ShardSelection.init(parsing:)))
+    let stop = StopSignal()
+    stop.install(quiet: quiet)
+    do {
+      let report = try ScanRunner(configuration: configuration, stop: stop).run()
+      if !quiet { printSummary(report) }
+    } catch .interrupted(let completed, let remaining) {
+      FileHandle.standardError.write(
+        Data(
+          "lookout: \(ScanError.interrupted(completed: completed, remaining: remaining))\n".utf8))
+      throw ExitCode(130)
+    } catch {
+      fail(error.description)
+    }
+  }
+
+  private func printSummary(_ report: ScanReport) {
+    var text = String(
+      format: "Scanned %d images in %.1f s (%d new, %d from checkpoint), %d failed.\n",
+      report.images, report.seconds, report.scannedNow, report.reused, report.failures)
+    if report.alerts.isEmpty {
+      text += "No alerts.\n"
+    } else {
+      text += "\(report.alerts.count) alert\(report.alerts.count == 1 ? "" : "s"):\n"
+      for alert in report.alerts.prefix(20) {
+        text += String(
+          format: "  %@  %@ (%.2f)\n", alert.file, alert.labels.joined(separator: "+"),
+          alert.confidence)
+      }
+      if report.alerts.count > 20 { text += "  ... and \(report.alerts.count - 20) more\n" }
+    }
+    text += "Outputs in \(report.outputDirectory)/ (detections.json, alerts.jsonl, alerts.csv, summary.json)\n"
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}
+
+/// Prints `lookout: <message>` on stderr and exits with status 1.
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("lookout: \(message)\n".utf8))
+  Foundation.exit(1)
+}
