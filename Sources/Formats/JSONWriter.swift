@@ -73,7 +73,11 @@ public struct JSONWriter: Sendable {
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .integer(let i): out.append(contentsOf: String(i).utf8)
     case .number(let d):
-      out.append(contentsOf: (d.isFinite ? PythonFloat.repr(d) : "null").utf8)
+      if d.isFinite {
+        PythonFloat.appendRepr(d, into: &out)
+      } else {
+        out.append(contentsOf: "null".utf8)
+      }
     case .string(let s): JSONWriter.writeString(s, asciiOnly: asciiOnly, into: &out)
     case .array(let elements):
       if elements.isEmpty {

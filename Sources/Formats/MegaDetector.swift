@@ -233,8 +233,9 @@ public struct MegaDetectorDecodeError: Error, Sendable, Equatable, CustomStringC
 ///   binary value, exact ties to even; see ``PythonFloat``) and printed as Python prints floats
 ///   (`0.5`, `1.0`, `0.123`). Detections are sorted after rounding
 ///   (``DetectionRecord/writtenBefore(_:_:)``);
-/// - one space of indentation per level, non-ASCII characters as `\uXXXX` (surrogate pairs
-///   beyond the BMP), `", "`-free separators (`","` and `": "`), no trailing newline.
+/// - one space of indentation per level, `","` after items and `": "` after keys, non-ASCII
+///   characters as `\uXXXX` (surrogate pairs beyond the BMP), no trailing newline
+///   (``JSONWriter/megaDetector``).
 ///
 /// ## Reading (formats 1.0 to 1.6)
 ///

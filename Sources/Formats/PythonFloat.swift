@@ -73,40 +73,55 @@ public enum PythonFloat {
 
   /// Python's `repr(x)` for a `Double` (see the type's documentation).
   public static func repr(_ x: Double) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+    var out: [UInt8] = []
+    appendRepr(x, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the UTF-8 bytes of `repr(x)`.
+  static func appendRepr(_ x: Double, into out: inout [UInt8]) {
+    if x.isNaN {
+      out.append(contentsOf: "nan".utf8)
+      return
+    }
+    if x.sign == .minus { out.append(UInt8(ascii: "-")) }
+    if x.isInfinite {
+      out.append(contentsOf: "inf".utf8)
+      return
+    }
     let (digits, decimalPoint) = shortestDigits(x.magnitude)
-    var out = x.sign == .minus ? "-" : ""
+    let zero = UInt8(ascii: "0")
+    let point = UInt8(ascii: ".")
     if digits.isEmpty {
-      out += "0.0"
-      return out
+      out.append(contentsOf: [zero, point, zero])
+      return
     }
     let n = digits.count
     if decimalPoint <= -4 || decimalPoint > 16 {
-      out.unicodeScalars.append(Unicode.Scalar(digits[0]))
+      out.append(digits[0])
       if n > 1 {
-        out += "."
-        for d in digits[1...] { out.unicodeScalars.append(Unicode.Scalar(d)) }
+        out.append(point)
+        out.append(contentsOf: digits[1...])
       }
       let exponent = decimalPoint - 1
-      out += exponent < 0 ? "e-" : "e+"
+      out.append(UInt8(ascii: "e"))
+      out.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
       let magnitude = exponent.magnitude
-      if magnitude < 10 { out += "0" }
-      out += String(magnitude)
+      if magnitude < 10 { out.append(zero) }
+      out.append(contentsOf: String(magnitude).utf8)
     } else if decimalPoint <= 0 {
-      out += "0."
-      out += String(repeating: "0", count: -decimalPoint)
-      for d in digits { out.unicodeScalars.append(Unicode.Scalar(d)) }
+      out.append(contentsOf: [zero, point])
+      out.append(contentsOf: repeatElement(zero, count: -decimalPoint))
+      out.append(contentsOf: digits)
     } else if decimalPoint >= n {
-      for d in digits { out.unicodeScalars.append(Unicode.Scalar(d)) }
-      out += String(repeating: "0", count: decimalPoint - n)
-      out += ".0"
+      out.append(contentsOf: digits)
+      out.append(contentsOf: repeatElement(zero, count: decimalPoint - n))
+      out.append(contentsOf: [point, zero])
     } else {
-      for d in digits[..<decimalPoint] { out.unicodeScalars.append(Unicode.Scalar(d)) }
-      out += "."
-      for d in digits[decimalPoint...] { out.unicodeScalars.append(Unicode.Scalar(d)) }
+      out.append(contentsOf: digits[..<decimalPoint])
+      out.append(point)
+      out.append(contentsOf: digits[decimalPoint...])
     }
-    return out
   }
 
   /// `repr(round(x, digits))`: how MegaDetector prints a rounded coordinate or confidence.
