@@ -288,17 +288,23 @@ public enum AlertEncoding {
   /// Reads back an alert object.
   public static func decode(_ value: JSONValue) throws(AlertDecodeError) -> AlertRecord {
     func string(_ key: String) throws(AlertDecodeError) -> String {
-      guard let s = value[key]?.stringValue else { throw AlertDecodeError("\(key): expected a string") }
+      guard let s = value[key]?.stringValue else {
+        throw AlertDecodeError("\(key): expected a string")
+      }
       return s
     }
     func optionalString(_ key: String) throws(AlertDecodeError) -> String? {
       guard let v = value[key], !v.isNull else { return nil }
-      guard let s = v.stringValue else { throw AlertDecodeError("\(key): expected a string or null") }
+      guard let s = v.stringValue else {
+        throw AlertDecodeError("\(key): expected a string or null")
+      }
       return s
     }
     func optionalNumber(_ key: String) throws(AlertDecodeError) -> Double? {
       guard let v = value[key], !v.isNull else { return nil }
-      guard let d = v.doubleValue else { throw AlertDecodeError("\(key): expected a number or null") }
+      guard let d = v.doubleValue else {
+        throw AlertDecodeError("\(key): expected a number or null")
+      }
       return d
     }
     guard value.objectMembers != nil else { throw AlertDecodeError("not a JSON object") }
@@ -325,12 +331,15 @@ public enum AlertEncoding {
     }
     var thresholds: [String: Double] = [:]
     for (k, v) in value["thresholds"]?.objectMembers ?? [] {
-      guard let t = v.doubleValue else { throw AlertDecodeError("thresholds.\(k): expected a number") }
+      guard let t = v.doubleValue else {
+        throw AlertDecodeError("thresholds.\(k): expected a number")
+      }
       thresholds[k] = t
     }
     return AlertRecord(
       id: try string("id"), file: try string("file"), labels: labels, bestConfidence: best,
-      bestLabel: try string("best_label"), boxes: boxes, capturedAt: try optionalString("captured_at"),
+      bestLabel: try string("best_label"), boxes: boxes,
+      capturedAt: try optionalString("captured_at"),
       camera: try optionalString("camera"), site: try optionalString("site"),
       latitude: try optionalNumber("latitude"), longitude: try optionalNumber("longitude"),
       altitude: try optionalNumber("altitude"), insideArea: try optionalString("inside_area"),

@@ -68,7 +68,8 @@ public struct FileIOError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String {
-    var s = "cannot \(step == .read || step == .open ? "read" : "write") \"\(path)\": \(reason) while \(step.rawValue)"
+    var s =
+      "cannot \(step == .read || step == .open ? "read" : "write") \"\(path)\": \(reason) while \(step.rawValue)"
     if let temporaryPath, step != .rename { s += " \"\(temporaryPath)\"" }
     return s
   }
@@ -257,7 +258,9 @@ public final class JSONLinesWriter: @unchecked Sendable {
       end = start
     }
     if keep != Int64(size) {
-      if ftruncate(fd, off_t(keep)) != 0 { throw FileIOError(path: path, step: .truncate, code: errno) }
+      if ftruncate(fd, off_t(keep)) != 0 {
+        throw FileIOError(path: path, step: .truncate, code: errno)
+      }
     }
   }
 

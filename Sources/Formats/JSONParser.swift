@@ -47,7 +47,9 @@ private struct Parser {
 
   init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-  func error(_ message: String) -> JSONParseError { JSONParseError(offset: index, message: message) }
+  func error(_ message: String) -> JSONParseError {
+    JSONParseError(offset: index, message: message)
+  }
 
   mutating func skipWhitespace() {
     while index < bytes.count {
@@ -240,11 +242,13 @@ private struct Parser {
       guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
       while index < bytes.count && isDigit(bytes[index]) { index += 1 }
     }
-    if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E"))
+    if index < bytes.count
+      && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E"))
     {
       isInteger = false
       index += 1
-      if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"))
+      if index < bytes.count
+        && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"))
       {
         index += 1
       }

@@ -24,7 +24,8 @@ public enum JSONValue: Sendable, Equatable {
     case (.array(let a), .array(let b)): return a == b
     case (.object(let a), .object(let b)):
       guard a.count == b.count else { return false }
-      for (x, y) in zip(a, b) where Array(x.0.unicodeScalars) != Array(y.0.unicodeScalars) || x.1 != y.1 {
+      for (x, y) in zip(a, b)
+      where Array(x.0.unicodeScalars) != Array(y.0.unicodeScalars) || x.1 != y.1 {
         return false
       }
       return true
@@ -71,7 +72,9 @@ extension JSONValue {
   }
 
   /// The elements, if this is an array.
-  public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+  public var arrayValue: [JSONValue]? {
+    if case .array(let a) = self { return a } else { return nil }
+  }
 
   /// The members in order, if this is an object.
   public var objectMembers: [(String, JSONValue)]? {

@@ -115,7 +115,8 @@ public struct LookoutRunInfo: Sendable, Equatable {
   /// the keys in byte order.
   public var classThresholds: [String: Double]
 
-  public init(modelVersion: String, inputSize: Int? = nil, classThresholds: [String: Double] = [:]) {
+  public init(modelVersion: String, inputSize: Int? = nil, classThresholds: [String: Double] = [:])
+  {
     self.modelVersion = modelVersion
     self.inputSize = inputSize
     self.classThresholds = classThresholds
@@ -300,7 +301,9 @@ public enum MegaDetectorOutput {
   static func infoValue(_ info: RunInfo) -> JSONValue {
     var members: [(String, JSONValue)] = [("format_version", .string(formatVersion))]
     if let d = info.detector { members.append(("detector", .string(d))) }
-    if let t = info.detectionCompletionTime { members.append(("detection_completion_time", .string(t))) }
+    if let t = info.detectionCompletionTime {
+      members.append(("detection_completion_time", .string(t)))
+    }
     var metadata: [(String, JSONValue)] = []
     if let v = info.detectorVersion { metadata.append(("megadetector_version", .string(v))) }
     if let t = info.typicalDetectionThreshold {
@@ -359,7 +362,8 @@ public enum MegaDetectorOutput {
   // MARK: Reading
 
   /// Reads a MegaDetector 1.x results file (see the type's documentation for what is accepted).
-  public static func decode(_ data: [UInt8]) throws(MegaDetectorDecodeError) -> MegaDetectorResults {
+  public static func decode(_ data: [UInt8]) throws(MegaDetectorDecodeError) -> MegaDetectorResults
+  {
     let root: JSONValue
     do {
       root = try JSONParser.parse(data)
@@ -370,7 +374,9 @@ public enum MegaDetectorOutput {
   }
 
   /// Reads an already parsed MegaDetector 1.x document.
-  public static func decode(_ root: JSONValue) throws(MegaDetectorDecodeError) -> MegaDetectorResults {
+  public static func decode(_ root: JSONValue) throws(MegaDetectorDecodeError)
+    -> MegaDetectorResults
+  {
     guard let top = root.objectMembers else {
       throw MegaDetectorDecodeError(path: "", message: "the document is not a JSON object")
     }
@@ -390,7 +396,8 @@ public enum MegaDetectorOutput {
         case "detector_metadata":
           info.detectorVersion = value["megadetector_version"]?.stringValue
           info.typicalDetectionThreshold = value["typical_detection_threshold"]?.doubleValue
-          info.conservativeDetectionThreshold = value["conservative_detection_threshold"]?.doubleValue
+          info.conservativeDetectionThreshold =
+            value["conservative_detection_threshold"]?.doubleValue
         case "lookout":
           if let modelVersion = value["model_version"]?.stringValue {
             var thresholds: [String: Double] = [:]
@@ -486,7 +493,8 @@ public enum MegaDetectorOutput {
     case nil: category = nil
     }
     guard let category else {
-      throw MegaDetectorDecodeError(path: path + ".category", message: "missing or not an integer id")
+      throw MegaDetectorDecodeError(
+        path: path + ".category", message: "missing or not an integer id")
     }
     guard let conf = value["conf"]?.doubleValue else {
       throw MegaDetectorDecodeError(path: path + ".conf", message: "missing or not a number")

@@ -125,7 +125,10 @@ public struct RunSummary: Sendable, Equatable {
     return .object([
       ("images", .integer(images)),
       ("images_ok", .integer(imagesOK)),
-      ("failures", .object([("total", .integer(failures)), ("by_reason", counts(failuresByReason))])),
+      (
+        "failures",
+        .object([("total", .integer(failures)), ("by_reason", counts(failuresByReason))])
+      ),
       ("detection_threshold", .number(detectionThreshold)),
       ("detections", counts(detectionsByClass)),
       ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),

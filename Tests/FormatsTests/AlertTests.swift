@@ -7,7 +7,8 @@ import Testing
   @Test func jsonLinesMatchGolden() throws {
     let got = AlertEncoding.jsonLinesDocument(GoldenData.alerts)
     let want = try Fixture.text("alerts.jsonl")
-    #expect(Array(got.utf8) == Array(want.utf8), "\(firstDifference(Array(got.utf8), Array(want.utf8)))")
+    #expect(
+      Array(got.utf8) == Array(want.utf8), "\(firstDifference(Array(got.utf8), Array(want.utf8)))")
   }
 
   @Test func csvMatchesGolden() throws {
@@ -73,7 +74,10 @@ import Testing
   }
 
   @Test func idsAreStable() {
-    func id(_ path: String = "DCIM/100/IMG_0001.JPG", size: UInt64 = 123_456, sec: Int64 = 1_714_536_753, nsec: Int = 0, model: String = "m1") -> String {
+    func id(
+      _ path: String = "DCIM/100/IMG_0001.JPG", size: UInt64 = 123_456, sec: Int64 = 1_714_536_753,
+      nsec: Int = 0, model: String = "m1"
+    ) -> String {
       AlertID.make(
         modelVersion: model, relativePath: path, fileSize: size, modificationSeconds: sec,
         modificationNanoseconds: nsec)
@@ -95,10 +99,12 @@ import Testing
     let expected = String(SHA256.hexDigest(Array(message.utf8)).prefix(16))
     #expect(
       AlertID.make(
-        modelVersion: "m1", relativePath: "a/b.jpg", fileSize: 42, modificationSeconds: 1_700_000_000,
+        modelVersion: "m1", relativePath: "a/b.jpg", fileSize: 42,
+        modificationSeconds: 1_700_000_000,
         modificationNanoseconds: 5) == expected)
     // The golden alerts.jsonl ids were computed by Python's hashlib.
-    #expect(GoldenData.alerts.map(\.id) == ["633b5a49e7e1af6b", "1a0f5846a8c0b2c8", "f1012753d3729345"])
+    #expect(
+      GoldenData.alerts.map(\.id) == ["633b5a49e7e1af6b", "1a0f5846a8c0b2c8", "f1012753d3729345"])
   }
 
   @Test func jsonLineReadsBack() throws {
@@ -135,7 +141,9 @@ import Testing
       thresholds: ["person": 0.5], startedAt: "s", finishedAt: "f")
     #expect(summary.imagesPerSecond == 0)
     let doc = try JSONParser.parse(summary.encode())
-    #expect(doc["detections"] == .object([("animal", .integer(0)), ("person", .integer(0)), ("vehicle", .integer(0))]))
+    #expect(
+      doc["detections"]
+        == .object([("animal", .integer(0)), ("person", .integer(0)), ("vehicle", .integer(0))]))
     #expect(doc["alerts"]?["by_class"] == .object([("person", .integer(0))]))
     #expect(doc["failures"]?["by_reason"] == .object([]))
   }
@@ -144,7 +152,8 @@ import Testing
 @Suite struct TimestampTests {
   @Test func utc() {
     #expect(Timestamp.iso8601UTC(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
-    #expect(Timestamp.iso8601UTC(Date(timeIntervalSince1970: 1_795_627_082)) == "2026-11-25T17:18:02Z")
+    #expect(
+      Timestamp.iso8601UTC(Date(timeIntervalSince1970: 1_795_627_082)) == "2026-11-25T17:18:02Z")
     #expect(
       Timestamp.iso8601UTC(Date(timeIntervalSince1970: 951_782_400.25), fractionalDigits: 3)
         == "2000-02-29T00:00:00.250Z")
@@ -165,8 +174,11 @@ import Testing
     #expect(
       Timestamp.iso8601(exifDateTime: "2024:05:01 06:12:33", offset: "-0330")
         == "2024-05-01T06:12:33-03:30")
-    #expect(Timestamp.iso8601(exifDateTime: "2024:05:01 06:12:33", offset: "Z") == "2024-05-01T06:12:33Z")
-    #expect(Timestamp.iso8601(exifDateTime: "2024:05:01 06:12:33", offset: "junk") == "2024-05-01T06:12:33")
+    #expect(
+      Timestamp.iso8601(exifDateTime: "2024:05:01 06:12:33", offset: "Z") == "2024-05-01T06:12:33Z")
+    #expect(
+      Timestamp.iso8601(exifDateTime: "2024:05:01 06:12:33", offset: "junk")
+        == "2024-05-01T06:12:33")
     #expect(Timestamp.iso8601(exifDateTime: "2024:05:01 06:12:33\u{0}") == "2024-05-01T06:12:33")
     #expect(Timestamp.iso8601(exifDateTime: "0000:00:00 00:00:00") == nil)
     #expect(Timestamp.iso8601(exifDateTime: "2023:02:29 00:00:00") == nil)

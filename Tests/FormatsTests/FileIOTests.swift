@@ -104,7 +104,8 @@ private func contents(_ path: String) -> String? {
     let dir = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let target = dir + "/target"
-    try FileManager.default.createDirectory(atPath: target + "/inside", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: target + "/inside", withIntermediateDirectories: true)
     #expect {
       try AtomicFileWriter.write("x", to: target)
     } throws: { error in
@@ -135,7 +136,8 @@ private func contents(_ path: String) -> String? {
 
   @Test func reasons() {
     #expect(FileIOError(path: "p", step: .write, code: EDQUOT).isDiskFull)
-    #expect(FileIOError(path: "p", step: .write, code: EROFS).reason == "read-only file system (EROFS)")
+    #expect(
+      FileIOError(path: "p", step: .write, code: EROFS).reason == "read-only file system (EROFS)")
     #expect(FileIOError(path: "p", step: .write, code: EIO).reason == "input/output error (EIO)")
     #expect(
       FileIOError(path: "out/x.json", step: .write, code: ENOSPC).description
@@ -172,9 +174,13 @@ private func contents(_ path: String) -> String? {
     let contents = JSONLinesReader.split(bytes)
     #expect(contents.lines == ["{\"a\":1}", "{\"b\":2}"])
     #expect(contents.tornTailBytes == 5)
-    #expect(try JSONLinesReader.values(contents) == [.object([("a", .integer(1))]), .object([("b", .integer(2))])])
+    #expect(
+      try JSONLinesReader.values(contents) == [
+        .object([("a", .integer(1))]), .object([("b", .integer(2))]),
+      ])
     // CRLF endings and blank lines.
-    #expect(JSONLinesReader.split(Array("a\r\n\nb\n".utf8)) == .init(lines: ["a", "b"], tornTailBytes: 0))
+    #expect(
+      JSONLinesReader.split(Array("a\r\n\nb\n".utf8)) == .init(lines: ["a", "b"], tornTailBytes: 0))
     #expect(JSONLinesReader.split([]) == .init(lines: [], tornTailBytes: 0))
   }
 
@@ -207,7 +213,8 @@ private func contents(_ path: String) -> String? {
     let dir = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/x.jsonl"
-    FileManager.default.createFile(atPath: path, contents: Data(String(repeating: "x", count: 10_000).utf8))
+    FileManager.default.createFile(
+      atPath: path, contents: Data(String(repeating: "x", count: 10_000).utf8))
     let writer = try JSONLinesWriter(path: path)
     try writer.append("{}")
     try writer.close()
@@ -223,7 +230,11 @@ private func contents(_ path: String) -> String? {
       for t in 0..<4 {
         group.addTask {
           for i in 0..<250 {
-            try? writer.append(.object([("t", .integer(t)), ("i", .integer(i)), ("pad", .string(String(repeating: "p", count: 300)))]))
+            try? writer.append(
+              .object([
+                ("t", .integer(t)), ("i", .integer(i)),
+                ("pad", .string(String(repeating: "p", count: 300))),
+              ]))
           }
         }
       }

@@ -106,7 +106,8 @@ func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> String {
   let context = { (x: [UInt8]) in
     String(decoding: x[max(0, n - 40)..<min(x.count, n + 40)], as: UTF8.self)
   }
-  return "differ at byte \(n) (sizes \(a.count), \(b.count)):\n--- got\n\(context(a))\n--- expected\n\(context(b))"
+  return
+    "differ at byte \(n) (sizes \(a.count), \(b.count)):\n--- got\n\(context(a))\n--- expected\n\(context(b))"
 }
 
 /// A fresh empty directory under the temporary directory.
@@ -118,7 +119,8 @@ func makeTemporaryDirectory() throws -> String {
 
 /// python3's path, when it is installed.
 let python3Path: String? = {
-  for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+  for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+  {
     let p = "\(dir)/python3"
     if FileManager.default.isExecutableFile(atPath: p) { return p }
   }

@@ -28,7 +28,9 @@ import Testing
   }
 
   @Test func compactForm() {
-    let value: JSONValue = .object([("k", .array([.integer(-3), .string("x")])), ("e", .object([]))])
+    let value: JSONValue = .object([
+      ("k", .array([.integer(-3), .string("x")])), ("e", .object([])),
+    ])
     #expect(JSONWriter.compact.string(value) == #"{"k":[-3,"x"],"e":{}}"#)
     #expect(JSONWriter.compact.string(.string("x")) == #""x""#)
   }
@@ -40,7 +42,8 @@ import Testing
         == #""q\"b\\s/\n\r\t\b\f\u0001\u001f\u007f\u00e9\u20ac\ud83d\ude00""#)
     // Without ensure_ascii: non-ASCII (and DEL) kept as UTF-8, control characters still escaped.
     #expect(
-      JSONWriter.compact.string(.string(s)) == "\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é€😀\"")
+      JSONWriter.compact.string(.string(s))
+        == "\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é€😀\"")
   }
 
   @Test func keepsDecomposedCharactersAsGiven() {
@@ -49,14 +52,16 @@ import Testing
   }
 
   @Test func nonFiniteNumbersBecomeNull() {
-    #expect(JSONWriter.compact.string(.array([.number(.nan), .number(.infinity)])) == "[null,null]")
+    #expect(
+      JSONWriter.compact.string(.array([.number(.nan), .number(.infinity)])) == "[null,null]")
   }
 }
 
 @Suite struct JSONParserTests {
   @Test func parsesAllKinds() throws {
     let v = try JSONParser.parse(
-      #" {"i": -12, "d": 1.5e2, "z": 0, "f": 1.0, "s": "a\u00e9\ud83d\ude00\n", "n": null, "b": [true, false], "o": {}} "#)
+      #" {"i": -12, "d": 1.5e2, "z": 0, "f": 1.0, "s": "a\u00e9\ud83d\ude00\n", "n": null, "b": [true, false], "o": {}} "#
+    )
     #expect(
       v
         == .object([
@@ -77,7 +82,8 @@ import Testing
 
   @Test func roundTripsWriterOutput() throws {
     let value: JSONValue = .object([
-      ("name", .string("Zébra \"ü\" 😀\t")), ("xs", .array([.number(0.1), .number(-0.0), .integer(Int.max)])),
+      ("name", .string("Zébra \"ü\" 😀\t")),
+      ("xs", .array([.number(0.1), .number(-0.0), .integer(Int.max)])),
       ("nested", .object([("deep", .array([.object([("k", .null)])]))])),
     ])
     for writer in [JSONWriter.megaDetector, .compact, .pretty] {

@@ -26,11 +26,13 @@ import Testing
     let files = ["b.jpg", "B.jpg", "é.jpg", "z.jpg", "a/b.jpg", "a.jpg", "a-b.jpg", "e\u{301}.jpg"]
     let sorted = MegaDetectorOutput.normalized(files.map { ImageRecord(file: $0, detections: []) })
       .map(\.file)
-    #expect(sorted == ["B.jpg", "a-b.jpg", "a.jpg", "a/b.jpg", "b.jpg", "e\u{301}.jpg", "z.jpg", "é.jpg"])
+    #expect(
+      sorted == ["B.jpg", "a-b.jpg", "a.jpg", "a/b.jpg", "b.jpg", "e\u{301}.jpg", "z.jpg", "é.jpg"])
   }
 
   @Test func emptyRunAndMinimalInfo() {
-    let text = String(decoding: MegaDetectorOutput.encode(images: [], info: RunInfo()), as: UTF8.self)
+    let text = String(
+      decoding: MegaDetectorOutput.encode(images: [], info: RunInfo()), as: UTF8.self)
     #expect(
       text == """
         {
@@ -51,7 +53,8 @@ import Testing
     var info = RunInfo(detector: "d")
     info.extra = [("summary_report", .string("<p>x</p>")), ("detector", .string("ignored"))]
     let doc = try JSONParser.parse(MegaDetectorOutput.encode(images: [], info: info))
-    #expect(doc["info"]?.objectMembers?.map(\.0) == ["format_version", "detector", "summary_report"])
+    #expect(
+      doc["info"]?.objectMembers?.map(\.0) == ["format_version", "detector", "summary_report"])
     #expect(doc["info"]?["detector"]?.stringValue == "d")
   }
 
@@ -61,7 +64,8 @@ import Testing
   func goldenFileIsWhatPythonJsonDumpPrints() throws {
     let golden = try Fixture.bytes("detections.json")
     let again = try runPython(
-      "import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin), indent=1))", input: golden)
+      "import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin), indent=1))", input: golden
+    )
     #expect(again == golden, "\(firstDifference(again, golden))")
   }
 
@@ -73,7 +77,8 @@ import Testing
     var images: [ImageRecord] = []
     let alphabet = Array("abcXYZ _-/.\"\\\t\u{1}éü😀€ñ\u{7f}\u{2028}")
     for i in 0..<200 {
-      let name = String((0..<rng.int(1...12)).map { _ in alphabet[rng.int(0...(alphabet.count - 1))] })
+      let name = String(
+        (0..<rng.int(1...12)).map { _ in alphabet[rng.int(0...(alphabet.count - 1))] })
       if i % 17 == 0 {
         images.append(.failed(file: name, reason: "Failure \(name)"))
         continue
@@ -86,7 +91,8 @@ import Testing
       images.append(
         ImageRecord(
           file: name, detections: detections, width: i % 3 == 0 ? rng.int(1...8000) : nil,
-          height: i % 3 == 0 ? rng.int(1...8000) : nil, datetime: i % 5 == 0 ? "2024:01:01 00:00:00" : nil))
+          height: i % 3 == 0 ? rng.int(1...8000) : nil,
+          datetime: i % 5 == 0 ? "2024:01:01 00:00:00" : nil))
     }
     let ours = MegaDetectorOutput.encode(images: images, info: GoldenData.info)
     let python = try runPython(
@@ -110,7 +116,9 @@ import Testing
   }
 
   @Test func normalizedRoundsAndSorts() {
-    let image = MegaDetectorOutput.normalized(GoldenData.images).first { $0.file == "site B/IMG_0002.JPG" }!
+    let image = MegaDetectorOutput.normalized(GoldenData.images).first {
+      $0.file == "site B/IMG_0002.JPG"
+    }!
     #expect(
       image.detections == [
         DetectionRecord(.person, confidence: 1.0, bbox: [0.1235, 0.5, 0.25, 0.3333]),
@@ -127,7 +135,8 @@ import Testing
     #expect(results.info.detectionCompletionTime == "2019-05-22 02:12:19")
     #expect(results.info.detectorVersion == nil && results.info.typicalDetectionThreshold == nil)
     #expect(results.info.lookout == nil)
-    #expect(results.images.map(\.file) == ["cam1/IMG_0001.JPG", "cam1/IMG_0002.JPG", "cam1/IMG_0003.JPG"])
+    #expect(
+      results.images.map(\.file) == ["cam1/IMG_0001.JPG", "cam1/IMG_0002.JPG", "cam1/IMG_0003.JPG"])
     #expect(
       results.images[0].detections == [
         DetectionRecord(.animal, confidence: 0.926, bbox: [0.0, 0.2762, 0.1539, 0.2825]),
@@ -148,9 +157,10 @@ import Testing
     #expect(results.info.extra.map(\.0) == ["classifier"])
     #expect(results.extra.map(\.0) == ["classification_categories"])
     let b = results.images[0]
+    // An integer category, confidence and box.
     #expect(
       b.detections == [
-        DetectionRecord(.person, confidence: 1, bbox: [0, 0, 1, 1]),  // integer category and numbers
+        DetectionRecord(.person, confidence: 1, bbox: [0, 0, 1, 1]),
         DetectionRecord(.animal, confidence: 0.9, bbox: [0.1, 0.2, 0.3, 0.4]),
       ])
     #expect(b.width == 1920 && b.height == 1080 && b.datetime == nil)
@@ -160,7 +170,9 @@ import Testing
 
   @Test func toleratesMissingInfoAndCategories() throws {
     let results = try MegaDetectorOutput.decode(
-      Array(#"{"images":[{"file":"x.jpg","detections":[{"category":"3","conf":0.5,"bbox":[0,0,1,1]}]}]}"#.utf8))
+      Array(
+        #"{"images":[{"file":"x.jpg","detections":[{"category":"3","conf":0.5,"bbox":[0,0,1,1]}]}]}"#
+          .utf8))
     #expect(results.formatVersion == nil)
     #expect(results.info == RunInfo())
     #expect(results.detectionCategories == [1: "animal", 2: "person", 3: "vehicle"])
@@ -180,10 +192,14 @@ import Testing
     #expect(error(#"{"info":{}}"#)?.path == "images")
     #expect(error(#"{"images":[{"detections":[]}]}"#)?.path == "images[0].file")
     #expect(
-      error(#"{"images":[{"file":"a","detections":[{"category":"2","conf":0.5,"bbox":[0,0,1]}]}]}"#)?.path
+      error(
+        #"{"images":[{"file":"a","detections":[{"category":"2","conf":0.5,"bbox":[0,0,1]}]}]}"#)?
+        .path
         == "images[0].detections[0].bbox")
     #expect(
-      error(#"{"images":[{"file":"a","detections":[{"category":"x","conf":0.5,"bbox":[0,0,1,1]}]}]}"#)?.path
+      error(
+        #"{"images":[{"file":"a","detections":[{"category":"x","conf":0.5,"bbox":[0,0,1,1]}]}]}"#)?
+        .path
         == "images[0].detections[0].category")
     #expect(error(#"{"images": [}"#)?.message.contains("invalid JSON") == true)
   }

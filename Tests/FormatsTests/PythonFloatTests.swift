@@ -47,10 +47,14 @@ import Testing
       let cols = line.split(separator: " ").map(String.init)
       #expect(cols.count == 2 + digits.count)
       let x = Double(bitPattern: UInt64(cols[0], radix: 16)!)
-      if PythonFloat.repr(x) != cols[1] { failures.append("repr(\(cols[1])) -> \(PythonFloat.repr(x))") }
+      if PythonFloat.repr(x) != cols[1] {
+        failures.append("repr(\(cols[1])) -> \(PythonFloat.repr(x))")
+      }
       for (i, n) in digits.enumerated() {
         let got = PythonFloat.rounded(x, digits: n)
-        if got != cols[2 + i] { failures.append("round(\(cols[1]), \(n)) -> \(got), want \(cols[2 + i])") }
+        if got != cols[2 + i] {
+          failures.append("round(\(cols[1]), \(n)) -> \(got), want \(cols[2 + i])")
+        }
       }
       checked += 1
     }
