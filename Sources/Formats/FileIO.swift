@@ -85,9 +85,11 @@ public typealias FileWriteError = FileIOError
 /// (created with `O_EXCL`, mode 0644 less the umask), `fsync`s it, `rename`s it over `path`, and
 /// `fsync`s the directory so the rename itself is durable. On any failure the temporary file is
 /// removed, the old file at `path` is left as it was, and a ``FileIOError`` names the path, the
-/// step and the `errno` (ENOSPC reads "disk full"). If `path` is a symbolic link, the link itself
-/// is replaced. A directory `fsync` refused with EINVAL or ENOTSUP (some file systems do not
-/// support it) is not an error.
+/// step and the `errno` (ENOSPC reads "disk full"). The one exception is a failure to sync the
+/// directory (step `.syncDirectory`): it happens after the rename, so the new file is already in
+/// place but its durability across a power loss is not assured. A directory `fsync` refused with
+/// EINVAL or ENOTSUP (some file systems do not support it) is not an error. If `path` is a
+/// symbolic link, the link itself is replaced.
 public enum AtomicFileWriter {
   public static func write(_ bytes: [UInt8], to path: String) throws(FileIOError) {
     try write(bytes, to: path, fault: nil)

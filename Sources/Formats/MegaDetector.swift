@@ -135,22 +135,28 @@ public struct RunInfo: Sendable, Equatable {
   public var typicalDetectionThreshold: Double?
   /// `info.detector_metadata.conservative_detection_threshold`.
   public var conservativeDetectionThreshold: Double?
+  /// Other `info.detector_metadata` members (e.g. `image_size`), kept in order and written after
+  /// the three above.
+  public var detectorMetadataExtra: [(String, JSONValue)]
   /// `info.lookout`: Lookout's own extension (MegaDetector tools ignore unknown `info` keys).
   public var lookout: LookoutRunInfo?
   /// Any other `info` members, kept in order (e.g. `classifier`, `summary_report` from other
-  /// tools). Written after the known members; members named like a known one are skipped.
+  /// tools). Written after the known members; a member named like one already written is
+  /// skipped.
   public var extra: [(String, JSONValue)]
 
   public init(
     detector: String? = nil, detectionCompletionTime: String? = nil, detectorVersion: String? = nil,
     typicalDetectionThreshold: Double? = nil, conservativeDetectionThreshold: Double? = nil,
-    lookout: LookoutRunInfo? = nil, extra: [(String, JSONValue)] = []
+    detectorMetadataExtra: [(String, JSONValue)] = [], lookout: LookoutRunInfo? = nil,
+    extra: [(String, JSONValue)] = []
   ) {
     self.detector = detector
     self.detectionCompletionTime = detectionCompletionTime
     self.detectorVersion = detectorVersion
     self.typicalDetectionThreshold = typicalDetectionThreshold
     self.conservativeDetectionThreshold = conservativeDetectionThreshold
+    self.detectorMetadataExtra = detectorMetadataExtra
     self.lookout = lookout
     self.extra = extra
   }
@@ -160,6 +166,7 @@ public struct RunInfo: Sendable, Equatable {
       && a.detectorVersion == b.detectorVersion
       && a.typicalDetectionThreshold == b.typicalDetectionThreshold
       && a.conservativeDetectionThreshold == b.conservativeDetectionThreshold
+      && JSONValue.object(a.detectorMetadataExtra) == JSONValue.object(b.detectorMetadataExtra)
       && a.lookout == b.lookout && JSONValue.object(a.extra) == JSONValue.object(b.extra)
   }
 }
@@ -312,6 +319,10 @@ public enum MegaDetectorOutput {
     if let t = info.conservativeDetectionThreshold {
       metadata.append(("conservative_detection_threshold", .number(t)))
     }
+    for (key, value) in info.detectorMetadataExtra where !metadata.contains(where: { $0.0 == key })
+    {
+      metadata.append((key, value))
+    }
     if !metadata.isEmpty { members.append(("detector_metadata", .object(metadata))) }
     if let lookout = info.lookout {
       var l: [(String, JSONValue)] = [("model_version", .string(lookout.modelVersion))]
@@ -319,10 +330,9 @@ public enum MegaDetectorOutput {
       l.append(("class_thresholds", sortedNumberObject(lookout.classThresholds)))
       members.append(("lookout", .object(l)))
     }
-    let known: Set<String> = [
-      "format_version", "detector", "detection_completion_time", "detector_metadata", "lookout",
-    ]
-    for (key, value) in info.extra where !known.contains(key) { members.append((key, value)) }
+    for (key, value) in info.extra where !members.contains(where: { $0.0 == key }) {
+      members.append((key, value))
+    }
     return .object(members)
   }
 
@@ -393,23 +403,24 @@ public enum MegaDetectorOutput {
           formatVersion = value.stringValue ?? value.doubleValue.map(PythonFloat.repr)
         case "detector": info.detector = value.stringValue
         case "detection_completion_time": info.detectionCompletionTime = value.stringValue
-        case "detector_metadata":
+        case "detector_metadata" where value.objectMembers != nil:
+          let known = [
+            "megadetector_version", "typical_detection_threshold",
+            "conservative_detection_threshold",
+          ]
+          info.detectorMetadataExtra = value.objectMembers!.filter { !known.contains($0.0) }
           info.detectorVersion = value["megadetector_version"]?.stringValue
           info.typicalDetectionThreshold = value["typical_detection_threshold"]?.doubleValue
           info.conservativeDetectionThreshold =
             value["conservative_detection_threshold"]?.doubleValue
-        case "lookout":
-          if let modelVersion = value["model_version"]?.stringValue {
-            var thresholds: [String: Double] = [:]
-            for (name, t) in value["class_thresholds"]?.objectMembers ?? [] {
-              if let t = t.doubleValue { thresholds[name] = t }
-            }
-            info.lookout = LookoutRunInfo(
-              modelVersion: modelVersion, inputSize: value["input_size"]?.intValue,
-              classThresholds: thresholds)
-          } else {
-            info.extra.append((key, value))
+        case "lookout" where value["model_version"]?.stringValue != nil:
+          var thresholds: [String: Double] = [:]
+          for (name, t) in value["class_thresholds"]?.objectMembers ?? [] {
+            if let t = t.doubleValue { thresholds[name] = t }
           }
+          info.lookout = LookoutRunInfo(
+            modelVersion: value["model_version"]!.stringValue!,
+            inputSize: value["input_size"]?.intValue, classThresholds: thresholds)
         default: info.extra.append((key, value))
         }
       }

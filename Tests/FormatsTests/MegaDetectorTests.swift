@@ -221,3 +221,32 @@ struct SplitMix {
     range.lowerBound + Int(next() % UInt64(range.count))
   }
 }
+
+@Suite struct MegaDetectorPassThroughTests {
+  /// A 1.6 file from another tool keeps its extra info and detector_metadata members when read and
+  /// written again.
+  @Test func unknownInfoMembersSurviveARewrite() throws {
+    let text = """
+      {"info": {"format_version": "1.6", "detector": "MDV5A", "classifier": "speciesnet",
+      "detector_metadata": {"image_size": 1280, "megadetector_version": "v5a.0.1",
+      "typical_detection_threshold": 0.2}, "lookout": "not ours", "summary_report": "<p>x</p>"},
+      "detection_categories": {"1": "animal", "2": "person", "3": "vehicle"}, "images": []}
+      """
+    let results = try MegaDetectorOutput.decode(Array(text.utf8))
+    #expect(results.info.detectorMetadataExtra.map(\.0) == ["image_size"])
+    #expect(results.info.lookout == nil)
+    #expect(results.info.extra.map(\.0) == ["classifier", "lookout", "summary_report"])
+    let rewritten = try JSONParser.parse(
+      MegaDetectorOutput.encode(images: results.images, info: results.info))
+    #expect(
+      rewritten["info"]?.objectMembers?.map(\.0) == [
+        "format_version", "detector", "detector_metadata", "classifier", "lookout",
+        "summary_report",
+      ])
+    #expect(
+      rewritten["info"]?["detector_metadata"]?.objectMembers?.map(\.0) == [
+        "megadetector_version", "typical_detection_threshold", "image_size",
+      ])
+    #expect(rewritten["info"]?["lookout"] == .string("not ours"))
+  }
+}
