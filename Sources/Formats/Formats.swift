@@ -1,2 +1,0 @@
-/// Output formats (placeholder).
-public enum FormatsModule {}

@@ -1,0 +1,148 @@
+/// summary.json: what a run did, in numbers.
+///
+/// Written by ``encode()`` as two-space indented JSON (UTF-8, Python's
+/// `json.dumps(obj, indent=2, ensure_ascii=False)` plus a final newline), members in this order:
+///
+/// ```json
+/// {
+///   "images": 120,
+///   "images_ok": 118,
+///   "failures": {"total": 2, "by_reason": {"decode_error": 1, "truncated": 1}},
+///   "detection_threshold": 0.2,
+///   "detections": {"animal": 40, "person": 3, "vehicle": 1},
+///   "alerts": {"total": 3, "by_class": {"person": 3, "vehicle": 1}},
+///   "seconds": 61.204,
+///   "images_per_second": 1.961,
+///   "model_version": "lookout-det-0.1.0",
+///   "thresholds": {"person": 0.5, "vehicle": 0.6},
+///   "started_at": "2026-11-25T17:18:02Z",
+///   "finished_at": "2026-11-25T17:19:03Z"
+/// }
+/// ```
+///
+/// (shown compacted; the file has one member or element per line). Maps are written with keys in
+/// byte order; `detections` always lists animal, person and vehicle. `seconds` and
+/// `images_per_second` are rounded to 3 decimals with Python's `round()`.
+public struct RunSummary: Sendable, Equatable {
+  /// Images seen.
+  public var images: Int
+  /// Images processed without failure.
+  public var imagesOK: Int
+  /// Failed images.
+  public var failures: Int
+  /// Failure reason → count.
+  public var failuresByReason: [String: Int]
+  /// The confidence at or above which detections are counted in ``detectionsByClass``.
+  public var detectionThreshold: Double
+  /// Class name → detections at or above ``detectionThreshold``.
+  public var detectionsByClass: [String: Int]
+  /// Alerts raised.
+  public var alerts: Int
+  /// Class name → alerts with a box of that class (an alert with a person and a vehicle counts
+  /// for both).
+  public var alertsByClass: [String: Int]
+  /// Wall-clock duration of the run.
+  public var seconds: Double
+  public var modelVersion: String
+  /// Class name → alert threshold.
+  public var thresholds: [String: Double]
+  /// ISO 8601 start and end times.
+  public var startedAt: String
+  public var finishedAt: String
+
+  public init(
+    images: Int, imagesOK: Int, failures: Int, failuresByReason: [String: Int],
+    detectionThreshold: Double, detectionsByClass: [String: Int], alerts: Int,
+    alertsByClass: [String: Int], seconds: Double, modelVersion: String,
+    thresholds: [String: Double], startedAt: String, finishedAt: String
+  ) {
+    self.images = images
+    self.imagesOK = imagesOK
+    self.failures = failures
+    self.failuresByReason = failuresByReason
+    self.detectionThreshold = detectionThreshold
+    self.detectionsByClass = detectionsByClass
+    self.alerts = alerts
+    self.alertsByClass = alertsByClass
+    self.seconds = seconds
+    self.modelVersion = modelVersion
+    self.thresholds = thresholds
+    self.startedAt = startedAt
+    self.finishedAt = finishedAt
+  }
+
+  /// Counts everything from the run's image and alert records. An image is a failure when it
+  /// has a `failure` reason (counted under that reason) or no detections list (counted under
+  /// `"unknown"`). Detections are counted when `confidence >= detectionThreshold`, under their
+  /// class name (``DetectionClass/name(forCategory:)``). Every class in `thresholds` appears in
+  /// `alertsByClass`, with 0 if it raised no alert.
+  public init(
+    tallying images: [ImageRecord], alerts: [AlertRecord], detectionThreshold: Double,
+    seconds: Double, modelVersion: String, thresholds: [String: Double], startedAt: String,
+    finishedAt: String
+  ) {
+    var ok = 0
+    var byReason: [String: Int] = [:]
+    var detections: [String: Int] = [:]
+    for c in DetectionClass.allCases { detections[c.name] = 0 }
+    for image in images {
+      if image.failure == nil, let list = image.detections {
+        ok += 1
+        for d in list where d.confidence >= detectionThreshold {
+          detections[DetectionClass.name(forCategory: d.category), default: 0] += 1
+        }
+      } else {
+        byReason[image.failure ?? "unknown", default: 0] += 1
+      }
+    }
+    var alertsByClass: [String: Int] = [:]
+    for name in thresholds.keys { alertsByClass[name] = 0 }
+    for alert in alerts {
+      for label in Set(alert.labels + alert.boxes.map(\.label)) {
+        alertsByClass[label, default: 0] += 1
+      }
+    }
+    self.init(
+      images: images.count, imagesOK: ok, failures: images.count - ok, failuresByReason: byReason,
+      detectionThreshold: detectionThreshold, detectionsByClass: detections, alerts: alerts.count,
+      alertsByClass: alertsByClass, seconds: seconds, modelVersion: modelVersion,
+      thresholds: thresholds, startedAt: startedAt, finishedAt: finishedAt)
+  }
+
+  /// Images per second (0 when ``seconds`` is not positive).
+  public var imagesPerSecond: Double {
+    seconds > 0 ? Double(images) / seconds : 0
+  }
+
+  /// The document as a ``JSONValue`` (see the type's documentation).
+  public var jsonValue: JSONValue {
+    func counts(_ map: [String: Int]) -> JSONValue {
+      .object(
+        map.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map {
+          ($0.key, .integer($0.value))
+        })
+    }
+    return .object([
+      ("images", .integer(images)),
+      ("images_ok", .integer(imagesOK)),
+      (
+        "failures",
+        .object([("total", .integer(failures)), ("by_reason", counts(failuresByReason))])
+      ),
+      ("detection_threshold", .number(detectionThreshold)),
+      ("detections", counts(detectionsByClass)),
+      ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
+      ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
+      ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
+      ("model_version", .string(modelVersion)),
+      ("thresholds", MegaDetectorOutput.sortedNumberObject(thresholds)),
+      ("started_at", .string(startedAt)),
+      ("finished_at", .string(finishedAt)),
+    ])
+  }
+
+  /// The bytes of summary.json (ending in a newline).
+  public func encode() -> [UInt8] {
+    JSONWriter.pretty.bytes(jsonValue) + [UInt8(ascii: "\n")]
+  }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Formats
-
-@Test func placeholderFormats() { #expect(Bool(true)) }
