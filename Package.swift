@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
     .library(name: "Pipeline", targets: ["Pipeline"]),
+    .library(name: "Research", targets: ["Research"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,10 +34,12 @@ let package = Package(
     .target(name: "Formats"),
     // Walking a card, the concurrent stages, checkpoints.
     .target(name: "Pipeline", dependencies: ["ImageIO", "Detector", "Formats"]),
+    // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
+    .target(name: "Research", dependencies: ["Formats"]),
     .executableTarget(
       name: "lookout",
       dependencies: [
-        "Pipeline", "Formats",
+        "Pipeline", "Formats", "Research",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -44,5 +47,6 @@ let package = Package(
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+    .testTarget(name: "ResearchTests", dependencies: ["Research"], resources: [.copy("Fixtures")]),
   ]
 )
