@@ -156,7 +156,8 @@ public enum CSVReader {
           quoted = true
         } else {
           throw CSVReadError(
-            path: path, line: line, reason: afterQuote
+            path: path, line: line,
+            reason: afterQuote
               ? "text after a closing quote" : "a quote inside an unquoted field")
         }
       default:

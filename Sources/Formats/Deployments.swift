@@ -224,8 +224,12 @@ public struct DeploymentsFile: Sendable, Equatable {
         -> Double
       {
         let text = try nonEmpty(column, name)
-        guard let v = Double(text), v.isFinite else { throw fail("\(name) \"\(text)\" is not a number") }
-        guard abs(v) <= limit else { throw fail("\(name) \(text) is outside -\(Int(limit))…\(Int(limit))") }
+        guard let v = Double(text), v.isFinite else {
+          throw fail("\(name) \"\(text)\" is not a number")
+        }
+        guard abs(v) <= limit else {
+          throw fail("\(name) \(text) is outside -\(Int(limit))…\(Int(limit))")
+        }
         return v
       }
       let id = try nonEmpty(idColumn, "deployment_id")

@@ -123,7 +123,9 @@ public struct LookoutConfig: Sendable, Equatable {
     let known = DetectionClass.allCases.map(\.name)
     let ordered =
       known.filter { map[$0] != nil }
-      + map.keys.filter { !known.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      + map.keys.filter { !known.contains($0) }.sorted {
+        $0.utf8.lexicographicallyPrecedes($1.utf8)
+      }
     return ordered.map { ($0, .number(map[$0]!)) }
   }
 
@@ -131,7 +133,8 @@ public struct LookoutConfig: Sendable, Equatable {
     var members = classesValue(settings.classes)
     if !settings.sites.isEmpty {
       let sites = settings.sites.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      members.append(("sites", .object(sites.map { ($0, .object(classesValue(settings.sites[$0]!))) })))
+      members.append(
+        ("sites", .object(sites.map { ($0, .object(classesValue(settings.sites[$0]!))) })))
     }
     return .object(members)
   }

@@ -77,35 +77,45 @@ public struct CamtrapDPExport: Sendable {
   }
 
   public static let samplingDesigns = [
-    "simpleRandom", "systematicRandom", "clusteredRandom", "experimental", "targeted", "opportunistic",
+    "simpleRandom", "systematicRandom", "clusteredRandom", "experimental", "targeted",
+    "opportunistic",
   ]
 
   @discardableResult
   public func run() throws(ResearchError) -> Summary {
     guard CamtrapDPExport.samplingDesigns.contains(samplingDesign) else {
-      throw .mismatch(reason: "sampling design \"\(samplingDesign)\" is not one of \(CamtrapDPExport.samplingDesigns.joined(separator: ", "))")
+      throw .mismatch(
+        reason:
+          "sampling design \"\(samplingDesign)\" is not one of \(CamtrapDPExport.samplingDesigns.joined(separator: ", "))"
+      )
     }
     let run = try DetectionRun.read(path: ReviewJob.detectionsFile(detections))
     let deployments: DeploymentsFile
     do {
       deployments = try DeploymentsFile.read(path: deploymentsPath)
     } catch {
-      throw .input(path: deploymentsPath, reason: error.line > 0 ? "line \(error.line): \(error.reason)" : error.reason)
+      throw .input(
+        path: deploymentsPath,
+        reason: error.line > 0 ? "line \(error.line): \(error.reason)" : error.reason)
     }
     guard !deployments.deployments.isEmpty else {
       throw .input(path: deploymentsPath, reason: "no deployments")
     }
-    for d in deployments.deployments where d.start.offsetMinutes == nil || d.end.offsetMinutes == nil {
+    for d in deployments.deployments
+    where d.start.offsetMinutes == nil || d.end.offsetMinutes == nil {
       throw .input(
         path: deploymentsPath,
-        reason: "deployment \(d.deploymentID) has no UTC offset; Camtrap DP needs one: add a timezone_offset column (e.g. +02:00)")
+        reason:
+          "deployment \(d.deploymentID) has no UTC offset; Camtrap DP needs one: add a timezone_offset column (e.g. +02:00)"
+      )
     }
     let config = try configPath.map(ConfigFile.thresholds)
     let thresholds = ClassThresholds.resolve(
       overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
     let createdDate = created ?? Date()
     let createdText = Timestamp.iso8601UTC(createdDate)
-    let classifiedBy = run.results.info.detector ?? run.results.info.lookout?.modelVersion ?? "Lookout"
+    let classifiedBy =
+      run.results.info.detector ?? run.results.info.lookout?.modelVersion ?? "Lookout"
     let classificationTime =
       run.results.info.detectionCompletionTime.flatMap { LocalDateTime($0) }
       .flatMap { $0.offsetMinutes == nil ? nil : $0.iso8601 } ?? createdText
@@ -128,7 +138,9 @@ public struct CamtrapDPExport: Sendable {
         continue
       }
       let site = deployment.site ?? FolderOrigin.siteAndCamera(image.file).site
-      let timestamp = local.withOffset(deployment.timezoneOffsetMinutes ?? deployment.start.offsetMinutes).iso8601
+      let timestamp = local.withOffset(
+        deployment.timezoneOffsetMinutes ?? deployment.start.offsetMinutes
+      ).iso8601
       let mediaID = CamtrapDPExport.mediaID(image.file)
       let kept = run.detections(of: image).filter {
         $0.confidence > 0 && $0.confidence >= thresholds.threshold($0.detectionClass, site: site)
@@ -139,7 +151,8 @@ public struct CamtrapDPExport: Sendable {
         "mediaID": mediaID, "deploymentID": deployment.deploymentID,
         "captureMethod": "activityDetection", "timestamp": timestamp,
         "filePath": mediaBase + image.file, "filePublic": hasPerson ? "false" : "true",
-        "fileName": Paths.fileName(image.file), "fileMediatype": CamtrapDPExport.mediaType(image.file),
+        "fileName": Paths.fileName(image.file),
+        "fileMediatype": CamtrapDPExport.mediaType(image.file),
       ])
       summary.media += 1
       let common: [String: String] = [
@@ -176,7 +189,8 @@ public struct CamtrapDPExport: Sendable {
         "deploymentID": d.deploymentID, "locationID": d.site ?? d.deploymentID,
         "locationName": d.locationName ?? d.site ?? "", "latitude": PythonFloat.repr(d.latitude),
         "longitude": PythonFloat.repr(d.longitude), "deploymentStart": d.start.iso8601,
-        "deploymentEnd": d.end.iso8601, "cameraID": d.cameraID ?? "", "cameraModel": d.cameraModel ?? "",
+        "deploymentEnd": d.end.iso8601, "cameraID": d.cameraID ?? "",
+        "cameraModel": d.cameraModel ?? "",
       ])
     }
     summary.deployments = deployments.deployments.count
@@ -186,7 +200,8 @@ public struct CamtrapDPExport: Sendable {
     try ResearchFiles.write(media.text, to: Paths.join(outputFolder, "media.csv"))
     try ResearchFiles.write(observations.text, to: Paths.join(outputFolder, "observations.csv"))
     let package = descriptor(deployments: deployments.deployments, created: createdText)
-    try ResearchFiles.write(JSONWriter.pretty.string(package) + "\n", to: Paths.join(outputFolder, "datapackage.json"))
+    try ResearchFiles.write(
+      JSONWriter.pretty.string(package) + "\n", to: Paths.join(outputFolder, "datapackage.json"))
     return summary
   }
 
@@ -206,9 +221,13 @@ public struct CamtrapDPExport: Sendable {
     let (w, e, s, n) = (lons.min()!, lons.max()!, lats.min()!, lats.max()!)
     let spatial: JSONValue
     if w == e && s == n {
-      spatial = .object([("type", .string("Point")), ("coordinates", .array([.number(w), .number(s)]))])
+      spatial = .object([
+        ("type", .string("Point")), ("coordinates", .array([.number(w), .number(s)])),
+      ])
     } else {
-      let ring: [JSONValue] = [[w, s], [e, s], [e, n], [w, n], [w, s]].map { .array($0.map { .number($0) }) }
+      let ring: [JSONValue] = [[w, s], [e, s], [e, n], [w, n], [w, s]].map {
+        .array($0.map { .number($0) })
+      }
       spatial = .object([
         ("type", .string("Polygon")), ("bbox", .array([w, s, e, n].map { .number($0) })),
         ("coordinates", .array([.array(ring)])),
@@ -225,7 +244,10 @@ public struct CamtrapDPExport: Sendable {
       ("created", .string(created)),
       ("title", .string(title)),
       ("contributors", .array([.object(contributor)])),
-      ("sources", .array([.object([("title", .string("Lookout")), ("version", .string(lookoutVersion))])])),
+      (
+        "sources",
+        .array([.object([("title", .string("Lookout")), ("version", .string(lookoutVersion))])])
+      ),
       (
         "project",
         .object([

@@ -48,7 +48,8 @@ public struct DetectionRun: Sendable {
   /// dropped.
   public func detections(of image: ImageRecord) -> [ScoredBox] {
     (image.detections ?? []).compactMap { d in
-      guard let c = ClassNames.detectionClass(category: d.category, names: results.detectionCategories)
+      guard
+        let c = ClassNames.detectionClass(category: d.category, names: results.detectionCategories)
       else { return nil }
       return ScoredBox(detectionClass: c, confidence: d.confidence, bbox: d.bbox)
     }

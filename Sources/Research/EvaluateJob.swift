@@ -52,8 +52,10 @@ public struct EvaluateJob: Sendable {
     let report = Evaluator(truth: truth, iouThreshold: iouThreshold).evaluate(runs)
     if let run = report.runs.first, run.imagesEvaluated == 0 {
       throw .mismatch(
-        reason: "no image of the ground truth is in \(detections.count > 1 ? "every detections file" : detections[0]); "
-          + "check that the truth's paths are relative to the scanned folder, as in detections.json")
+        reason:
+          "no image of the ground truth is in \(detections.count > 1 ? "every detections file" : detections[0]); "
+          + "check that the truth's paths are relative to the scanned folder, as in detections.json"
+      )
     }
     return report
   }
@@ -74,7 +76,8 @@ public struct EvaluateJob: Sendable {
     for run in report.runs {
       lines.append(
         "\(run.name): \(run.imagesEvaluated) images; alerts per 1,000 images \(HTMLText.fixed(run.alerts.perThousandImages, 1)), "
-          + "alert precision \(HTMLText.ratio(run.alerts.precision)), recall \(HTMLText.ratio(run.alerts.recall))")
+          + "alert precision \(HTMLText.ratio(run.alerts.precision)), recall \(HTMLText.ratio(run.alerts.recall))"
+      )
       lines.append("  class    threshold  precision  recall     F1     AP  (image level)")
       for c in run.classes {
         let p = c.image.atThreshold
@@ -82,7 +85,8 @@ public struct EvaluateJob: Sendable {
           "  " + c.detectionClass.name.padding(toLength: 8, withPad: " ", startingAt: 0)
             + HTMLText.fixed(run.thresholds.threshold(c.detectionClass), 3).leftPadded(10)
             + HTMLText.ratio(p.precision).leftPadded(11) + HTMLText.ratio(p.recall).leftPadded(8)
-            + HTMLText.ratio(p.f1).leftPadded(7) + HTMLText.ratio(c.image.averagePrecision).leftPadded(7))
+            + HTMLText.ratio(p.f1).leftPadded(7)
+            + HTMLText.ratio(c.image.averagePrecision).leftPadded(7))
       }
       lines.append("  misses: \(run.misses.count), false positives: \(run.falsePositives.count)")
     }

@@ -11,7 +11,8 @@ public enum EvaluationPage {
   public static func html(_ report: EvaluationReport) -> String {
     var body = ""
     body += "<h1>Lookout evaluation</h1>"
-    body += "<p class=\"meta\">Ground truth: \(report.truthSources.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: ", ")) — \(report.truthImages) images. Boxes match at IoU ≥ \(HTMLText.fixed(report.iouThreshold, 2)).</p>"
+    body +=
+      "<p class=\"meta\">Ground truth: \(report.truthSources.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: ", ")) — \(report.truthImages) images. Boxes match at IoU ≥ \(HTMLText.fixed(report.iouThreshold, 2)).</p>"
     body += summary(report)
     for c in DetectionClass.allCases { body += classSection(c, report) }
     for run in report.runs { body += mistakes(run) }
@@ -38,15 +39,18 @@ public enum EvaluationPage {
     """
 
   static func summary(_ report: EvaluationReport) -> String {
-    var s = "<h2>Summary</h2><table id=\"summary\"><tr><th class=\"l\">run</th><th>images</th><th>alerts per 1,000 images</th><th>alert precision</th><th>alert recall</th><th>alert F1</th><th class=\"l\">thresholds (animal / person / vehicle)</th></tr>"
+    var s =
+      "<h2>Summary</h2><table id=\"summary\"><tr><th class=\"l\">run</th><th>images</th><th>alerts per 1,000 images</th><th>alert precision</th><th>alert recall</th><th>alert F1</th><th class=\"l\">thresholds (animal / person / vehicle)</th></tr>"
     for run in report.runs {
       let t = DetectionClass.allCases.map { HTMLText.fixed(run.thresholds.threshold($0), 3) }
         .joined(separator: " / ")
       let sites = run.thresholds.settings.sites.isEmpty ? "" : " + per-site"
-      s += "<tr><td class=\"l\">\(HTMLText.escape(run.name))</td><td>\(run.imagesEvaluated)</td><td>\(HTMLText.fixed(run.alerts.perThousandImages, 1))</td><td>\(HTMLText.ratio(run.alerts.precision))</td><td>\(HTMLText.ratio(run.alerts.recall))</td><td>\(HTMLText.ratio(run.alerts.f1))</td><td class=\"l\">\(t)\(sites)</td></tr>"
+      s +=
+        "<tr><td class=\"l\">\(HTMLText.escape(run.name))</td><td>\(run.imagesEvaluated)</td><td>\(HTMLText.fixed(run.alerts.perThousandImages, 1))</td><td>\(HTMLText.ratio(run.alerts.precision))</td><td>\(HTMLText.ratio(run.alerts.recall))</td><td>\(HTMLText.ratio(run.alerts.f1))</td><td class=\"l\">\(t)\(sites)</td></tr>"
     }
     s += "</table>"
-    s += "<p class=\"meta\">An image alerts when a person or vehicle reaches its threshold; it should when the truth has a person or vehicle. "
+    s +=
+      "<p class=\"meta\">An image alerts when a person or vehicle reaches its threshold; it should when the truth has a person or vehicle. "
     let notes = report.runs.map { r in
       "\(HTMLText.escape(r.name)): \(r.imagesMissing) truth images not in the detections, \(r.imagesFailed) failed, \(r.imagesUnlabelled) detected images not in the truth, \(r.boxImagesEvaluated) scored box by box"
     }
@@ -56,13 +60,16 @@ public enum EvaluationPage {
 
   static func classSection(_ c: DetectionClass, _ report: EvaluationReport) -> String {
     var s = "<h2 id=\"class-\(c.name)\">\(c.name.capitalized)</h2>"
-    s += "<table class=\"class-table\" data-class=\"\(c.name)\"><tr><th class=\"l\">run</th><th>threshold</th><th>truth images</th><th>image precision</th><th>image recall</th><th>image F1</th><th>image AP</th><th>truth boxes</th><th>box precision</th><th>box recall</th><th>box F1</th><th>box AP</th></tr>"
+    s +=
+      "<table class=\"class-table\" data-class=\"\(c.name)\"><tr><th class=\"l\">run</th><th>threshold</th><th>truth images</th><th>image precision</th><th>image recall</th><th>image F1</th><th>image AP</th><th>truth boxes</th><th>box precision</th><th>box recall</th><th>box F1</th><th>box AP</th></tr>"
     for run in report.runs {
       guard let e = run.evaluation(of: c) else { continue }
       let p = e.image.atThreshold
-      s += "<tr><td class=\"l\">\(HTMLText.escape(run.name))</td><td>\(HTMLText.fixed(run.thresholds.threshold(c), 3))</td><td>\(e.image.positives)</td><td>\(HTMLText.ratio(p.precision))</td><td>\(HTMLText.ratio(p.recall))</td><td>\(HTMLText.ratio(p.f1))</td><td>\(HTMLText.ratio(e.image.averagePrecision))</td>"
+      s +=
+        "<tr><td class=\"l\">\(HTMLText.escape(run.name))</td><td>\(HTMLText.fixed(run.thresholds.threshold(c), 3))</td><td>\(e.image.positives)</td><td>\(HTMLText.ratio(p.precision))</td><td>\(HTMLText.ratio(p.recall))</td><td>\(HTMLText.ratio(p.f1))</td><td>\(HTMLText.ratio(e.image.averagePrecision))</td>"
       if let b = e.box {
-        s += "<td>\(b.positives)</td><td>\(HTMLText.ratio(b.atThreshold.precision))</td><td>\(HTMLText.ratio(b.atThreshold.recall))</td><td>\(HTMLText.ratio(b.atThreshold.f1))</td><td>\(HTMLText.ratio(b.averagePrecision))</td></tr>"
+        s +=
+          "<td>\(b.positives)</td><td>\(HTMLText.ratio(b.atThreshold.precision))</td><td>\(HTMLText.ratio(b.atThreshold.recall))</td><td>\(HTMLText.ratio(b.atThreshold.f1))</td><td>\(HTMLText.ratio(b.averagePrecision))</td></tr>"
       } else {
         s += "<td colspan=\"5\" class=\"l\">no truth boxes</td></tr>"
       }
@@ -80,7 +87,9 @@ public enum EvaluationPage {
     s += SVGCharts.precisionRecall(title: "\(c.name): image level", series: series { $0.image })
     let boxSeries = series { $0.box }
     if !boxSeries.isEmpty {
-      s += SVGCharts.precisionRecall(title: "\(c.name): box level (IoU ≥ \(HTMLText.fixed(report.iouThreshold, 2)))", series: boxSeries)
+      s += SVGCharts.precisionRecall(
+        title: "\(c.name): box level (IoU ≥ \(HTMLText.fixed(report.iouThreshold, 2)))",
+        series: boxSeries)
     }
     for run in report.runs {
       guard let e = run.evaluation(of: c) else { continue }
@@ -92,10 +101,12 @@ public enum EvaluationPage {
     for run in report.runs {
       guard let e = run.evaluation(of: c) else { continue }
       let table = TradeOffTable(sweep: e.image.sweep, extra: [run.thresholds.threshold(c)])
-      s += "<details><summary>Trade-off for \(c.name), \(HTMLText.escape(run.name)) (image level)</summary><table class=\"tradeoff\"><tr><th>threshold</th><th>recall</th><th>precision</th><th>F1</th><th>images flagged per 1,000</th></tr>"
+      s +=
+        "<details><summary>Trade-off for \(c.name), \(HTMLText.escape(run.name)) (image level)</summary><table class=\"tradeoff\"><tr><th>threshold</th><th>recall</th><th>precision</th><th>F1</th><th>images flagged per 1,000</th></tr>"
       for r in table.rows {
         let mark = r.threshold == run.thresholds.threshold(c) ? " (in force)" : ""
-        s += "<tr><td>\(HTMLText.fixed(r.threshold, 3))\(mark)</td><td>\(HTMLText.ratio(r.recall))</td><td>\(HTMLText.ratio(r.precision))</td><td>\(HTMLText.ratio(r.f1))</td><td>\(HTMLText.fixed(r.perThousandImages, 1))</td></tr>"
+        s +=
+          "<tr><td>\(HTMLText.fixed(r.threshold, 3))\(mark)</td><td>\(HTMLText.ratio(r.recall))</td><td>\(HTMLText.ratio(r.precision))</td><td>\(HTMLText.ratio(r.f1))</td><td>\(HTMLText.fixed(r.perThousandImages, 1))</td></tr>"
       }
       s += "</table></details>"
     }
@@ -115,9 +126,11 @@ public enum EvaluationPage {
   static func table(title: String, id: String, _ rows: [ImageMistake]) -> String {
     var s = "<h3>\(title): \(rows.count)</h3>"
     guard !rows.isEmpty else { return s }
-    s += "<table class=\"mistakes \(id)\"><tr><th class=\"l\">file</th><th class=\"l\">class</th><th>score</th><th>threshold</th></tr>"
+    s +=
+      "<table class=\"mistakes \(id)\"><tr><th class=\"l\">file</th><th class=\"l\">class</th><th>score</th><th>threshold</th></tr>"
     for m in rows.prefix(mistakeRowLimit) {
-      s += "<tr><td class=\"l\">\(HTMLText.escape(m.file))</td><td class=\"l\">\(m.detectionClass.name)</td><td>\(HTMLText.fixed(m.score, 3))</td><td>\(HTMLText.fixed(m.threshold, 3))</td></tr>"
+      s +=
+        "<tr><td class=\"l\">\(HTMLText.escape(m.file))</td><td class=\"l\">\(m.detectionClass.name)</td><td>\(HTMLText.fixed(m.score, 3))</td><td>\(HTMLText.fixed(m.threshold, 3))</td></tr>"
     }
     s += "</table>"
     if rows.count > mistakeRowLimit {

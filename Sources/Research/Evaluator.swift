@@ -30,7 +30,9 @@ public struct Evaluator: Sendable {
   }
 
   /// Evaluates each run with its thresholds.
-  public func evaluate(_ runs: [(run: DetectionRun, thresholds: ClassThresholds)]) -> EvaluationReport {
+  public func evaluate(_ runs: [(run: DetectionRun, thresholds: ClassThresholds)])
+    -> EvaluationReport
+  {
     let truthImages = truth.sortedImages
     let matchers = runs.map { ImageMatcher(run: $0.run) }
     // Records per run, per truth image.
@@ -49,7 +51,9 @@ public struct Evaluator: Sendable {
       let missing = records[r].filter { $0 == nil }.count
       let failed = records[r].filter { $0 != nil && $0!.detections == nil }.count
       let matched = Set(records[r].compactMap { $0.map { GroundTruth.normalizedPath($0.file) } })
-      let unlabelled = run.imagesByPath.filter { $0.value.detections != nil && !matched.contains($0.key) }.count
+      let unlabelled = run.imagesByPath.filter {
+        $0.value.detections != nil && !matched.contains($0.key)
+      }.count
       out.append(
         evaluate(
           pairs: pairs, name: run.name, path: run.path, thresholds: entry.thresholds,
@@ -85,11 +89,14 @@ public struct Evaluator: Sendable {
         case (true, false):
           fp += 1
           falsePositives.append(
-            ImageMistake(kind: .falsePositive, file: pair.truth.file, detectionClass: c, score: score, threshold: t))
+            ImageMistake(
+              kind: .falsePositive, file: pair.truth.file, detectionClass: c, score: score,
+              threshold: t))
         case (false, true):
           fn += 1
           misses.append(
-            ImageMistake(kind: .miss, file: pair.truth.file, detectionClass: c, score: score, threshold: t))
+            ImageMistake(
+              kind: .miss, file: pair.truth.file, detectionClass: c, score: score, threshold: t))
         case (false, false): break
         }
       }

@@ -34,7 +34,9 @@ enum HTMLText {
     if s.contains("e") { s = r == 0 ? "0" : String(r) }
     if let dot = s.firstIndex(of: ".") {
       let decimals = s.distance(from: dot, to: s.endIndex) - 1
-      if digits == 0 { s = String(s[..<dot]) } else if decimals < digits {
+      if digits == 0 {
+        s = String(s[..<dot])
+      } else if decimals < digits {
         s += String(repeating: "0", count: digits - decimals)
       }
     } else if digits > 0 {

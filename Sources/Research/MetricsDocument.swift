@@ -130,8 +130,12 @@ public enum MetricsDocument {
                     ("bin_width", .number(1.0 / Double(ScoreHistogram.binCount))),
                     ("positives", .array(c.histogram.positives.map { .integer($0) })),
                     ("negatives", .array(c.histogram.negatives.map { .integer($0) })),
-                    ("positives_without_detection", .integer(c.histogram.positivesWithoutDetection)),
-                    ("negatives_without_detection", .integer(c.histogram.negativesWithoutDetection)),
+                    (
+                      "positives_without_detection", .integer(c.histogram.positivesWithoutDetection)
+                    ),
+                    (
+                      "negatives_without_detection", .integer(c.histogram.negativesWithoutDetection)
+                    ),
                   ])
                 ),
               ])

@@ -8,7 +8,9 @@ public struct OperatingPoint: Sendable, Equatable {
   /// Images evaluated (the denominator of ``alertsPer1000``).
   public var images: Int
 
-  public init(threshold: Double, truePositives: Int, falsePositives: Int, falseNegatives: Int, images: Int) {
+  public init(
+    threshold: Double, truePositives: Int, falsePositives: Int, falseNegatives: Int, images: Int
+  ) {
     self.threshold = threshold
     self.truePositives = truePositives
     self.falsePositives = falsePositives

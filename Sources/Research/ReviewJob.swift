@@ -38,7 +38,9 @@ public struct ReviewJob: Sendable {
   /// The detections file: `detections` itself, or `detections.json` inside it when a folder.
   static func detectionsFile(_ path: String) -> String {
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
       return Paths.join(path, "detections.json")
     }
     return path
@@ -51,7 +53,8 @@ public struct ReviewJob: Sendable {
     let config = try configPath.map(ConfigFile.thresholds)
     let thresholds = ClassThresholds.resolve(
       overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
-    let items = ReviewPage.items(run: run, thresholds: thresholds, minimumConfidence: minimumConfidence)
+    let items = ReviewPage.items(
+      run: run, thresholds: thresholds, minimumConfidence: minimumConfidence)
     try OutputFolder.create(outputFolder)
     let base = ReviewJob.imageBase(from: outputFolder, to: imagesFolder)
     let html = ReviewPage.html(
@@ -65,7 +68,9 @@ public struct ReviewJob: Sendable {
   static func imageBase(from reportFolder: String, to imagesFolder: String) -> String {
     let rel = Paths.relative(from: absolute(reportFolder), to: absolute(imagesFolder))
     let encoded = rel.split(separator: "/").map {
-      String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#;"))) ?? String($0)
+      String($0).addingPercentEncoding(
+        withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#;")))
+        ?? String($0)
     }
     return rel == "." ? "" : encoded.joined(separator: "/") + "/"
   }

@@ -43,7 +43,9 @@ public enum ReviewPage {
       let detections = run.detections(of: image).filter { $0.confidence >= minimumConfidence }
       var flagged: Set<DetectionClass> = []
       for d in run.detections(of: image)
-      where d.confidence > 0 && d.confidence >= thresholds.threshold(d.detectionClass, site: origin.site) {
+      where d.confidence > 0
+        && d.confidence >= thresholds.threshold(d.detectionClass, site: origin.site)
+      {
         flagged.insert(d.detectionClass)
       }
       return ReviewItem(
@@ -86,7 +88,10 @@ public enum ReviewPage {
           .array(
             item.detections.map { d in
               .array(
-                [.integer(d.detectionClass.rawValue), .number(PythonFloat.round(d.confidence, digits: 3))]
+                [
+                  .integer(d.detectionClass.rawValue),
+                  .number(PythonFloat.round(d.confidence, digits: 3)),
+                ]
                   + d.bbox.map { .number(PythonFloat.round($0, digits: 4)) })
             }),
           .integer(item.width ?? 0), .integer(item.height ?? 0), .nullable(item.failure),
@@ -98,7 +103,10 @@ public enum ReviewPage {
           "sites",
           .object(
             thresholds.settings.sites.sorted { $0.key < $1.key }.map { site in
-              (site.key, .object(site.value.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))
+              (
+                site.key,
+                .object(site.value.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
+              )
             })
         )
       ])

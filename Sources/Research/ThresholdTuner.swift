@@ -61,7 +61,9 @@ public enum ThresholdTuner {
       if let p = curve.first(where: { ($0.recall ?? 0) >= target - 1e-12 }) { return pick(p, true) }
       return pick(curve.last!, false)
     case .precision(let target):
-      if let p = curve.last(where: { ($0.precision ?? 0) >= target - 1e-12 }) { return pick(p, true) }
+      if let p = curve.last(where: { ($0.precision ?? 0) >= target - 1e-12 }) {
+        return pick(p, true)
+      }
       let best = curve.max { a, b in
         let pa = a.precision ?? 0, pb = b.precision ?? 0
         return pa != pb ? pa < pb : a.truePositives < b.truePositives

@@ -70,7 +70,8 @@ public enum TruthCSV {
       }
       guard classes.count == 1, let c = classes.first else {
         throw .truth(
-          path: path, line: row.line, reason: "a row with a box needs exactly one class, not \"\(label)\"")
+          path: path, line: row.line,
+          reason: "a row with a box needs exactly one class, not \"\(label)\"")
       }
       pending[file]!.boxes.append(TruthBox(c, bbox: box))
     }

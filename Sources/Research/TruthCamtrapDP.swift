@@ -110,12 +110,15 @@ public enum TruthCamtrapDP {
       }
       if level == "media" || (level.isEmpty && !mediaID.isEmpty) {
         guard mediaByID[mediaID] != nil else {
-          throw .truth(path: p, line: row.line, reason: "mediaID \"\(mediaID)\" is not in media.csv")
+          throw .truth(
+            path: p, line: row.line, reason: "mediaID \"\(mediaID)\" is not in media.csv")
         }
         mediaByID[mediaID]!.said = true
         guard let c = detectionClass else { continue }
         mediaByID[mediaID]!.classes.insert(c)
-        if let box { mediaByID[mediaID]!.boxes.append(TruthBox(c, bbox: box)) } else {
+        if let box {
+          mediaByID[mediaID]!.boxes.append(TruthBox(c, bbox: box))
+        } else {
           mediaByID[mediaID]!.unboxed = true
         }
       } else {

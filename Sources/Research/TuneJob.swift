@@ -19,7 +19,8 @@ public struct TuneJob: Sendable {
   public var configPath: String?
 
   public init(
-    detections: String, truth: [String], goal: ThresholdGoal, classGoals: [String: ThresholdGoal] = [:],
+    detections: String, truth: [String], goal: ThresholdGoal,
+    classGoals: [String: ThresholdGoal] = [:],
     classes: [DetectionClass] = DetectionClass.allCases, perSite: Bool = false,
     minimumSitePositives: Int = 10, configPath: String? = nil
   ) {
@@ -86,7 +87,8 @@ public struct TuneJob: Sendable {
       choices.append(
         Choice(
           detectionClass: c, site: nil, goal: goal, tuned: tuned, previous: previous,
-          table: TradeOffTable(sweep: e.image.sweep, extra: [previous] + (tuned.map { [$0.threshold] } ?? [])),
+          table: TradeOffTable(
+            sweep: e.image.sweep, extra: [previous] + (tuned.map { [$0.threshold] } ?? [])),
           images: evaluation.imagesEvaluated))
       if let tuned { settings.classes[c.name] = tuned.threshold }
     }
@@ -120,7 +122,10 @@ public struct TuneJob: Sendable {
       }
     }
     let after = Evaluator(truth: truth).evaluate([
-      (run, ClassThresholds.resolve(overrides: [:], config: settings, recorded: run.recordedThresholds))
+      (
+        run,
+        ClassThresholds.resolve(overrides: [:], config: settings, recorded: run.recordedThresholds)
+      )
     ]).runs[0]
     if let configPath {
       do {
@@ -139,7 +144,8 @@ public struct TuneJob: Sendable {
     var out: [String] = []
     for choice in result.choices {
       let scope = choice.site.map { " at site \($0)" } ?? ""
-      out.append("\(choice.detectionClass.name)\(scope) (\(choice.images) images), goal \(choice.goal):")
+      out.append(
+        "\(choice.detectionClass.name)\(scope) (\(choice.images) images), goal \(choice.goal):")
       var marked: Set<Double> = []
       if let t = choice.tuned { marked.insert(t.threshold) }
       out.append(choice.table.text(marked: marked))
@@ -150,7 +156,9 @@ public struct TuneJob: Sendable {
             + "\(HTMLText.ratio(t.point.recall)), precision \(HTMLText.ratio(t.point.precision)), "
             + "\(HTMLText.fixed(t.point.perThousandImages, 1)) per 1,000 images\(note)")
       } else {
-        out.append("not changed (\(HTMLText.fixed(choice.previous, 3))): the class is never in the truth or never detected")
+        out.append(
+          "not changed (\(HTMLText.fixed(choice.previous, 3))): the class is never in the truth or never detected"
+        )
       }
       out.append("")
     }

@@ -26,10 +26,12 @@ struct EvaluateCommand: ParsableCommand {
   @Argument(help: "Detection files (Lookout's detections.json or any MegaDetector 1.x output).")
   var detections: [String]
 
-  @Option(name: .long, help: ArgumentHelp("Ground-truth file (repeatable; merged).", valueName: "file"))
+  @Option(
+    name: .long, help: ArgumentHelp("Ground-truth file (repeatable; merged).", valueName: "file"))
   var truth: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("Name of each run, in order (repeatable).", valueName: "name"))
+  @Option(
+    name: .long, help: ArgumentHelp("Name of each run, in order (repeatable).", valueName: "name"))
   var name: [String] = []
 
   @Option(name: .long, help: "Folder for metrics.json and evaluation.html (created if missing).")

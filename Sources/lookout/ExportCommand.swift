@@ -13,7 +13,8 @@ struct ExportCommand: ParsableCommand {
 struct CamtrapDPCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "camtrap-dp",
-    abstract: "Write a Camtrap DP 1.0 package (datapackage.json, deployments, media, observations).",
+    abstract:
+      "Write a Camtrap DP 1.0 package (datapackage.json, deployments, media, observations).",
     discussion: """
       Each image is placed in a deployment by the deployments file (columns deployment_id, \
       latitude, longitude, start, end, path_pattern, timezone_offset, …; see the README). \
@@ -48,7 +49,8 @@ struct CamtrapDPCommand: ParsableCommand {
   @Option(name: .long, help: "Prefix of every media filePath (a URL, or empty for relative paths).")
   var mediaBase: String = ""
 
-  @Option(name: .long, help: "Camtrap DP sampling design (opportunistic, targeted, simpleRandom, …).")
+  @Option(
+    name: .long, help: "Camtrap DP sampling design (opportunistic, targeted, simpleRandom, …).")
   var samplingDesign: String = "opportunistic"
 
   @OptionGroup var thresholds: ResearchThresholdOptions
@@ -56,7 +58,8 @@ struct CamtrapDPCommand: ParsableCommand {
   func validate() throws {
     guard CamtrapDPExport.samplingDesigns.contains(samplingDesign) else {
       throw ValidationError(
-        "--sampling-design must be one of \(CamtrapDPExport.samplingDesigns.joined(separator: ", "))")
+        "--sampling-design must be one of \(CamtrapDPExport.samplingDesigns.joined(separator: ", "))"
+      )
     }
   }
 
@@ -72,7 +75,9 @@ struct CamtrapDPCommand: ParsableCommand {
       print(
         "Wrote \(out)/: \(s.deployments) deployments, \(s.media) media (\(s.privateMedia) with "
           + "people, not public), \(s.observations) observations")
-      for (files, why) in [(s.withoutDeployment, "in no deployment"), (s.withoutTimestamp, "without a capture time")]
+      for (files, why) in [
+        (s.withoutDeployment, "in no deployment"), (s.withoutTimestamp, "without a capture time"),
+      ]
       where !files.isEmpty {
         printToStandardError(
           "left out \(files.count) images \(why): \(files.prefix(5).joined(separator: ", "))"

@@ -25,7 +25,8 @@ struct TuneCommand: ParsableCommand {
   @Argument(help: "The detections file of a run over labelled images.")
   var detections: String
 
-  @Option(name: .long, help: ArgumentHelp("Ground-truth file (repeatable; merged).", valueName: "file"))
+  @Option(
+    name: .long, help: ArgumentHelp("Ground-truth file (repeatable; merged).", valueName: "file"))
   var truth: [String] = []
 
   @Option(name: .long, help: "The goal for every class: recall=R, precision=P or f1.")
@@ -33,10 +34,12 @@ struct TuneCommand: ParsableCommand {
 
   @Option(
     name: .long, parsing: .singleValue,
-    help: ArgumentHelp("A goal for one class, e.g. person:recall=0.98 (repeatable).", valueName: "class:goal"))
+    help: ArgumentHelp(
+      "A goal for one class, e.g. person:recall=0.98 (repeatable).", valueName: "class:goal"))
   var classGoal: [String] = []
 
-  @Option(name: .customLong("class"), parsing: .singleValue, help: "Tune only this class (repeatable).")
+  @Option(
+    name: .customLong("class"), parsing: .singleValue, help: "Tune only this class (repeatable).")
   var classes: [String] = []
 
   @Flag(name: .long, help: "Also choose thresholds per site (first folder of the path).")
@@ -77,14 +80,17 @@ struct TuneCommand: ParsableCommand {
     guard config != nil || dryRun else {
       throw ValidationError("give --config FILE to write the thresholds, or --dry-run")
     }
-    guard minSitePositives >= 1 else { throw ValidationError("--min-site-positives must be positive") }
+    guard minSitePositives >= 1 else {
+      throw ValidationError("--min-site-positives must be positive")
+    }
   }
 
   func run() throws {
     let chosen = classes.compactMap { DetectionClass(name: $0.lowercased()) }
     let job = TuneJob(
       detections: detections, truth: truth, goal: ThresholdGoal(goal)!,
-      classGoals: try parsedClassGoals(), classes: chosen.isEmpty ? DetectionClass.allCases : chosen,
+      classGoals: try parsedClassGoals(),
+      classes: chosen.isEmpty ? DetectionClass.allCases : chosen,
       perSite: perSite, minimumSitePositives: minSitePositives, configPath: dryRun ? nil : config)
     do {
       let result = try job.run()

@@ -9,24 +9,30 @@ import Testing
 
   @Test func quotedFieldsLineBreaksAndPadding() throws {
     let table = try parse(
-      "\u{FEFF}file, label ,x\r\n\"a,b.jpg\",person,0.1\r\n\r\n\"say \"\"hi\"\"\",\"two\nlines\"\nshort\n")
+      "\u{FEFF}file, label ,x\r\n\"a,b.jpg\",person,0.1\r\n\r\n\"say \"\"hi\"\"\",\"two\nlines\"\nshort\n"
+    )
     #expect(table.header == ["file", "label", "x"])
-    #expect(table.rows.map(\.fields) == [
-      ["a,b.jpg", "person", "0.1"], ["say \"hi\"", "two\nlines", ""], ["short", "", ""],
-    ])
+    #expect(
+      table.rows.map(\.fields) == [
+        ["a,b.jpg", "person", "0.1"], ["say \"hi\"", "two\nlines", ""], ["short", "", ""],
+      ])
     #expect(table.rows.map(\.line) == [2, 4, 6])
     #expect(table.column("LABEL") == 1)
     #expect(table.column(anyOf: ["class", "label"]) == 1)
   }
 
   @Test func errorsNameTheLine() {
-    #expect(throws: CSVReadError(path: "t.csv", line: 3, reason: "3 fields, but the header has 2")) {
+    #expect(throws: CSVReadError(path: "t.csv", line: 3, reason: "3 fields, but the header has 2"))
+    {
       try parse("a,b\n1,2\n1,2,3\n")
     }
-    #expect(throws: CSVReadError(path: "t.csv", line: 2, reason: "a quote inside an unquoted field")) {
+    #expect(
+      throws: CSVReadError(path: "t.csv", line: 2, reason: "a quote inside an unquoted field")
+    ) {
       try parse("a,b\nx\"y,2\n")
     }
-    #expect(throws: CSVReadError(path: "t.csv", line: 2, reason: "a quoted field is never closed")) {
+    #expect(throws: CSVReadError(path: "t.csv", line: 2, reason: "a quoted field is never closed"))
+    {
       try parse("a,b\n\"open,2\n")
     }
     #expect(throws: CSVReadError(path: "t.csv", line: 0, reason: "empty file")) { try parse("") }

@@ -24,11 +24,17 @@ import Testing
 
     let may = LocalDateTime("2024:05:20 12:00:00")
     let june = LocalDateTime("2024:06:02 12:00:00")
-    #expect(file.deployment(forPath: "river-camp/cam03/IMG_1.JPG", capturedAt: may)?.deploymentID == "rc-cam03-a")
-    #expect(file.deployment(forPath: "river-camp/cam03/d/IMG_1.JPG", capturedAt: june)?.deploymentID == "rc-cam03-b")
+    #expect(
+      file.deployment(forPath: "river-camp/cam03/IMG_1.JPG", capturedAt: may)?.deploymentID
+        == "rc-cam03-a")
+    #expect(
+      file.deployment(forPath: "river-camp/cam03/d/IMG_1.JPG", capturedAt: june)?.deploymentID
+        == "rc-cam03-b")
     #expect(file.deployment(forPath: "river-camp/cam03/IMG_1.JPG")?.deploymentID == "rc-cam03-a")
     #expect(file.deployment(forPath: "river-camp/cam031/IMG_1.JPG") == nil)
-    #expect(file.deployment(forPath: "river-camp/cam03/IMG_1.JPG", capturedAt: LocalDateTime("2024-08-01")) == nil)
+    #expect(
+      file.deployment(
+        forPath: "river-camp/cam03/IMG_1.JPG", capturedAt: LocalDateTime("2024-08-01")) == nil)
     #expect(file.deployment(forPath: "hill/a/b/IMG_9.JPG")?.deploymentID == "hill")
     #expect(file.deployment(forPath: "hill/IMG_9.JPG")?.deploymentID == "hill")
     #expect(file.deployment(forPath: "hill/a/IMG_9.png") == nil)
@@ -48,23 +54,32 @@ import Testing
         Array(("deployment_id,latitude,longitude,start,end,path_pattern\n" + body).utf8),
         path: "d.csv")
     }
-    #expect(throws: DeploymentsError(path: "d.csv", line: 2, reason: "latitude 91 is outside -90…90")) {
+    #expect(
+      throws: DeploymentsError(path: "d.csv", line: 2, reason: "latitude 91 is outside -90…90")
+    ) {
       try parse("x,91,0,2024-01-01,2024-01-02,a/*\n")
     }
-    #expect(throws: DeploymentsError(path: "d.csv", line: 3, reason: "deployment_id \"x\" appears twice")) {
+    #expect(
+      throws: DeploymentsError(path: "d.csv", line: 3, reason: "deployment_id \"x\" appears twice")
+    ) {
       try parse("x,1,0,2024-01-01,2024-01-02,a/*\nx,1,0,2024-01-01,2024-01-02,b/*\n")
     }
     #expect(throws: DeploymentsError(path: "d.csv", line: 2, reason: "end is before start")) {
       try parse("x,1,0,2024-01-03,2024-01-02,a/*\n")
     }
-    #expect(throws: DeploymentsError(path: "d.csv", line: 2, reason: "start \"soon\" is not a date or date-time")) {
+    #expect(
+      throws: DeploymentsError(
+        path: "d.csv", line: 2, reason: "start \"soon\" is not a date or date-time")
+    ) {
       try parse("x,1,0,soon,2024-01-02,a/*\n")
     }
     #expect(throws: DeploymentsError(path: "d.csv", line: 2, reason: "empty path_pattern")) {
       try parse("x,1,0,2024-01-01,2024-01-02,\n")
     }
-    #expect(throws: DeploymentsError(path: "e.csv", line: 1, reason: "no \"path_pattern\" column")) {
-      _ = try DeploymentsFile.parse(Array("deployment_id,latitude,longitude,start,end\n".utf8), path: "e.csv")
+    #expect(throws: DeploymentsError(path: "e.csv", line: 1, reason: "no \"path_pattern\" column"))
+    {
+      _ = try DeploymentsFile.parse(
+        Array("deployment_id,latitude,longitude,start,end\n".utf8), path: "e.csv")
     }
   }
 }

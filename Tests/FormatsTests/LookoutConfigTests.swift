@@ -60,7 +60,9 @@ import Testing
   }
 
   @Test func rejectsBadThresholds() {
-    #expect(throws: LookoutConfigError(path: "c.json", reason: "thresholds.person is not a number in 0…1")) {
+    #expect(
+      throws: LookoutConfigError(path: "c.json", reason: "thresholds.person is not a number in 0…1")
+    ) {
       _ = try LookoutConfig.parse(Array(#"{"thresholds": {"person": 1.5}}"#.utf8), path: "c.json")
     }
     #expect(throws: LookoutConfigError(path: "c.json", reason: "not a JSON object")) {

@@ -6,7 +6,9 @@ import Foundation
 enum Browser {
   static let path: String? = {
     let env = ProcessInfo.processInfo.environment["LOOKOUT_CHROMIUM"]
-    let candidates = [env, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+    let candidates = [
+      env, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+    ]
     return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }()
 
@@ -38,7 +40,9 @@ enum Browser {
 
   /// A PNG screenshot of the page.
   static func screenshot(_ file: String, to png: String, size: String = "1200,900") throws {
-    _ = try run(["--screenshot=\(png)", "--window-size=\(size)", URL(fileURLWithPath: file).absoluteString])
+    _ = try run([
+      "--screenshot=\(png)", "--window-size=\(size)", URL(fileURLWithPath: file).absoluteString,
+    ])
   }
 }
 
@@ -46,8 +50,10 @@ enum Browser {
 enum TestImage {
   /// A `width`×`height` image filled with `background`, with a `foreground` rectangle covering
   /// the normalized `rect` [x, y, w, h].
-  static func bmp(width: Int, height: Int, background: (UInt8, UInt8, UInt8),
-                  foreground: (UInt8, UInt8, UInt8), rect: [Double]) -> [UInt8] {
+  static func bmp(
+    width: Int, height: Int, background: (UInt8, UInt8, UInt8),
+    foreground: (UInt8, UInt8, UInt8), rect: [Double]
+  ) -> [UInt8] {
     let rowBytes = (width * 3 + 3) & ~3
     let size = 54 + rowBytes * height
     var b = [UInt8](repeating: 0, count: size)
@@ -59,7 +65,8 @@ enum TestImage {
       let row = 54 + (height - 1 - y) * rowBytes  // bottom-up
       for x in 0..<width {
         let fx = Double(x) / Double(width), fy = Double(y) / Double(height)
-        let inside = fx >= rect[0] && fx < rect[0] + rect[2] && fy >= rect[1] && fy < rect[1] + rect[3]
+        let inside =
+          fx >= rect[0] && fx < rect[0] + rect[2] && fy >= rect[1] && fy < rect[1] + rect[3]
         let c = inside ? foreground : background
         b[row + x * 3] = c.2; b[row + x * 3 + 1] = c.1; b[row + x * 3 + 2] = c.0
       }

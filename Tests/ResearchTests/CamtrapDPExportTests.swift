@@ -33,27 +33,41 @@ import Testing
 
     let media = try table(folder + "/package/media.csv")
     #expect(media.header == CamtrapDPTables.media)
-    func column(_ t: CSVTable, _ name: String) -> [String] { t.rows.map { $0.fields[t.column(name)!] } }
+    func column(_ t: CSVTable, _ name: String) -> [String] {
+      t.rows.map { $0.fields[t.column(name)!] }
+    }
     #expect(column(media, "fileName") == (1...7).map { "img\($0).jpg" })
-    #expect(column(media, "filePublic") == ["false", "false", "true", "true", "true", "true", "false"])
+    #expect(
+      column(media, "filePublic") == ["false", "false", "true", "true", "true", "true", "false"])
     #expect(column(media, "timestamp")[0] == "2024-05-01T06:00:00+03:00")
-    #expect(column(media, "deploymentID") == [
-      "siteA-cam1", "siteA-cam1", "siteA-cam2", "siteA-cam2", "siteB-cam1", "siteB-cam1", "siteB-cam1",
-    ])
+    #expect(
+      column(media, "deploymentID") == [
+        "siteA-cam1", "siteA-cam1", "siteA-cam2", "siteA-cam2", "siteB-cam1", "siteB-cam1",
+        "siteB-cam1",
+      ])
     #expect(column(media, "mediaID")[0] == CamtrapDPExport.mediaID("siteA/cam1/img1.jpg"))
     #expect(column(media, "fileMediatype").allSatisfy { $0 == "image/jpeg" })
 
     let obs = try table(folder + "/package/observations.csv")
     #expect(obs.header == CamtrapDPTables.observations)
-    #expect(column(obs, "observationType") == [
-      "human", "vehicle", "human", "animal", "animal", "blank", "vehicle", "human",
-    ])
-    #expect(column(obs, "classificationProbability") == ["0.9", "0.7", "0.55", "0.45", "0.8", "", "0.65", "0.6"])
+    #expect(
+      column(obs, "observationType") == [
+        "human", "vehicle", "human", "animal", "animal", "blank", "vehicle", "human",
+      ])
+    #expect(
+      column(obs, "classificationProbability") == [
+        "0.9", "0.7", "0.55", "0.45", "0.8", "", "0.65", "0.6",
+      ])
     let first = obs.rows[0]
     func value(_ name: String) -> String { first.fields[obs.column(name)!] }
-    #expect([value("bboxX"), value("bboxY"), value("bboxWidth"), value("bboxHeight")] == ["0.1", "0.1", "0.2", "0.2"])
+    #expect(
+      [value("bboxX"), value("bboxY"), value("bboxWidth"), value("bboxHeight")] == [
+        "0.1", "0.1", "0.2", "0.2",
+      ])
     #expect(value("observationLevel") == "media" && value("count") == "1")
-    #expect(value("eventStart") == "2024-05-01T06:00:00+03:00" && value("classifiedBy") == "lookout-det v0.1.0")
+    #expect(
+      value("eventStart") == "2024-05-01T06:00:00+03:00"
+        && value("classifiedBy") == "lookout-det v0.1.0")
     #expect(value("classificationMethod") == "machine")
 
     let deployments = try table(folder + "/package/deployments.csv")
@@ -61,17 +75,24 @@ import Testing
     #expect(column(deployments, "deploymentEnd")[0] == "2024-06-30T23:59:59+03:00")
     #expect(column(deployments, "locationName")[0] == "River bend, north")
 
-    let package = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/package/datapackage.json"))))
-    #expect(package["profile"]?.stringValue == "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json")
+    let package = try JSONParser.parse(
+      Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/package/datapackage.json"))))
+    #expect(
+      package["profile"]?.stringValue
+        == "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json")
     #expect(package["created"]?.stringValue == "2024-05-29T16:26:40Z")
     #expect(package["temporal"]?["start"]?.stringValue == "2024-04-01")
     #expect(package["temporal"]?["end"]?.stringValue == "2024-06-30")
-    #expect(package["spatial"]?["bbox"]?.arrayValue?.compactMap(\.doubleValue) == [34.1, -2.52, 34.27, -2.4])
-    #expect(package["resources"]?.arrayValue?.compactMap { $0["schema"]?.stringValue } == [
-      "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/deployments-table-schema.json",
-      "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/media-table-schema.json",
-      "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/observations-table-schema.json",
-    ])
+    #expect(
+      package["spatial"]?["bbox"]?.arrayValue?.compactMap(\.doubleValue) == [
+        34.1, -2.52, 34.27, -2.4,
+      ])
+    #expect(
+      package["resources"]?.arrayValue?.compactMap { $0["schema"]?.stringValue } == [
+        "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/deployments-table-schema.json",
+        "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/media-table-schema.json",
+        "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/observations-table-schema.json",
+      ])
   }
 
   @Test func deploymentsWithoutOffsetAreRefused() throws {
@@ -85,7 +106,10 @@ import Testing
     #expect(throws: ResearchError.self) { try job.run() }
   }
 
-  @Test(.enabled(if: Python.withFrictionless != nil, "needs Python with frictionless (pip install frictionless)"))
+  @Test(
+    .enabled(
+      if: Python.withFrictionless != nil,
+      "needs Python with frictionless (pip install frictionless)"))
   func validatesWithFrictionless() throws {
     let (folder, _) = try export()
     defer { try? FileManager.default.removeItem(atPath: folder) }

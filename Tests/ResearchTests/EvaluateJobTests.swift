@@ -13,7 +13,8 @@ import Testing
       names: ["lookout", "megadetector"], truth: [Fixture.path("eval/truth.csv")],
       outputFolder: out + "/eval")
     try job.run()
-    let metrics = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: job.metricsPath))))
+    let metrics = try JSONParser.parse(
+      Array(try Data(contentsOf: URL(fileURLWithPath: job.metricsPath))))
     #expect(metrics["format"]?.stringValue == "lookout-metrics")
     let runs = try #require(metrics["runs"]?.arrayValue)
     #expect(runs.map { $0["name"]?.stringValue } == ["lookout", "megadetector"])
@@ -23,9 +24,10 @@ import Testing
     #expect(person["at_threshold"]?["tp"]?.intValue == 2)
     #expect(person["curve"]?.arrayValue?.count == 4)
     #expect(runs[1]["alerts"]?["per_1000_images"]?.doubleValue == 571.428571)
-    #expect(runs[0]["misses"]?.arrayValue?.map { $0["file"]?.stringValue } == [
-      "siteB/cam1/img7.jpg", "siteB/cam1/img5.jpg",
-    ])
+    #expect(
+      runs[0]["misses"]?.arrayValue?.map { $0["file"]?.stringValue } == [
+        "siteB/cam1/img7.jpg", "siteB/cam1/img5.jpg",
+      ])
 
     let html = try String(contentsOfFile: job.pagePath, encoding: .utf8)
     #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -39,9 +41,11 @@ import Testing
 
   @Test func noCommonImagesIsAnError() throws {
     let truthPath = try Fixture.scratchFolder("truth") + "/t.csv"
-    try "file,label\nelsewhere/x.jpg,person\n".write(toFile: truthPath, atomically: true, encoding: .utf8)
+    try "file,label\nelsewhere/x.jpg,person\n".write(
+      toFile: truthPath, atomically: true, encoding: .utf8)
     let job = EvaluateJob(
-      detections: [Fixture.path("eval/detections.json")], truth: [truthPath], outputFolder: "/nonexistent")
+      detections: [Fixture.path("eval/detections.json")], truth: [truthPath],
+      outputFolder: "/nonexistent")
     #expect(throws: ResearchError.self) { try job.evaluate() }
   }
 
@@ -55,7 +59,8 @@ import Testing
       .write(toFile: dir + "/boxes.csv", atomically: true, encoding: .utf8)
     let truth = try TruthLoader.read(paths: [dir + "/images.csv", dir + "/boxes.csv"])
     #expect(truth.images["a/1.jpg"]?.classes == [.person, .vehicle])
-    #expect(truth.images["a/1.jpg"]?.boxes.count == 2 && truth.images["a/1.jpg"]?.boxesComplete == true)
+    #expect(
+      truth.images["a/1.jpg"]?.boxes.count == 2 && truth.images["a/1.jpg"]?.boxesComplete == true)
     #expect(truth.images["a/2.jpg"]?.boxesComplete == true)
     #expect(truth.images["a/3.jpg"]?.boxesComplete == false)
   }

@@ -65,10 +65,14 @@ import Testing
     #expect(close(r.alerts.perThousandImages, 500))
     #expect(close(r.alerts.precision, 0.75) && close(r.alerts.recall, 0.6))
     #expect(close(r.alerts.f1, 2.0 / 3))
-    #expect(r.misses.map(\.file) == ["siteB/cam1/img7.jpg", "siteB/cam1/img5.jpg", "siteB/cam1/img8.jpg"])
+    #expect(
+      r.misses.map(\.file) == ["siteB/cam1/img7.jpg", "siteB/cam1/img5.jpg", "siteB/cam1/img8.jpg"])
     #expect(r.misses.map(\.detectionClass) == [.animal, .person, .vehicle])
     #expect(r.misses.map(\.score) == [0, 0.35, 0.5])
-    #expect(r.falsePositives.map(\.file) == ["siteA/cam2/img3.jpg", "siteA/cam1/img2.jpg", "siteB/cam1/img6.jpg"])
+    #expect(
+      r.falsePositives.map(\.file) == [
+        "siteA/cam2/img3.jpg", "siteA/cam1/img2.jpg", "siteB/cam1/img6.jpg",
+      ])
   }
 
   @Test func boxLevel() throws {
@@ -127,8 +131,10 @@ import Testing
 
   @Test func overridesWin() {
     let t = ClassThresholds.resolve(
-      overrides: ["person": 0.9], config: ThresholdSettings(classes: ["person": 0.1, "vehicle": 0.2]),
+      overrides: ["person": 0.9],
+      config: ThresholdSettings(classes: ["person": 0.1, "vehicle": 0.2]),
       recorded: ["vehicle": 0.3, "animal": 0.4])
-    #expect(t.threshold(.person) == 0.9 && t.threshold(.vehicle) == 0.2 && t.threshold(.animal) == 0.4)
+    #expect(
+      t.threshold(.person) == 0.9 && t.threshold(.vehicle) == 0.2 && t.threshold(.animal) == 0.4)
   }
 }

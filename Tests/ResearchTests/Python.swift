@@ -11,14 +11,18 @@ enum Python {
 
   static let withFrictionless: String? = {
     let env = ProcessInfo.processInfo.environment["LOOKOUT_PYTHON"]
-    let candidates = [env, repositoryRoot + "/.venv/bin/python3", "/usr/bin/python3", "/usr/local/bin/python3"]
-    for candidate in candidates.compactMap({ $0 }) where FileManager.default.isExecutableFile(atPath: candidate) {
+    let candidates = [
+      env, repositoryRoot + "/.venv/bin/python3", "/usr/bin/python3", "/usr/local/bin/python3",
+    ]
+    for candidate in candidates.compactMap({ $0 })
+    where FileManager.default.isExecutableFile(atPath: candidate) {
       if (try? run(candidate, ["-c", "import frictionless"]))?.status == 0 { return candidate }
     }
     return nil
   }()
 
-  static func run(_ python: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+  static func run(_ python: String, _ arguments: [String]) throws -> (status: Int32, output: String)
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = arguments

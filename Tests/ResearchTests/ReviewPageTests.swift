@@ -26,9 +26,13 @@ struct ReviewScan {
         width: 64, height: 48, datetime: "2024:05:02 06:00:00"),
       ImageRecord(
         file: "river/cam2/c.bmp",
-        detections: [Self.d(.vehicle, 0.7, [0.0, 0.0, 0.5, 0.5]), Self.d(.person, 0.3, [0.6, 0.6, 0.2, 0.3])],
+        detections: [
+          Self.d(.vehicle, 0.7, [0.0, 0.0, 0.5, 0.5]), Self.d(.person, 0.3, [0.6, 0.6, 0.2, 0.3]),
+        ],
         width: 64, height: 48, datetime: "2024:06:01 12:00:00"),
-      ImageRecord(file: "hill/cam9/d.bmp", detections: [], width: 64, height: 48, datetime: "2024:06:10 00:00:00"),
+      ImageRecord(
+        file: "hill/cam9/d.bmp", detections: [], width: 64, height: 48,
+        datetime: "2024:06:10 00:00:00"),
       ImageRecord.failed(file: "hill/cam9/e.bmp", reason: "Failure image access"),
     ]
     let fm = FileManager.default
@@ -36,13 +40,15 @@ struct ReviewScan {
       let path = card + "/" + image.file
       try fm.createDirectory(atPath: Paths.directory(of: path), withIntermediateDirectories: true)
       let box = image.detections?.first?.bbox ?? [0, 0, 0, 0]
-      let bytes = TestImage.bmp(width: 64, height: 48, background: (40, 60, 40), foreground: (220, 200, 120), rect: box)
+      let bytes = TestImage.bmp(
+        width: 64, height: 48, background: (40, 60, 40), foreground: (220, 200, 120), rect: box)
       fm.createFile(atPath: path, contents: Data(bytes))
     }
     try fm.createDirectory(atPath: scanOutput, withIntermediateDirectories: true)
     let info = RunInfo(
       detector: "lookout-det v0.1.0",
-      lookout: LookoutRunInfo(modelVersion: "t", classThresholds: ["animal": 0.4, "person": 0.5, "vehicle": 0.6]))
+      lookout: LookoutRunInfo(
+        modelVersion: "t", classThresholds: ["animal": 0.4, "person": 0.5, "vehicle": 0.6]))
     fm.createFile(
       atPath: scanOutput + "/detections.json",
       contents: Data(MegaDetectorOutput.encode(images: images, info: info)))
@@ -89,7 +95,8 @@ func syntheticItem(_ i: Int, personEvery: Int) -> ReviewItem {
     let item = ReviewItem(
       file: "x/</script><b>.jpg", detections: [], flagged: [], failure: nil)
     let html = ReviewPage.html(
-      items: [item], thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
+      items: [item],
+      thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
       imageBase: "", title: "T <&>")
     #expect(html.contains("x/\\u003c/script>\\u003cb>.jpg"))
     #expect(html.contains("<title>T &lt;&amp;&gt;</title>"))
@@ -101,7 +108,8 @@ func syntheticItem(_ i: Int, personEvery: Int) -> ReviewItem {
     var html = ""
     let elapsed = clock.measure {
       html = ReviewPage.html(
-        items: items, thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
+        items: items,
+        thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
         imageBase: "../", title: "big")
     }
     // A generous bound for a debug build on a shared 2-core machine; a release build takes far less.
@@ -117,29 +125,46 @@ struct ReviewPageBrowserTests {
   @Test func whatAPersonSees() throws {
     let scan = try ReviewScan()
     defer { scan.remove() }
-    let count = try ReviewJob(detections: scan.scanOutput, imagesFolder: scan.card, outputFolder: scan.report).run()
+    let count = try ReviewJob(
+      detections: scan.scanOutput, imagesFolder: scan.card, outputFolder: scan.report
+    ).run()
     #expect(count == 5)
     let page = scan.report + "/report.html"
     let dom = try Browser.dom(page)
     #expect(dom.contains("data-matched=\"5\""))
     #expect(dom.contains("5 images match · page 1 of 1"))
-    #expect(cardFiles(dom) == [
-      "river/cam1/a.bmp", "river/cam2/c.bmp", "river/cam1/b.bmp", "hill/cam9/d.bmp", "hill/cam9/e.bmp",
-    ])
+    #expect(
+      cardFiles(dom) == [
+        "river/cam1/a.bmp", "river/cam2/c.bmp", "river/cam1/b.bmp", "hill/cam9/d.bmp",
+        "hill/cam9/e.bmp",
+      ])
     // Alerts are marked, images load lazily from the scanned folder, boxes sit where the
     // detections are, and a below-threshold detection is drawn dashed.
     #expect(dom.components(separatedBy: "class=\"card alert\"").count - 1 == 2)
     #expect(dom.contains("loading=\"lazy\""))
     #expect(dom.contains("src=\"../../card/river/cam1/a.bmp\""))
-    #expect(dom.contains("class=\"box c2\" style=\"left: 10%; top: 20%; width: 30%; height: 50%;\"><span>person 0.92</span>"))
+    #expect(
+      dom.contains(
+        "class=\"box c2\" style=\"left: 10%; top: 20%; width: 30%; height: 50%;\"><span>person 0.92</span>"
+      ))
     #expect(dom.contains("class=\"box c2 below\""))
     #expect(dom.contains("could not be read: Failure image access"))
 
     #expect(cardFiles(try Browser.dom(page, fragment: "#class=vehicle")) == ["river/cam2/c.bmp"])
-    #expect(cardFiles(try Browser.dom(page, fragment: "#class=alerts")) == ["river/cam1/a.bmp", "river/cam2/c.bmp"])
-    #expect(cardFiles(try Browser.dom(page, fragment: "#camera=cam9")) == ["hill/cam9/d.bmp", "hill/cam9/e.bmp"])
-    #expect(cardFiles(try Browser.dom(page, fragment: "#from=2024-06-01&to=2024-06-05")) == ["river/cam2/c.bmp"])
-    #expect(cardFiles(try Browser.dom(page, fragment: "#class=empty&site=hill")) == ["hill/cam9/d.bmp"])
+    #expect(
+      cardFiles(try Browser.dom(page, fragment: "#class=alerts")) == [
+        "river/cam1/a.bmp", "river/cam2/c.bmp",
+      ])
+    #expect(
+      cardFiles(try Browser.dom(page, fragment: "#camera=cam9")) == [
+        "hill/cam9/d.bmp", "hill/cam9/e.bmp",
+      ])
+    #expect(
+      cardFiles(try Browser.dom(page, fragment: "#from=2024-06-01&to=2024-06-05")) == [
+        "river/cam2/c.bmp"
+      ])
+    #expect(
+      cardFiles(try Browser.dom(page, fragment: "#class=empty&site=hill")) == ["hill/cam9/d.bmp"])
 
     let png = scan.root + "/shot.png"
     try Browser.screenshot(page, to: png)

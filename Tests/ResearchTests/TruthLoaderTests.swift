@@ -17,19 +17,26 @@ import Testing
     let img1 = try #require(truth.images["siteA/cam1/img1.jpg"])
     // "People" → person; pixel boxes divided by 1000×800.
     #expect(img1.classes == [.person] && img1.boxesComplete)
-    #expect(img1.boxes == [TruthBox(.person, bbox: [0.1, 0.1, 0.2, 0.2]), TruthBox(.person, bbox: [0.6, 0.6, 0.2, 0.2])])
+    #expect(
+      img1.boxes == [
+        TruthBox(.person, bbox: [0.1, 0.1, 0.2, 0.2]),
+        TruthBox(.person, bbox: [0.6, 0.6, 0.2, 0.2]),
+      ])
     // "truck" → vehicle with a box; "Red deer" → animal without one: not box-complete.
     let img2 = try #require(truth.images["siteA/cam1/img2.jpg"])
     #expect(img2.classes == [.vehicle, .animal] && !img2.boxesComplete)
     #expect(img2.boxes == [TruthBox(.vehicle, bbox: [0, 0, 0.5, 0.5])])
     // An "empty" annotation and an image without annotations are both empty.
     #expect(truth.images["siteA/cam2/img3.jpg"]?.classes == [])
-    #expect(truth.images["siteA/cam2/img4.jpg"]?.classes == [] && truth.images["siteA/cam2/img4.jpg"]?.boxesComplete == true)
+    #expect(
+      truth.images["siteA/cam2/img4.jpg"]?.classes == []
+        && truth.images["siteA/cam2/img4.jpg"]?.boxesComplete == true)
   }
 
   @Test func camtrapDP() throws {
     let truth = try TruthLoader.read(path: Fixture.path("truth/observations.csv"))
-    #expect(truth.images["siteA/cam1/img1.jpg"]?.boxes == [TruthBox(.person, bbox: [0.1, 0.1, 0.2, 0.2])])
+    #expect(
+      truth.images["siteA/cam1/img1.jpg"]?.boxes == [TruthBox(.person, bbox: [0.1, 0.1, 0.2, 0.2])])
     #expect(truth.images["siteA/cam1/img2.jpg"]?.classes == [.vehicle])
     #expect(truth.images["siteA/cam1/img2.jpg"]?.boxesComplete == false)
     #expect(truth.images["siteA/cam2/img3.jpg"]?.classes == [])
@@ -66,11 +73,20 @@ import Testing
     func parse(_ text: String) throws -> GroundTruth {
       try TruthCSV.parse(Array(text.utf8), path: "t.csv")
     }
-    #expect(throws: ResearchError.truth(path: "t.csv", line: 3, reason: "box value \"wide\" is not a number")) {
+    #expect(
+      throws: ResearchError.truth(
+        path: "t.csv", line: 3, reason: "box value \"wide\" is not a number")
+    ) {
       try parse("file,label,x,y,w,h\na.jpg,person,0,0,0.1,0.1\nb.jpg,person,0,0,wide,0.1\n")
     }
-    #expect(throws: ResearchError.self) { try parse("file,label,x,y,w,h\na.jpg,person,0.5,0,0.6,0.1\n") }
-    #expect(throws: ResearchError.truth(path: "t.csv", line: 2, reason: "a row with a box needs exactly one class, not \"person+vehicle\"")) {
+    #expect(throws: ResearchError.self) {
+      try parse("file,label,x,y,w,h\na.jpg,person,0.5,0,0.6,0.1\n")
+    }
+    #expect(
+      throws: ResearchError.truth(
+        path: "t.csv", line: 2,
+        reason: "a row with a box needs exactly one class, not \"person+vehicle\"")
+    ) {
       try parse("file,label,x,y,w,h\na.jpg,person+vehicle,0,0,0.1,0.1\n")
     }
     #expect(throws: ResearchError.truth(path: "t.csv", line: 1, reason: "no \"label\" column")) {
@@ -85,7 +101,10 @@ import Testing
     let truthCSV = "file,label\nimages/siteA/cam1/img1.jpg,person\n"
     let truth = try TruthCSV.parse(Array(truthCSV.utf8), path: "t.csv")
     let run = try DetectionRun.read(path: Fixture.path("eval/detections.json"))
-    let r = Evaluator(truth: truth).evaluate([(run, .resolve(overrides: [:], config: nil, recorded: run.recordedThresholds))]).runs[0]
-    #expect(r.imagesEvaluated == 1 && r.evaluation(of: .person)?.image.atThreshold.truePositives == 1)
+    let r = Evaluator(truth: truth).evaluate([
+      (run, .resolve(overrides: [:], config: nil, recorded: run.recordedThresholds))
+    ]).runs[0]
+    #expect(
+      r.imagesEvaluated == 1 && r.evaluation(of: .person)?.image.atThreshold.truePositives == 1)
   }
 }

@@ -34,7 +34,8 @@ import Testing
     #expect(f1.threshold == 0.35 && close(f1.point.f1, 6.0 / 7))
     let unreachable = try #require(ThresholdTuner.choose(sweep, goal: .precision(1.01)))
     #expect(!unreachable.goalMet && unreachable.threshold == 0.6)  // best precision, most found
-    #expect(ThresholdTuner.choose(ScoreSweep(items: [], positives: 0, images: 3), goal: .bestF1) == nil)
+    #expect(
+      ThresholdTuner.choose(ScoreSweep(items: [], positives: 0, images: 3), goal: .bestF1) == nil)
   }
 
   @Test func tradeOffTable() throws {
@@ -81,7 +82,9 @@ import Testing
     #expect(close(result.alertsAfter.perThousandImages, 750))
     #expect(close(result.alertsAfter.recall, 1) && close(result.alertsAfter.precision, 5.0 / 6))
     let text = TuneJob.text(result)
-    #expect(text.contains("chosen 0.350 (was 0.500): recall 1.000, precision 0.750, 500.0 per 1,000 images"))
+    #expect(
+      text.contains(
+        "chosen 0.350 (was 0.500): recall 1.000, precision 0.750, 500.0 per 1,000 images"))
   }
 
   @Test func perSiteThresholds() throws {
