@@ -126,6 +126,20 @@ def make_jpegs():
     make_jpeg("jpeg_progressive_64x48", Image.fromarray(pattern_rgb(64, 48)),
               quality=85, progressive=True)
 
+    # Restart markers every MCU row (decoders must resync at each RSTn).
+    make_jpeg("jpeg_restart_33x17", Image.fromarray(pattern_rgb(33, 17)), quality=90,
+              restart_marker_rows=1)
+    # Arithmetic coding: a lossless transcode of the baseline file, so the reference is the
+    # baseline's.
+    if shutil.which("jpegtran") is not None:
+        with open(os.path.join(OUT, "jpeg_baseline_420_33x17.jpg"), "rb") as f:
+            baseline = f.read()
+        arithmetic = subprocess.run(["jpegtran", "-arithmetic"], input=baseline,
+                                    capture_output=True, check=True).stdout
+        save_bytes("jpeg_arithmetic_33x17.jpg", arithmetic)
+    else:
+        print("jpegtran not found: skipping the arithmetic-coded fixture", file=sys.stderr)
+
     # DCT scaling: a smooth 64x48 image, references at several M/8.
     data = make_jpeg("jpeg_smooth_64x48", Image.fromarray(smooth_rgb(64, 48)), quality=92)
     for scale_num in (1, 2, 3, 4, 6):

@@ -17,6 +17,7 @@ import Testing
     ("jpeg_gray_33x17", 33, 17),
     ("jpeg_cmyk_16x12", 16, 12),
     ("jpeg_smooth_64x48", 64, 48),
+    ("jpeg_restart_33x17", 33, 17),
   ]
 
   @Test(arguments: references)
@@ -33,6 +34,43 @@ import Testing
     #expect(decoded.image.pixels.count == reference.width * reference.height * 3)
     let difference = try #require(maxAbsDifference(decoded.image, expected))
     #expect(difference <= Self.tolerance, "\(reference.name): max difference \(difference)")
+  }
+
+  /// An arithmetic-coded lossless transcode (jpegtran -arithmetic) of the baseline fixture
+  /// decodes to the baseline's reference.
+  @Test func arithmeticCodingDecodes() throws {
+    let decoded = try ImageDecoder.decode(
+      fileAt: Fixture.path("jpeg_arithmetic_33x17.jpg"), options: DecodeOptions())
+    let expected = try Fixture.rgb("jpeg_baseline_420_33x17.rgb", width: 33, height: 17)
+    let difference = try #require(maxAbsDifference(decoded.image, expected))
+    #expect(difference <= Self.tolerance)
+  }
+
+  /// Many decodes at once (the pipeline decodes concurrently): each result equals the serial
+  /// one.
+  @Test func concurrentDecodesAgreeWithSerialOnes() async throws {
+    let names = Self.references.map { $0.name + ".jpg" }
+      + PNGDecodingTests.references.map { $0.name + ".png" }
+    var serial: [String: RGBImage] = [:]
+    for name in names {
+      serial[name] = try ImageDecoder.decode(fileAt: Fixture.path(name), options: DecodeOptions()).image
+    }
+    let parallel = try await withThrowingTaskGroup(of: (String, RGBImage).self) { group in
+      for round in 0..<4 {
+        for name in names {
+          group.addTask {
+            let options = DecodeOptions(minimumLongSide: round == 3 ? 8 : nil)
+            let image = try ImageDecoder.decode(fileAt: Fixture.path(name), options: options).image
+            return (round == 3 ? "" : name, image)
+          }
+        }
+      }
+      var results: [(String, RGBImage)] = []
+      for try await result in group { results.append(result) }
+      return results
+    }
+    #expect(parallel.count == names.count * 4)
+    for (name, image) in parallel where !name.isEmpty { #expect(serial[name] == image) }
   }
 
   @Test func grayscaleIsExpandedToEqualChannels() throws {
