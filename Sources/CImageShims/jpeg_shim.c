@@ -66,8 +66,12 @@ static void on_error_exit(j_common_ptr cinfo) {
   fail_with_library_message(cinfo, status_for_error_code(cinfo->err->msg_code));
 }
 
-/// Warnings about metadata rather than image data; the pixels are still right.
-static int is_benign_warning(int code) {
+/// Warnings after which the pixels are still right: metadata problems, and stray bytes just
+/// before the EOI marker (padding some cameras write after the last scan, which libjpeg
+/// reports only once all image data has been read).
+static int is_benign_warning(const struct jpeg_error_mgr *error) {
+  int code = error->msg_code;
+  if (code == JWRN_EXTRANEOUS_DATA) return error->msg_parm.i[1] == JPEG_EOI;
   return code == JWRN_JFIF_MAJOR || code == JWRN_ADOBE_XFORM || code == JWRN_BOGUS_ICC;
 }
 
@@ -75,13 +79,13 @@ static int is_benign_warning(int code) {
 /// decode: libjpeg would otherwise carry on and hand back grey or smeared pixels.
 static void on_emit_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;
-  int code = cinfo->err->msg_code;
-  if (is_benign_warning(code)) {
+  if (is_benign_warning(cinfo->err)) {
     cinfo->err->num_warnings++;
     return;
   }
   fail_with_library_message(
-    cinfo, code == JWRN_JPEG_EOF ? LOOKOUT_STATUS_TRUNCATED : LOOKOUT_STATUS_CORRUPT);
+    cinfo,
+    cinfo->err->msg_code == JWRN_JPEG_EOF ? LOOKOUT_STATUS_TRUNCATED : LOOKOUT_STATUS_CORRUPT);
 }
 
 static void on_output_message(j_common_ptr cinfo) { (void)cinfo; }

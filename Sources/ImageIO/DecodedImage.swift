@@ -1,5 +1,5 @@
 /// A decoded image, upright, with its metadata.
-public struct DecodedImage: Sendable {
+public struct DecodedImage: Sendable, Equatable {
   /// Upright (orientation applied), possibly DCT-downscaled (JPEG only).
   public var image: RGBImage
   /// The displayed (upright) width at full resolution.

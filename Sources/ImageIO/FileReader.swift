@@ -10,7 +10,9 @@
 /// system's error text (and `.empty` for a zero-byte file).
 enum FileReader {
   static func contents(ofFileAt path: String) throws(ImageDecodeError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK so that a FIFO or device cannot block the open; it has no effect on the
+    // reads of a regular file, the only kind read below.
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { throw .unreadable(path: path, reason: errorText(errno)) }
     defer { _ = close(descriptor) }
 

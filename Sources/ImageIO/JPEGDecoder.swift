@@ -5,6 +5,12 @@ import CImageShims
 /// Output: accurate integer IDCT, fancy upsampling (libjpeg's defaults); grayscale expanded to
 /// RGB; CMYK/YCCK converted with R = (255-C)(255-K)/255 etc., treating the samples as
 /// inverted when an Adobe marker is present (as Photoshop and libjpeg write them).
+///
+/// libjpeg's corrupt-data warnings fail the decode (a premature end as `.truncated`, the rest
+/// as `.corrupt`) instead of yielding grey or smeared pixels. Tolerated: warnings about
+/// metadata only (unknown JFIF revision, unknown Adobe transform, bad ICC marker) and stray
+/// bytes immediately before the EOI marker, which some cameras write after complete image
+/// data. Progressive files with more than 1000 scans are refused as corrupt.
 enum JPEGDecoder {
   static func decode(
     _ data: [UInt8], path: String, options: DecodeOptions

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 @testable import ImageIO
 
 /// Every failure maps to its specific ImageDecodeError case.
@@ -45,6 +49,26 @@ import Testing
     #expect(throws: ImageDecodeError.unreadable(path: directory.path, reason: "is a directory")) {
       try ImageDecoder.decode(fileAt: directory.path, options: DecodeOptions())
     }
+  }
+
+  /// A FIFO with no writer would block a plain open(2) forever; it must fail at once.
+  @Test func fifoIsUnreadableWithoutBlocking() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("pipe.jpg").path
+    try #require(mkfifo(path, 0o600) == 0)
+    #expect(throws: ImageDecodeError.unreadable(path: path, reason: "not a regular file")) {
+      try ImageDecoder.decode(fileAt: path, options: DecodeOptions())
+    }
+  }
+
+  @Test func symlinkToAnImageIsFollowed() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let link = directory.appendingPathComponent("link.jpg").path
+    try FileManager.default.createSymbolicLink(
+      atPath: link, withDestinationPath: Fixture.path("jpeg_gray_33x17.jpg"))
+    #expect(try ImageDecoder.decode(fileAt: link, options: DecodeOptions()).image.width == 33)
   }
 
   @Test func otherFormatsAreNotImages() {
@@ -186,6 +210,19 @@ import Testing
       return
     }
     #expect(reason.contains("Corrupt JPEG data"))
+  }
+
+  /// Stray bytes before any marker other than EOI (here: before the second scan of a
+  /// progressive file, and before the SOS of a baseline one) are corruption.
+  @Test func strayBytesBetweenSegmentsAreCorrupt() throws {
+    for name in ["jpeg_progressive_64x48.jpg", "jpeg_baseline_420_33x17.jpg"] {
+      var jpeg = try Fixture.bytes(name)
+      let scans = ImageSurgery.jpegMarkers(jpeg, code: 0xDA)
+      let target = name.contains("progressive") ? scans[1] : scans[0]
+      jpeg.insert(contentsOf: [0x00, 0x12, 0x34], at: target)
+      let error = decodeError(jpeg, path: name)
+      #expect(error?.reasonCode == "corrupt", "\(name): \(String(describing: error))")
+    }
   }
 
   @Test func jpegWithBrokenHeaderIsCorrupt() throws {

@@ -73,6 +73,17 @@ import Testing
     for (name, image) in parallel where !name.isEmpty { #expect(serial[name] == image) }
   }
 
+  /// Stray bytes between the last scan and EOI (written by some cameras) leave the pixels
+  /// intact, so they are tolerated.
+  @Test func paddingBeforeEOIIsTolerated() throws {
+    var jpeg = try Fixture.bytes("jpeg_baseline_420_33x17.jpg")
+    #expect(Array(jpeg.suffix(2)) == [0xFF, 0xD9])
+    jpeg.insert(contentsOf: [0x00, 0x12, 0x34, 0x00], at: jpeg.count - 2)
+    let decoded = try ImageDecoder.decode(data: jpeg, path: "padded.jpg", options: DecodeOptions())
+    let expected = try Fixture.rgb("jpeg_baseline_420_33x17.rgb", width: 33, height: 17)
+    #expect(try #require(maxAbsDifference(decoded.image, expected)) <= Self.tolerance)
+  }
+
   @Test func grayscaleIsExpandedToEqualChannels() throws {
     let decoded = try ImageDecoder.decode(
       fileAt: Fixture.path("jpeg_gray_33x17.jpg"), options: DecodeOptions())

@@ -70,7 +70,8 @@ lookout_status lookout_jpeg_output_size(
 /// Decodes the whole image at `scale_num`/8 into `rgb` as interleaved 8-bit RGB, rows top to
 /// bottom, no padding. `capacity` must be at least width*height*3 of that scale's output size.
 /// Grayscale is expanded; CMYK and YCCK are converted (inverted when `adobe_marker` is set).
-/// Any corrupt-data warning, including a premature end of data, fails the decode.
+/// Any corrupt-data warning, including a premature end of data, fails the decode; the one
+/// exception is stray bytes right before EOI, reported after all image data was read.
 lookout_status lookout_jpeg_decode(
   lookout_jpeg *jpeg, int scale_num, uint8_t *rgb, size_t capacity,
   char *message, size_t message_capacity);
