@@ -1,6 +1,7 @@
 /// How `ImageDecoder` decodes.
 public struct DecodeOptions: Sendable {
-  /// Decode at the smallest size whose LONG side (after orientation) is still >= this; nil = full resolution.
+  /// Decode at the smallest size whose LONG side (after orientation) is still >= this;
+  /// nil = full resolution.
   ///
   /// Only JPEG can be decoded smaller (DCT scaling by M/8, M in 1...8); PNG is always decoded
   /// at full resolution (see `RGBImage.downscaled(toLongSide:)`). Images whose long side is

@@ -3,7 +3,8 @@
 /// Stateless and safe to call from many threads at once (each call owns its libjpeg or
 /// libpng state).
 public enum ImageDecoder {
-  /// Sniffs the format from the bytes (not the extension), decodes, reads EXIF (JPEG APP1; PNG eXIf chunk if present), applies orientation.
+  /// Sniffs the format from the bytes (not the extension), decodes, reads EXIF (JPEG APP1;
+  /// PNG eXIf chunk if present), applies orientation.
   ///
   /// Reads the whole file first: a missing file, a directory or a read failure is
   /// `.unreadable` (with the system's reason), a zero-byte file `.empty`. Then as

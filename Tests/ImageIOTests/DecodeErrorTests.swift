@@ -94,8 +94,10 @@ import Testing
   @Test func truncatedBaselineJPEG() throws {
     let jpeg = try Fixture.bytes("jpeg_baseline_420_33x17.jpg")
     let sos = try #require(ImageSurgery.jpegMarkers(jpeg, code: 0xDA).first)
-    let cuts = [1, 2, 3, 20, sos, sos + 1, sos + 14, (sos + jpeg.count) / 2, jpeg.count - 10,
-                jpeg.count - 2, jpeg.count - 1]
+    let cuts = [
+      1, 2, 3, 20, sos, sos + 1, sos + 14, (sos + jpeg.count) / 2, jpeg.count - 10,
+      jpeg.count - 2, jpeg.count - 1,
+    ]
     for cut in cuts {
       let error = decodeError(Array(jpeg.prefix(cut)), path: "cut.jpg")
       guard case .truncated(let path, let reason) = error else {
@@ -118,16 +120,18 @@ import Testing
     let scans = ImageSurgery.jpegMarkers(jpeg, code: 0xDA)
     try #require(scans.count >= 4, "a progressive file has several scans")
     let cuts = [
-      scans[0] + 20,                 // inside the first (DC) scan
-      scans[1],                      // between scans: first scan complete
-      (scans[1] + scans[2]) / 2,     // inside the second scan
-      scans[scans.count - 1] + 12,   // inside the last scan
+      scans[0] + 20,  // inside the first (DC) scan
+      scans[1],  // between scans: first scan complete
+      (scans[1] + scans[2]) / 2,  // inside the second scan
+      scans[scans.count - 1] + 12,  // inside the last scan
       (scans[scans.count - 1] + jpeg.count) / 2,
-      jpeg.count - 2,                // only EOI missing
+      jpeg.count - 2,  // only EOI missing
     ]
     for cut in cuts {
       let error = decodeError(Array(jpeg.prefix(cut)), path: "prog.jpg")
-      #expect(error?.reasonCode == "truncated", "cut at \(cut) of \(jpeg.count): \(String(describing: error))")
+      #expect(
+        error?.reasonCode == "truncated",
+        "cut at \(cut) of \(jpeg.count): \(String(describing: error))")
     }
   }
 
@@ -135,8 +139,10 @@ import Testing
     let png = try Fixture.bytes("png_rgb8_33x17.png")
     let idat = try #require(ImageSurgery.pngChunks(png, type: "IDAT").first)
     let iend = try #require(ImageSurgery.pngChunks(png, type: "IEND").first)
-    let cuts = [1, 4, 7, 8, 12, 20, 33, idat.offset + 8, idat.offset + 8 + idat.length / 2,
-                iend.offset, iend.offset + 6, png.count - 1]
+    let cuts = [
+      1, 4, 7, 8, 12, 20, 33, idat.offset + 8, idat.offset + 8 + idat.length / 2,
+      iend.offset, iend.offset + 6, png.count - 1,
+    ]
     for cut in cuts {
       let error = decodeError(Array(png.prefix(cut)), path: "cut.png")
       guard case .truncated(let path, _) = error else {
@@ -191,8 +197,9 @@ import Testing
     png[start] = 0x00  // invalid zlib header
     png[start + 1] = 0x00
     let crc = ImageSurgery.crc32(png[(idat.offset + 4)..<(start + idat.length)])
-    png.replaceSubrange((start + idat.length)..<(start + idat.length + 4),
-                        with: ImageSurgery.bigEndian32(crc))
+    png.replaceSubrange(
+      (start + idat.length)..<(start + idat.length + 4),
+      with: ImageSurgery.bigEndian32(crc))
     #expect(decodeError(png)?.reasonCode == "corrupt")
   }
 
@@ -308,18 +315,28 @@ import Testing
 
   @Test func descriptionsAndReasonCodes() {
     let cases: [(ImageDecodeError, String, String)] = [
-      (.unreadable(path: "a.jpg", reason: "Permission denied"), "unreadable",
-       "a.jpg: cannot read file: Permission denied"),
+      (
+        .unreadable(path: "a.jpg", reason: "Permission denied"), "unreadable",
+        "a.jpg: cannot read file: Permission denied"
+      ),
       (.empty(path: "b.jpg"), "empty", "b.jpg: file is empty (0 bytes)"),
       (.notAnImage(path: "c.jpg"), "not_an_image", "c.jpg: not a JPEG or PNG image"),
-      (.corrupt(path: "d.png", reason: "IDAT: CRC error"), "corrupt",
-       "d.png: corrupt image: IDAT: CRC error"),
-      (.truncated(path: "e.jpg", reason: "Premature end of JPEG file"), "truncated",
-       "e.jpg: truncated image: Premature end of JPEG file"),
-      (.tooLarge(path: "f.jpg", width: 60000, height: 60000, limit: 100_000_000), "too_large",
-       "f.jpg: image is 60000x60000 (3600000000 pixels), over the limit of 100000000 pixels"),
-      (.unsupported(path: "g.jpg", reason: "Unsupported JPEG data precision 12"), "unsupported",
-       "g.jpg: unsupported image: Unsupported JPEG data precision 12"),
+      (
+        .corrupt(path: "d.png", reason: "IDAT: CRC error"), "corrupt",
+        "d.png: corrupt image: IDAT: CRC error"
+      ),
+      (
+        .truncated(path: "e.jpg", reason: "Premature end of JPEG file"), "truncated",
+        "e.jpg: truncated image: Premature end of JPEG file"
+      ),
+      (
+        .tooLarge(path: "f.jpg", width: 60000, height: 60000, limit: 100_000_000), "too_large",
+        "f.jpg: image is 60000x60000 (3600000000 pixels), over the limit of 100000000 pixels"
+      ),
+      (
+        .unsupported(path: "g.jpg", reason: "Unsupported JPEG data precision 12"), "unsupported",
+        "g.jpg: unsupported image: Unsupported JPEG data precision 12"
+      ),
     ]
     for (error, code, text) in cases {
       #expect(error.reasonCode == code)

@@ -131,7 +131,8 @@ import Testing
       #expect(metadata.orientation == .up || metadata.orientation == expected.orientation)
       #expect(metadata.make == nil || metadata.make == expected.make)
       #expect(metadata.model == nil || metadata.model == expected.model)
-      #expect(metadata.dateTimeOriginal == nil || metadata.dateTimeOriginal == expected.dateTimeOriginal)
+      #expect(
+        metadata.dateTimeOriginal == nil || metadata.dateTimeOriginal == expected.dateTimeOriginal)
       if let gps = metadata.gps, let full = expected.gps {
         #expect(gps.latitude == full.latitude && gps.longitude == full.longitude)
         #expect(gps.altitude == nil || gps.altitude == full.altitude)
@@ -161,7 +162,8 @@ import Testing
     for round in 0..<3000 {
       var bytes: [UInt8]
       if round % 2 == 0 {
-        let header: [UInt8] = round % 4 == 0
+        let header: [UInt8] =
+          round % 4 == 0
           ? [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0] : [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8]
         let length = Int(generator.next() % 200)
         bytes = header + (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -178,9 +180,12 @@ import Testing
 
   /// A JPEG whose EXIF is garbage still decodes; the metadata is just missing.
   @Test func badExifNeverFailsADecode() throws {
-    let garbage = Array("Exif".utf8) + [0, 0] + [0x49, 0x49, 0x2A, 0x00, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2]
-    let jpeg = ImageSurgery.insertingAPP1(garbage, into: try Fixture.bytes("jpeg_baseline_420_16x12.jpg"))
-    let decoded = try ImageDecoder.decode(data: jpeg, path: "garbage-exif.jpg", options: DecodeOptions())
+    let garbage =
+      Array("Exif".utf8) + [0, 0] + [0x49, 0x49, 0x2A, 0x00, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2]
+    let jpeg = ImageSurgery.insertingAPP1(
+      garbage, into: try Fixture.bytes("jpeg_baseline_420_16x12.jpg"))
+    let decoded = try ImageDecoder.decode(
+      data: jpeg, path: "garbage-exif.jpg", options: DecodeOptions())
     #expect(decoded.metadata == ImageMetadata())
     #expect(decoded.image.width == 16)
   }

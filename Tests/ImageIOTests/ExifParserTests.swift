@@ -35,7 +35,8 @@ import Testing
   @Test func acceptsTIFFAPP1PayloadAndWholeSegment() {
     let tiff = Self.complete(TIFFWriter(bigEndian: false))
     let payload = Array("Exif".utf8) + [0, 0] + tiff
-    let segment = [0xFF, 0xE1, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)]
+    let segment =
+      [0xFF, 0xE1, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)]
       + payload
     #expect(ExifParser.parse(tiff) == Self.expected)
     #expect(ExifParser.parse(payload) == Self.expected)
@@ -115,7 +116,8 @@ import Testing
     let exifOnly = ExifParser.parse(w.build(ifd0: [], exif: [w.ascii(0x9011, "-05:30")]))
     #expect(exifOnly.dateTimeOriginal == nil && exifOnly.capturedAt == nil)
     #expect(exifOnly.offsetTimeOriginal == "-05:30")
-    let dateOnly = ExifParser.parse(w.build(ifd0: [], exif: [w.ascii(0x9003, "2020:01:02 03:04:05")]))
+    let dateOnly = ExifParser.parse(
+      w.build(ifd0: [], exif: [w.ascii(0x9003, "2020:01:02 03:04:05")]))
     #expect(dateOnly.capturedAt == "2020-01-02T03:04:05")
     #expect(dateOnly.orientation == .up && dateOnly.gps == nil && dateOnly.make == nil)
   }
@@ -146,15 +148,17 @@ import Testing
     #expect(metadata.dateTimeOriginal == nil)
   }
 
-  @Test(arguments: [
-    ("+02:00", "+02:00"), ("-05:30", "-05:30"), ("+00:00", "+00:00"), ("+14:00", "+14:00"),
-    ("   :  ", nil), ("+2:00", nil), ("+15:00", nil), ("02:00", nil), ("+02:60", nil),
-    ("Z", nil), ("+02:00:00", nil),
-  ] as [(String, String?)])
+  @Test(
+    arguments: [
+      ("+02:00", "+02:00"), ("-05:30", "-05:30"), ("+00:00", "+00:00"), ("+14:00", "+14:00"),
+      ("   :  ", nil), ("+2:00", nil), ("+15:00", nil), ("02:00", nil), ("+02:60", nil),
+      ("Z", nil), ("+02:00:00", nil),
+    ] as [(String, String?)])
   func utcOffsets(_ testCase: (String, String?)) {
     let w = TIFFWriter(bigEndian: false)
     let metadata = ExifParser.parse(
-      w.build(ifd0: [], exif: [w.ascii(0x9003, "2024:05:01 06:12:09"), w.ascii(0x9011, testCase.0)]))
+      w.build(
+        ifd0: [], exif: [w.ascii(0x9003, "2024:05:01 06:12:09"), w.ascii(0x9011, testCase.0)]))
     #expect(metadata.offsetTimeOriginal == testCase.1)
     #expect(metadata.capturedAt == "2024-05-01T06:12:09" + (testCase.1 ?? ""))
   }
@@ -169,7 +173,9 @@ import Testing
     #expect(padded.make == "Canon")
     #expect(padded.model == "NIKON D850")
     let blank = ExifParser.parse(
-      w.build(ifd0: [w.rawASCII(0x010F, [0, 0, 0, 0, 0, 0]), w.rawASCII(0x0110, Array("     ".utf8))]))
+      w.build(ifd0: [
+        w.rawASCII(0x010F, [0, 0, 0, 0, 0, 0]), w.rawASCII(0x0110, Array("     ".utf8)),
+      ]))
     #expect(blank.make == nil && blank.model == nil)
     let unterminated = ExifParser.parse(w.build(ifd0: [w.rawASCII(0x010F, Array("Sony".utf8))]))
     #expect(unterminated.make == "Sony")
@@ -178,10 +184,13 @@ import Testing
     #expect(dateWithPadding.dateTimeOriginal == "2024-05-01T06:12:09")
   }
 
-  @Test(arguments: [(UInt16(0), ExifOrientation.up), (1, .up), (3, .down), (8, .left), (9, .up), (0xFFFF, .up)])
+  @Test(arguments: [
+    (UInt16(0), ExifOrientation.up), (1, .up), (3, .down), (8, .left), (9, .up), (0xFFFF, .up),
+  ])
   func orientationValues(_ testCase: (UInt16, ExifOrientation)) {
     let w = TIFFWriter(bigEndian: true)
-    #expect(ExifParser.parse(w.build(ifd0: [w.short(0x0112, testCase.0)])).orientation == testCase.1)
+    #expect(
+      ExifParser.parse(w.build(ifd0: [w.short(0x0112, testCase.0)])).orientation == testCase.1)
   }
 
   @Test func orientationStoredAsLongIsAccepted() {

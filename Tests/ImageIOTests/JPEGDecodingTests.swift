@@ -49,11 +49,13 @@ import Testing
   /// Many decodes at once (the pipeline decodes concurrently): each result equals the serial
   /// one.
   @Test func concurrentDecodesAgreeWithSerialOnes() async throws {
-    let names = Self.references.map { $0.name + ".jpg" }
+    let names =
+      Self.references.map { $0.name + ".jpg" }
       + PNGDecodingTests.references.map { $0.name + ".png" }
     var serial: [String: RGBImage] = [:]
     for name in names {
-      serial[name] = try ImageDecoder.decode(fileAt: Fixture.path(name), options: DecodeOptions()).image
+      serial[name] = try ImageDecoder.decode(fileAt: Fixture.path(name), options: DecodeOptions())
+        .image
     }
     let parallel = try await withThrowingTaskGroup(of: (String, RGBImage).self) { group in
       for round in 0..<4 {

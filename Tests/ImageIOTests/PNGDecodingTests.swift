@@ -36,7 +36,9 @@ import Testing
     #expect(decoded.format == .png)
     #expect(decoded.fullWidth == reference.width && decoded.fullHeight == reference.height)
     #expect(decoded.image.pixels.count == reference.width * reference.height * 3)
-    #expect(decoded.image == expected, "\(reference.name): \(maxAbsDifference(decoded.image, expected) ?? -1)")
+    #expect(
+      decoded.image == expected,
+      "\(reference.name): \(maxAbsDifference(decoded.image, expected) ?? -1)")
     #expect(decoded.metadata == ImageMetadata())
   }
 

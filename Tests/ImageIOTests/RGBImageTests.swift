@@ -47,8 +47,10 @@ import Testing
     // 4x2 -> 2x1: each output pixel is the mean of a 2x2 box.
     let source = RGBImage(
       width: 4, height: 2,
-      pixels: [0, 0, 0, 10, 10, 10, 100, 0, 0, 200, 0, 0,
-               20, 20, 20, 30, 30, 30, 0, 50, 0, 0, 51, 0])
+      pixels: [
+        0, 0, 0, 10, 10, 10, 100, 0, 0, 200, 0, 0,
+        20, 20, 20, 30, 30, 30, 0, 50, 0, 0, 51, 0,
+      ])
     let small = source.downscaled(toLongSide: 2)
     #expect(small.width == 2 && small.height == 1)
     #expect(small.pixels == [15, 15, 15, 75, 25, 0])

@@ -24,7 +24,8 @@ enum ImageSurgery {
       if marker == 0xDA {
         // Skip entropy-coded data up to the next real marker.
         while offset + 1 < jpeg.count {
-          if jpeg[offset] == 0xFF, jpeg[offset + 1] != 0, !(0xD0...0xD7).contains(jpeg[offset + 1]) {
+          if jpeg[offset] == 0xFF, jpeg[offset + 1] != 0, !(0xD0...0xD7).contains(jpeg[offset + 1])
+          {
             break
           }
           offset += 1
@@ -55,8 +56,10 @@ enum ImageSurgery {
   }
 
   static func bigEndian32(_ value: UInt32) -> [UInt8] {
-    [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
-     UInt8(value & 0xFF)]
+    [
+      UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
+      UInt8(value & 0xFF),
+    ]
   }
 
   /// A complete PNG chunk with a correct CRC.
