@@ -10,7 +10,8 @@ decoded pixels are written to `NAME.rgb`: raw 8-bit RGB, rows top to bottom, no 
 (width and height are in the file name).
 
 - JPEG references come from Pillow's decoder (an independent libjpeg-turbo build), converted
-  to RGB; DCT-scaled references come from `djpeg -scale M/8 -dct int` when djpeg is installed.
+  to RGB; DCT-scaled references come from `djpeg -scale M/8 -dct int`, and the arithmetic-coded
+  file from `jpegtran -arithmetic`, when libjpeg-turbo-progs is installed.
 - PNG files are written by the small encoder below (every colour type, bit depth, filter
   type, tRNS, Adam7) and their references are computed from the source arrays with the rules
   ImageIO documents: 16-bit samples -> round(v / 257), alpha over black -> round(c * a / 255).
