@@ -1,2 +1,0 @@
-/// Detector engine (placeholder).
-public enum DetectorModule {}
