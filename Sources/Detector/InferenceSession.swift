@@ -31,7 +31,7 @@ public struct DetectionOptions: Sendable, Equatable {
 /// `DetectorModel`.
 public final class InferenceSession {
   public let model: DetectorModel
-  private var plan: ExecutionPlan?
+  private(set) var plan: ExecutionPlan?
   private var resizeScratch = ResizeScratch()
   private var candidates: [Detection] = []
 
