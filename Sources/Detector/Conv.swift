@@ -25,8 +25,8 @@ struct ConvParameters: Sendable, Equatable {
 /// A convolution with its weights repacked for the kernel that will run it:
 /// - 1x1, stride 1, no padding, one group: the GEMM directly on the input pixels;
 /// - depthwise 3x3 (padding 1, stride 1 or 2): `depthwiseConv3x3`;
-/// - anything else (the 3-channel stem, grouped, 5x5, ...): per output row, im2col of the patches
-///   into scratch, then the same GEMM, one per group.
+/// - anything else (the 3-channel stem, grouped, 5x5, ...): an implicit GEMM with the same packed
+///   panels, one per group (`convolveDirect`).
 struct PackedConv: Sendable {
   enum Weights: Sendable {
     case gemm([PackedGemmWeights])  // one per group
@@ -64,11 +64,12 @@ struct PackedConv: Sendable {
     }
   }
 
-  /// Floats of scratch the general path needs for an output `width` (0 for the other paths).
+  /// Floats of scratch the general path needs (one patch; 0 for the other paths). The width
+  /// parameter is kept for callers that size scratch per output row.
   func scratchCount(outputWidth: Int) -> Int {
     if parameters.isPointwise { return 0 }
     if case .depthwise = weights { return 0 }
-    return outputWidth * parameters.patchLength
+    return parameters.patchLength
   }
 
   /// Runs the convolution. `residual` (same shape as `output`) is added after the activation;
@@ -97,12 +98,16 @@ struct PackedConv: Sendable {
           residual: residual.map { UnsafePointer($0.base) }, ldr: residual?.pixelStride ?? 0)
       } else {
         guard let scratch else { preconditionFailure("general convolution needs scratch") }
-        convolveIm2col(input: input, output: output, residual: residual, groups: groups, scratch: scratch)
+        convolveDirect(input: input, output: output, residual: residual, groups: groups, scratch: scratch)
       }
     }
   }
 
-  private func convolveIm2col(
+  /// The general path as an implicit GEMM: for blocks of 4 output pixels whose patches lie
+  /// inside the input, the micro-kernel reads the patches straight from the input through a
+  /// table of tap offsets (no im2col copy); pixels near the border have their zero-padded patch
+  /// gathered into `scratch` (im2col of one pixel) and go through the one-row GEMM kernel.
+  private func convolveDirect(
     input: TensorView, output: TensorView, residual: TensorView?, groups: [PackedGemmWeights],
     scratch: UnsafeMutablePointer<Float>
   ) {
@@ -110,30 +115,102 @@ struct PackedConv: Sendable {
     let cinG = p.inChannels / p.groups
     let coutG = p.outChannels / p.groups
     let patch = p.patchLength
-    for oy in 0..<output.height {
+    let tapCount = p.kernel * p.kernel
+    let ps = input.pixelStride
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: tapCount) { tapBuffer in
+      let taps = tapBuffer.baseAddress!
+      for ky in 0..<p.kernel {
+        for kx in 0..<p.kernel { taps[ky * p.kernel + kx] = ky * input.rowStride + kx * ps }
+      }
       for g in 0..<p.groups {
-        // Gather the patch of every output pixel in this row: [outW][ky][kx][ci].
-        for ox in 0..<output.width {
-          var dst = scratch + ox * patch
-          for ky in 0..<p.kernel {
-            let iy = oy * p.stride - p.padding + ky
-            for kx in 0..<p.kernel {
-              let ix = ox * p.stride - p.padding + kx
-              if iy < 0 || iy >= input.height || ix < 0 || ix >= input.width {
-                dst.update(repeating: 0, count: cinG)
-              } else {
-                dst.update(from: input.pixel(iy, ix) + g * cinG, count: cinG)
+        let weights = groups[g]
+        for oy in 0..<output.height {
+          let iy0 = oy * p.stride - p.padding
+          let rowInside = iy0 >= 0 && iy0 + p.kernel <= input.height
+          var ox = 0
+          while ox < output.width {
+            let ix0 = ox * p.stride - p.padding
+            let out = output.pixel(oy, ox) + g * coutG
+            let res = residual.map { UnsafePointer($0.pixel(oy, ox) + g * coutG) }
+            let ldr = residual?.pixelStride ?? 0
+            if rowInside && ox + 4 <= output.width && ix0 >= 0
+              && ix0 + 3 * p.stride + p.kernel <= input.width
+            {
+              let a = UnsafePointer(input.pixel(iy0, ix0) + g * cinG)
+              for panel in 0..<weights.panelCount {
+                let col = panel * gemmPanelWidth
+                convKernel4x16(
+                  taps: taps, tapCount: tapCount, channels: cinG, a: a, pixelStep: p.stride * ps,
+                  b: weights.panels + panel * patch * gemmPanelWidth,
+                  bias: UnsafeRawPointer(weights.bias + col).load(as: SIMD16<Float>.self),
+                  c: out + col, ldc: output.pixelStride, width: min(gemmPanelWidth, coutG - col),
+                  activation: p.activation, residual: res.map { $0 + col }, ldr: ldr)
               }
-              dst += cinG
+              ox += 4
+              continue
             }
+            // One border pixel: gather its zero-padded patch, [ky][kx][ci].
+            var dst = scratch
+            for ky in 0..<p.kernel {
+              let iy = iy0 + ky
+              for kx in 0..<p.kernel {
+                let ix = ix0 + kx
+                if iy < 0 || iy >= input.height || ix < 0 || ix >= input.width {
+                  for ci in 0..<cinG { dst[ci] = 0 }
+                } else {
+                  let src = input.pixel(iy, ix) + g * cinG
+                  for ci in 0..<cinG { dst[ci] = src[ci] }
+                }
+                dst += cinG
+              }
+            }
+            for panel in 0..<weights.panelCount {
+              let col = panel * gemmPanelWidth
+              gemmKernel1x16(
+                k: patch, a: scratch, b: weights.panels + panel * patch * gemmPanelWidth,
+                bias: UnsafeRawPointer(weights.bias + col).load(as: SIMD16<Float>.self),
+                c: out + col, width: min(gemmPanelWidth, coutG - col), activation: p.activation,
+                residual: res.map { $0 + col })
+            }
+            ox += 1
           }
         }
-        gemm(
-          m: output.width, a: scratch, lda: patch, b: groups[g],
-          c: output.pixel(oy, 0) + g * coutG, ldc: output.pixelStride, activation: p.activation,
-          residual: residual.map { UnsafePointer($0.pixel(oy, 0) + g * coutG) },
-          ldr: residual?.pixelStride ?? 0)
       }
     }
   }
+}
+
+/// The implicit-GEMM micro-kernel: 4 output pixels (patch origins `pixelStep` floats apart) x 16
+/// output channels; patch element `(tap, ci)` of pixel `r` is `a[r * pixelStep + taps[tap] + ci]`.
+@inline(__always)
+private func convKernel4x16(
+  taps: UnsafePointer<Int>, tapCount: Int, channels: Int, a: UnsafePointer<Float>, pixelStep: Int,
+  b: UnsafePointer<Float>, bias: SIMD16<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+  width: Int, activation: Activation, residual: UnsafePointer<Float>?, ldr: Int
+) {
+  var c0 = bias
+  var c1 = bias
+  var c2 = bias
+  var c3 = bias
+  var bp = UnsafeRawPointer(b)
+  for t in 0..<tapCount {
+    let p0 = a + taps[t]
+    let p1 = p0 + pixelStep
+    let p2 = p1 + pixelStep
+    let p3 = p2 + pixelStep
+    for ci in 0..<channels {
+      let bv = bp.load(as: SIMD16<Float>.self)
+      c0 += bv * p0[ci]
+      c1 += bv * p1[ci]
+      c2 += bv * p2[ci]
+      c3 += bv * p3[ci]
+      bp += 64
+    }
+  }
+  gemmStore(c0, to: c, width: width, activation: activation, residual: residual)
+  gemmStore(c1, to: c + ldc, width: width, activation: activation, residual: residual.map { $0 + ldr })
+  gemmStore(
+    c2, to: c + 2 * ldc, width: width, activation: activation, residual: residual.map { $0 + 2 * ldr })
+  gemmStore(
+    c3, to: c + 3 * ldc, width: width, activation: activation, residual: residual.map { $0 + 3 * ldr })
 }

@@ -79,7 +79,7 @@ func gemm(
 }
 
 @inline(__always)
-private func gemmStore(
+func gemmStore(
   _ v: SIMD16<Float>, to c: UnsafeMutablePointer<Float>, width: Int, activation: Activation,
   residual: UnsafePointer<Float>?
 ) {
@@ -127,7 +127,7 @@ private func gemmKernel4x16(
 }
 
 @inline(__always)
-private func gemmKernel1x16(
+func gemmKernel1x16(
   k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bias: SIMD16<Float>,
   c: UnsafeMutablePointer<Float>, width: Int, activation: Activation,
   residual: UnsafePointer<Float>?

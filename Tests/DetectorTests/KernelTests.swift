@@ -117,6 +117,9 @@ import Testing
     ConvCase(h: 7, w: 7, cin: 5, cout: 20, kernel: 1, stride: 2, padding: 0, groups: 1),
     ConvCase(h: 6, w: 5, cin: 8, cout: 8, kernel: 3, stride: 1, padding: 0, groups: 8),
     ConvCase(h: 10, w: 4, cin: 4, cout: 3, kernel: 5, stride: 2, padding: 2, groups: 1),
+    ConvCase(h: 9, w: 27, cin: 3, cout: 20, kernel: 3, stride: 2, padding: 1, groups: 1),
+    ConvCase(h: 5, w: 19, cin: 8, cout: 34, kernel: 3, stride: 1, padding: 1, groups: 2),
+    ConvCase(h: 6, w: 14, cin: 5, cout: 7, kernel: 5, stride: 1, padding: 2, groups: 1),
     // Pointwise GEMM path.
     ConvCase(h: 3, w: 7, cin: 19, cout: 21, kernel: 1, stride: 1, padding: 0, groups: 1),
   ]
@@ -130,7 +133,7 @@ import Testing
     let input = Tensor(height: c.h, width: c.w, channels: c.cin, data: rng.floats(c.h * c.w * c.cin))
     let weight = rng.floats(c.cout * (c.cin / c.groups) * c.kernel * c.kernel)
     let bias = rng.floats(c.cout)
-    let reference = Self.naiveConv(input, weight: weight, bias: bias, p: p)
+    var reference = Self.naiveConv(input, weight: weight, bias: bias, p: p)
     let conv = weight.withUnsafeBufferPointer { w in
       bias.withUnsafeBufferPointer { b in PackedConv(parameters: p, weight: w, bias: b) }
     }
@@ -145,6 +148,15 @@ import Testing
     let (oh, ow) = (reference.height, reference.width)
     var wideOut = [Float](repeating: -7, count: oh * ow * (c.cout + extraOut))
     var scratch = [Float](repeating: .nan, count: max(1, conv.scratchCount(outputWidth: ow)))
+    // The GEMM paths also take a fused residual (added after the activation).
+    let residual = rng.floats(oh * ow * c.cout)
+    let residualBuffer = UnsafeMutablePointer<Float>.allocate(capacity: residual.count)
+    residualBuffer.initialize(from: residual, count: residual.count)
+    defer { residualBuffer.deallocate() }
+    let useResidual: Bool = { if case .gemm = conv.weights { return true } else { return false } }()
+    if useResidual {
+      for i in reference.data.indices { reference.data[i] += residual[i] }
+    }
     wideIn.withUnsafeMutableBufferPointer { ip in
       wideOut.withUnsafeMutableBufferPointer { op in
         scratch.withUnsafeMutableBufferPointer { sp in
@@ -155,6 +167,8 @@ import Testing
             output: TensorView(
               base: op.baseAddress!, height: oh, width: ow, channels: c.cout,
               pixelStride: c.cout + extraOut),
+            residual: useResidual
+              ? TensorView(base: residualBuffer, height: oh, width: ow, channels: c.cout) : nil,
             scratch: sp.baseAddress!)
         }
       }
