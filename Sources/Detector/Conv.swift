@@ -214,3 +214,30 @@ private func convKernel4x16(
   gemmStore(
     c3, to: c + 3 * ldc, width: width, activation: activation, residual: residual.map { $0 + 3 * ldr })
 }
+
+/// Convenience for tests and tools (allocates): runs one convolution on an HWC tensor with
+/// PyTorch-layout weights (`[out][in / groups][k][k]`) and returns the HWC result.
+func conv2d(
+  _ input: Tensor, weight: [Float], bias: [Float], parameters p: ConvParameters
+) -> Tensor {
+  let conv = weight.withUnsafeBufferPointer { w in
+    bias.withUnsafeBufferPointer { b in PackedConv(parameters: p, weight: w, bias: b) }
+  }
+  let size = p.outputSize(height: input.height, width: input.width)
+  var input = input
+  var output = Tensor(height: size.height, width: size.width, channels: p.outChannels)
+  var scratch = [Float](repeating: 0, count: max(1, conv.scratchCount(outputWidth: size.width)))
+  let (h, w, c) = (input.height, input.width, input.channels)
+  input.data.withUnsafeMutableBufferPointer { ip in
+    output.data.withUnsafeMutableBufferPointer { op in
+      scratch.withUnsafeMutableBufferPointer { sp in
+        conv.run(
+          input: TensorView(base: ip.baseAddress!, height: h, width: w, channels: c),
+          output: TensorView(
+            base: op.baseAddress!, height: size.height, width: size.width, channels: p.outChannels),
+          scratch: sp.baseAddress!)
+      }
+    }
+  }
+  return output
+}
