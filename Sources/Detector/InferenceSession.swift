@@ -23,15 +23,19 @@ public struct DetectionOptions: Sendable, Equatable {
 /// Runs a `DetectorModel` on one thread, reusing its memory across calls.
 ///
 /// A session plans every activation buffer for an input size once (one 64-byte aligned arena;
-/// buffers whose lifetimes do not overlap share memory) and keeps the plan until an input of
-/// another size arrives; resize tables and scratch are kept too. After the first image of a
-/// size, the hot path (preprocess, forward, decode) allocates nothing beyond the returned array.
+/// buffers whose lifetimes do not overlap share memory) and keeps the plans of the last
+/// `cachedPlanLimit` input sizes, so alternating whole images and tiles does not re-plan; resize
+/// tables and scratch are kept too. After the first image of a size, the hot path (preprocess,
+/// forward, decode) allocates nothing beyond NMS's sort and the returned array.
 ///
 /// Not thread-safe and not `Sendable`: create one session per worker thread, all sharing one
 /// `DetectorModel`.
 public final class InferenceSession {
   public let model: DetectorModel
-  private(set) var plan: ExecutionPlan?
+  /// Most recently used first.
+  private var plans: [ExecutionPlan] = []
+  /// How many input sizes keep their planned buffers.
+  public static let cachedPlanLimit = 3
   private var resizeScratch = ResizeScratch()
   private var candidates: [Detection] = []
 
@@ -39,10 +43,16 @@ public final class InferenceSession {
     self.model = model
   }
 
-  /// Height and width of the input the current plan is for, if any.
+  /// Height and width of the input planned most recently, if any.
   public var plannedInputSize: (height: Int, width: Int)? {
     plan.map { ($0.height, $0.width) }
   }
+
+  /// The most recently used plan.
+  var plan: ExecutionPlan? { plans.first }
+
+  /// Floats held by the cached plans' arenas (4 bytes each).
+  public var plannedMemoryFloats: Int { plans.reduce(0) { $0 + $1.arenaCount } }
 
   /// Runs the network on an HWC float input (`height * width * 3` values, normally 0...1) and
   /// returns a **copy** of the output tensor (HWC; for lookout-det the raw head logits, 7
@@ -98,10 +108,17 @@ public final class InferenceSession {
   }
 
   private func preparedPlan(height: Int, width: Int) -> ExecutionPlan {
-    if let plan, plan.height == height, plan.width == width { return plan }
-    plan = nil  // release the old arena before allocating the new one
+    if let first = plans.first, first.height == height, first.width == width { return first }
+    if let i = plans.firstIndex(where: { $0.height == height && $0.width == width }) {
+      let found = plans.remove(at: i)
+      plans.insert(found, at: 0)
+      return found
+    }
+    if plans.count >= Self.cachedPlanLimit {
+      plans.removeLast()  // release the least recently used arena before allocating
+    }
     let new = ExecutionPlan(program: model.program, height: height, width: width)
-    plan = new
+    plans.insert(new, at: 0)
     return new
   }
 

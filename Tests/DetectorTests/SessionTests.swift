@@ -177,6 +177,16 @@ import Testing
     }
     #expect(session.plan !== plan)
     #expect(session.plannedInputSize! == (128, 160))
+    // Going back to the first size (whole image, then tiles, then the next image) reuses its
+    // cached plan; sizes beyond the cache limit evict the least recently used.
+    let again = rgb.withUnsafeBufferPointer { session.detect(rgb: $0, width: 160, height: 120, options: options) }
+    #expect(session.plan === plan)
+    #expect(again == first)
+    for side in [32, 64, 96] { session.prepare(height: side, width: side) }
+    #expect(InferenceSession.cachedPlanLimit == 3)
+    _ = rgb.withUnsafeBufferPointer { session.detect(rgb: $0, width: 160, height: 120, options: options) }
+    #expect(session.plan !== plan)  // evicted, planned anew
+    #expect(session.plannedMemoryFloats > 0)
   }
 
   @Test func arenaReusesMemoryAcrossLayers() throws {
