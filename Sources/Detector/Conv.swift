@@ -36,7 +36,10 @@ struct PackedConv: Sendable {
   let weights: Weights
 
   /// `weight` is PyTorch's `[out][in / groups][k][k]`, flattened; `bias` has `out` values.
-  init(parameters p: ConvParameters, weight: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>) {
+  init(
+    parameters p: ConvParameters, weight: UnsafeBufferPointer<Float>,
+    bias: UnsafeBufferPointer<Float>
+  ) {
     precondition(p.inChannels % p.groups == 0 && p.outChannels % p.groups == 0, "bad groups")
     let cinG = p.inChannels / p.groups
     let coutG = p.outChannels / p.groups
@@ -98,7 +101,8 @@ struct PackedConv: Sendable {
           residual: residual.map { UnsafePointer($0.base) }, ldr: residual?.pixelStride ?? 0)
       } else {
         guard let scratch else { preconditionFailure("general convolution needs scratch") }
-        convolveDirect(input: input, output: output, residual: residual, groups: groups, scratch: scratch)
+        convolveDirect(
+          input: input, output: output, residual: residual, groups: groups, scratch: scratch)
       }
     }
   }
@@ -208,11 +212,14 @@ private func convKernel4x16(
     }
   }
   gemmStore(c0, to: c, width: width, activation: activation, residual: residual)
-  gemmStore(c1, to: c + ldc, width: width, activation: activation, residual: residual.map { $0 + ldr })
   gemmStore(
-    c2, to: c + 2 * ldc, width: width, activation: activation, residual: residual.map { $0 + 2 * ldr })
+    c1, to: c + ldc, width: width, activation: activation, residual: residual.map { $0 + ldr })
   gemmStore(
-    c3, to: c + 3 * ldc, width: width, activation: activation, residual: residual.map { $0 + 3 * ldr })
+    c2, to: c + 2 * ldc, width: width, activation: activation,
+    residual: residual.map { $0 + 2 * ldr })
+  gemmStore(
+    c3, to: c + 3 * ldc, width: width, activation: activation,
+    residual: residual.map { $0 + 3 * ldr })
 }
 
 /// Convenience for tests and tools (allocates): runs one convolution on an HWC tensor with

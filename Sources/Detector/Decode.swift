@@ -22,7 +22,8 @@ func decodeCenterNet(
   // Logit prefilter (sigmoid is monotonic); the exact score is checked afterwards.
   let threshold: Float =
     minimumConfidence <= 0
-    ? -.infinity : (minimumConfidence >= 1 ? .infinity : log(minimumConfidence / (1 - minimumConfidence)) - 1e-3)
+    ? -.infinity
+    : (minimumConfidence >= 1 ? .infinity : log(minimumConfidence / (1 - minimumConfidence)) - 1e-3)
   let imageW = Float(g.imageWidth)
   let imageH = Float(g.imageHeight)
   let scaleX = Float(g.scaleX)
@@ -37,7 +38,8 @@ func decodeCenterNet(
         if v < threshold { continue }
         var isPeak = true
         neighbourhood: for ny in max(y - 1, 0)...min(y + 1, output.height - 1) {
-          for nx in max(x - 1, 0)...min(x + 1, output.width - 1) where output.pixel(ny, nx)[channel] > v {
+          for nx in max(x - 1, 0)...min(x + 1, output.width - 1)
+          where output.pixel(ny, nx)[channel] > v {
             isPeak = false
             break neighbourhood
           }
@@ -58,7 +60,8 @@ func decodeCenterNet(
           Detection(
             detectionClass: detectionClass, confidence: score,
             box: NormalizedBox(
-              x: x0 / imageW, y: y0 / imageH, width: (x1 - x0) / imageW, height: (y1 - y0) / imageH)))
+              x: x0 / imageW, y: y0 / imageH, width: (x1 - x0) / imageW, height: (y1 - y0) / imageH)
+          ))
       }
     }
   }

@@ -65,7 +65,9 @@ public func intersectionOverUnion(_ a: NormalizedBox, _ b: NormalizedBox) -> Flo
 @inline(__always)
 func precedes(_ a: Detection, _ b: Detection) -> Bool {
   if a.confidence != b.confidence { return a.confidence > b.confidence }
-  if a.detectionClass != b.detectionClass { return a.detectionClass.rawValue < b.detectionClass.rawValue }
+  if a.detectionClass != b.detectionClass {
+    return a.detectionClass.rawValue < b.detectionClass.rawValue
+  }
   if a.box.y != b.box.y { return a.box.y < b.box.y }
   if a.box.x != b.box.x { return a.box.x < b.box.x }
   if a.box.height != b.box.height { return a.box.height < b.box.height }

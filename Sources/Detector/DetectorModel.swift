@@ -59,8 +59,12 @@ struct GraphStructure {
 
   init(graph: ModelGraph, file: String) throws {
     func fail(_ reason: String) -> ModelLoadError { .invalidGraph(file: file, reason: reason) }
-    guard graph.format == "lookout-graph" else { throw fail("format is '\(graph.format)', not 'lookout-graph'") }
-    guard graph.formatVersion == 1 else { throw fail("unsupported format_version \(graph.formatVersion)") }
+    guard graph.format == "lookout-graph" else {
+      throw fail("format is '\(graph.format)', not 'lookout-graph'")
+    }
+    guard graph.formatVersion == 1 else {
+      throw fail("unsupported format_version \(graph.formatVersion)")
+    }
     guard graph.input.channels == 3, graph.input.layout == "HWC" else {
       throw fail("input must be 3-channel HWC")
     }
@@ -69,7 +73,9 @@ struct GraphStructure {
     var valueOf: [String: Int] = [graph.input.name: 0]
     channels = [3]
     for (i, node) in graph.nodes.enumerated() {
-      func bad(_ reason: String) -> ModelLoadError { .invalidNode(file: file, node: node.name, reason: reason) }
+      func bad(_ reason: String) -> ModelLoadError {
+        .invalidNode(file: file, node: node.name, reason: reason)
+      }
       func need(_ value: Int?, _ key: String) throws -> Int {
         guard let value else { throw bad("missing '\(key)'") }
         return value
@@ -152,7 +158,8 @@ struct GraphStructure {
     guard head.stride > 0, graph.input.sizeMultiple % head.stride == 0 else {
       throw fail("head stride \(head.stride) does not divide size_multiple")
     }
-    guard !head.heatmapChannels.isEmpty, head.heatmapChannels.count <= DetectionClass.allCases.count,
+    guard !head.heatmapChannels.isEmpty,
+      head.heatmapChannels.count <= DetectionClass.allCases.count,
       head.classes.count == head.heatmapChannels.count,
       zip(head.classes, DetectionClass.allCases).allSatisfy({ $0 == $1.name })
     else { throw fail("head classes \(head.classes) are not a prefix of animal, person, vehicle") }
@@ -238,7 +245,9 @@ struct Program: Sendable {
       guard case .concat = op else { continue }
       var offset = 0
       for v in s.inputs[i] {
-        let isConcat: Bool = { if v > 0, case .concat = s.ops[v - 1] { return true } else { return false } }()
+        let isConcat: Bool = {
+          if v > 0, case .concat = s.ops[v - 1] { return true } else { return false }
+        }()
         if v > 0 && concatUses[v] == 1 && v != outputValue && !isConcat {
           slices[v] = Slice(parent: i + 1, channelOffset: offset)
         }

@@ -117,7 +117,8 @@ private func gemmKernel4x16(
     bp += 64
   }
   gemmStore(c0, to: c, width: width, activation: activation, residual: residual)
-  gemmStore(c1, to: c + ldc, width: width, activation: activation, residual: residual.map { $0 + ldr })
+  gemmStore(
+    c1, to: c + ldc, width: width, activation: activation, residual: residual.map { $0 + ldr })
   gemmStore(
     c2, to: c + 2 * ldc, width: width, activation: activation,
     residual: residual.map { $0 + 2 * ldr })

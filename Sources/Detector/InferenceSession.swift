@@ -199,9 +199,11 @@ final class ExecutionPlan {
       case .upsample(let f): size = (h0 * f, w0 * f)
       case .maxPool(let p), .avgPool(let p): size = p.outputSize(height: h0, width: w0)
       }
-      precondition(size.height > 0 && size.width > 0, "\(step.name): input \(height)x\(width) too small")
+      precondition(
+        size.height > 0 && size.width > 0, "\(step.name): input \(height)x\(width) too small")
       if let r = step.residual {
-        precondition(hs[r] == size.height && ws[r] == size.width, "\(step.name): residual shape mismatch")
+        precondition(
+          hs[r] == size.height && ws[r] == size.width, "\(step.name): residual shape mismatch")
       }
       hs[step.output] = size.height
       ws[step.output] = size.width
@@ -211,7 +213,8 @@ final class ExecutionPlan {
       if defined[v], let s = program.slices[v] {
         precondition(
           hs[v] == hs[s.parent] && ws[v] == ws[s.parent],
-          "concat inputs of different sizes; the input size must be a multiple of \(program.sizeMultiple)")
+          "concat inputs of different sizes; the input size must be a multiple of \(program.sizeMultiple)"
+        )
       }
     }
 

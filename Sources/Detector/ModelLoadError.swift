@@ -54,7 +54,8 @@ public enum ModelLoadError: Error, Sendable, Equatable, CustomStringConvertible 
       return "\(f): tensor '\(t)' has dtype \(d); only F32 is supported"
     case .dataOffsetsOutOfRange(let f, let t, let r):
       return "\(f): tensor '\(t)' data offsets out of range: \(r)"
-    case .missingTensor(let f, let t, let n): return "\(f): no tensor '\(t)' (needed by node '\(n)')"
+    case .missingTensor(let f, let t, let n):
+      return "\(f): no tensor '\(t)' (needed by node '\(n)')"
     case .shapeMismatch(let f, let t, let e, let a):
       return "\(f): tensor '\(t)' has shape \(a), expected \(e)"
     case .unknownOp(let f, let n, let op): return "\(f): node '\(n)' has unknown op '\(op)'"

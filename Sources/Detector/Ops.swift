@@ -24,7 +24,8 @@ func averagePool(input: TensorView, output: TensorView, parameters p: PoolParame
   pool(input: input, output: output, parameters: p, isMax: false)
 }
 
-private func pool(input: TensorView, output: TensorView, parameters p: PoolParameters, isMax: Bool) {
+private func pool(input: TensorView, output: TensorView, parameters p: PoolParameters, isMax: Bool)
+{
   let size = p.outputSize(height: input.height, width: input.width)
   precondition(
     output.height == size.height && output.width == size.width

@@ -106,7 +106,8 @@ func preprocess(
   if scratch.key != key {
     let area = g.usesAreaResampling
     scratch.horizontal.build(source: g.imageWidth, output: g.resizedWidth, area: area, gain: 1)
-    scratch.vertical.build(source: g.imageHeight, output: g.resizedHeight, area: area, gain: 1 / 255)
+    scratch.vertical.build(
+      source: g.imageHeight, output: g.resizedHeight, area: area, gain: 1 / 255)
     scratch.key = key
   }
   let rowLength = g.imageWidth * 3

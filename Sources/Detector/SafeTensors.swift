@@ -58,7 +58,8 @@ public struct SafeTensorsFile: Sendable {
         throw ModelLoadError.unsupportedDType(file: file, tensor: name, dtype: raw.dtype)
       }
       guard raw.shape.allSatisfy({ $0 >= 0 }) else {
-        throw ModelLoadError.invalidJSON(file: file, reason: "tensor '\(name)' has a negative dimension")
+        throw ModelLoadError.invalidJSON(
+          file: file, reason: "tensor '\(name)' has a negative dimension")
       }
       let offsets = raw.dataOffsets
       guard offsets.count == 2 else {
@@ -101,7 +102,9 @@ public struct SafeTensorsFile: Sendable {
     }
     // Stored little endian; convert on a big-endian host.
     if UInt32(littleEndian: 1) != 1 {
-      for i in result.indices { result[i] = Float(bitPattern: UInt32(littleEndian: result[i].bitPattern)) }
+      for i in result.indices {
+        result[i] = Float(bitPattern: UInt32(littleEndian: result[i].bitPattern))
+      }
     }
     return result
   }
@@ -111,7 +114,8 @@ public struct SafeTensorsFile: Sendable {
     guard let entry = entries[name], entry.shape.count == 3, let values = floats(named: name) else {
       return nil
     }
-    return Tensor(height: entry.shape[0], width: entry.shape[1], channels: entry.shape[2], data: values)
+    return Tensor(
+      height: entry.shape[0], width: entry.shape[1], channels: entry.shape[2], data: values)
   }
 
   private struct RawEntry: Decodable {
@@ -180,5 +184,8 @@ func describe(_ error: Error) -> String {
 }
 
 private func path(_ codingPath: [CodingKey]) -> String {
-  codingPath.isEmpty ? "" : " at " + codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+  codingPath.isEmpty
+    ? ""
+    : " at "
+      + codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
 }

@@ -10,7 +10,8 @@ import Testing
     heatmapChannels: [0, 1, 2], offsetChannels: [3, 4], logSizeChannels: [5, 6], sizeUnit: 8)
 
   /// Image 160x128 at long side 80: scale 0.5, resized 80x64, padded 96x64, head 8x12 cells.
-  static let geometry = LetterboxGeometry(imageWidth: 160, imageHeight: 128, longSide: 80, multiple: 32)
+  static let geometry = LetterboxGeometry(
+    imageWidth: 160, imageHeight: 128, longSide: 80, multiple: 32)
 
   /// A head tensor with every heat-map logit at -10, offsets 0 (sigmoid 0.5), log sizes log(2).
   static func emptyHead() -> Tensor {
@@ -70,7 +71,8 @@ import Testing
     #expect(abs(d.confidence - 0.880797) < 1e-5)
     // Centre (4.5, 3.5) cells * 8 = (36, 28) input px = (72, 56) image px; size 2 * 8 = 16 input
     // px = 32 image px: box (56, 40, 32, 32) of 160x128.
-    #expect(Self.close(d.box, NormalizedBox(x: 0.35, y: 0.3125, width: 0.2, height: 0.25)), "\(d.box)")
+    #expect(
+      Self.close(d.box, NormalizedBox(x: 0.35, y: 0.3125, width: 0.2, height: 0.25)), "\(d.box)")
   }
 
   @Test func offsetsAndSizesPerAxis() throws {
@@ -83,7 +85,8 @@ import Testing
     let d = try #require(Self.decode(t).first)
     #expect(d.detectionClass == .vehicle && abs(d.confidence - 0.5) < 1e-6)
     // Centre (6.75 * 8, 2.25 * 8) = (54, 18) input = (108, 36) image; size (24, 8) image px.
-    #expect(Self.close(d.box, NormalizedBox(x: 96 / 160, y: 32 / 128, width: 24 / 160, height: 8 / 128)))
+    #expect(
+      Self.close(d.box, NormalizedBox(x: 96 / 160, y: 32 / 128, width: 24 / 160, height: 8 / 128)))
   }
 
   @Test func onlyThreeByThreePeaksSurvive() {
@@ -114,8 +117,11 @@ import Testing
     #expect(Self.decode(t, minimumConfidence: 0).count > 90)  // every cell's plateau counts
   }
 
-  static func det(_ c: DetectionClass, _ conf: Float, _ x: Float, _ y: Float, _ w: Float = 0.2, _ h: Float = 0.2) -> Detection {
-    Detection(detectionClass: c, confidence: conf, box: NormalizedBox(x: x, y: y, width: w, height: h))
+  static func det(
+    _ c: DetectionClass, _ conf: Float, _ x: Float, _ y: Float, _ w: Float = 0.2, _ h: Float = 0.2
+  ) -> Detection {
+    Detection(
+      detectionClass: c, confidence: conf, box: NormalizedBox(x: x, y: y, width: w, height: h))
   }
 
   @Test func intersectionOverUnionByHand() {
@@ -124,8 +130,10 @@ import Testing
     // Intersection 0.25 * 0.25 = 0.0625; union 0.25 + 0.25 - 0.0625 = 0.4375.
     #expect(abs(intersectionOverUnion(a, b) - 0.0625 / 0.4375) < 1e-6)
     #expect(intersectionOverUnion(a, a) == 1)
-    #expect(abs(intersectionOverUnion(a, NormalizedBox(x: 0, y: 0, width: 1, height: 1)) - 0.25) < 1e-6)
-    #expect(intersectionOverUnion(a, NormalizedBox(x: 0.5, y: 0, width: 0.5, height: 0.5)) == 0)  // touching
+    #expect(
+      abs(intersectionOverUnion(a, NormalizedBox(x: 0, y: 0, width: 1, height: 1)) - 0.25) < 1e-6)
+    // Touching edges only.
+    #expect(intersectionOverUnion(a, NormalizedBox(x: 0.5, y: 0, width: 0.5, height: 0.5)) == 0)
     #expect(intersectionOverUnion(a, NormalizedBox(x: 0.7, y: 0.7, width: 0.1, height: 0.1)) == 0)
     let empty = NormalizedBox(x: 0.1, y: 0.1, width: 0, height: 0)
     #expect(intersectionOverUnion(empty, empty) == 0)

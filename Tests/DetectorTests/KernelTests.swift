@@ -130,7 +130,8 @@ import Testing
       inChannels: c.cin, outChannels: c.cout, kernel: c.kernel, stride: c.stride,
       padding: c.padding, groups: c.groups, activation: activation)
     var rng = TestRandom(seed: UInt64(c.h * 1000 + c.cin * 10 + c.kernel))
-    let input = Tensor(height: c.h, width: c.w, channels: c.cin, data: rng.floats(c.h * c.w * c.cin))
+    let input = Tensor(
+      height: c.h, width: c.w, channels: c.cin, data: rng.floats(c.h * c.w * c.cin))
     let weight = rng.floats(c.cout * (c.cin / c.groups) * c.kernel * c.kernel)
     let bias = rng.floats(c.cout)
     var reference = Self.naiveConv(input, weight: weight, bias: bias, p: p)
@@ -143,7 +144,9 @@ import Testing
     let extraOut = 3
     var wideIn = [Float](repeating: .nan, count: c.h * c.w * (c.cin + extraIn))
     for i in 0..<(c.h * c.w) {
-      for ch in 0..<c.cin { wideIn[i * (c.cin + extraIn) + extraIn + ch] = input.data[i * c.cin + ch] }
+      for ch in 0..<c.cin {
+        wideIn[i * (c.cin + extraIn) + extraIn + ch] = input.data[i * c.cin + ch]
+      }
     }
     let (oh, ow) = (reference.height, reference.width)
     var wideOut = [Float](repeating: -7, count: oh * ow * (c.cout + extraOut))
@@ -184,7 +187,8 @@ import Testing
 
   @Test func depthwiseCasesUseTheFastPath() {
     let p = ConvParameters(
-      inChannels: 17, outChannels: 17, kernel: 3, stride: 2, padding: 1, groups: 17, activation: .relu)
+      inChannels: 17, outChannels: 17, kernel: 3, stride: 2, padding: 1, groups: 17,
+      activation: .relu)
     let w = [Float](repeating: 0.5, count: 17 * 9)
     let b = [Float](repeating: 0, count: 17)
     let conv = w.withUnsafeBufferPointer { wp in

@@ -39,7 +39,8 @@ import Testing
       let offsets = s.offsets ?? [cursor, cursor + size]
       cursor = max(cursor, offsets.last ?? cursor)
       entries.append(
-        "\"\(s.name)\": {\"dtype\": \"\(s.dtype)\", \"shape\": \(s.shape), \"data_offsets\": \(offsets)}")
+        "\"\(s.name)\": {\"dtype\": \"\(s.dtype)\", \"shape\": \(s.shape), \"data_offsets\": \(offsets)}"
+      )
     }
     var header = Data("{\(entries.joined(separator: ", "))}".utf8)
     while header.count % 8 != 0 { header.append(0x20) }
@@ -66,7 +67,9 @@ import Testing
     ]
     var g: [String: Any] = [
       "format": "lookout-graph", "format_version": 1,
-      "input": ["name": "image", "channels": 3, "layout": "HWC", "range": [0.0, 1.0], "size_multiple": 32],
+      "input": [
+        "name": "image", "channels": 3, "layout": "HWC", "range": [0.0, 1.0], "size_multiple": 32,
+      ],
       "output": "head",
       "head": [
         "type": "centernet", "stride": 1, "classes": ["animal", "person", "vehicle"],
@@ -91,7 +94,8 @@ import Testing
   }
 
   /// Loads graph + weights from bytes and returns the error (nil when loading succeeds).
-  func loadError(graph: Data = graph(), weights: Data = safetensors(goodWeights)) -> ModelLoadError? {
+  func loadError(graph: Data = graph(), weights: Data = safetensors(goodWeights)) -> ModelLoadError?
+  {
     let g = write(graph, "m.json")
     let w = write(weights, "m.safetensors")
     do {
@@ -115,7 +119,9 @@ import Testing
 
   @Test func minimalModelLoadsAndRuns() throws {
     #expect(loadError() == nil)
-    let model = try DetectorModel(graphURL: write(Self.graph(), "a.json"), weightsURL: write(Self.safetensors(Self.goodWeights), "a.safetensors"))
+    let model = try DetectorModel(
+      graphURL: write(Self.graph(), "a.json"),
+      weightsURL: write(Self.safetensors(Self.goodWeights), "a.safetensors"))
     #expect(model.name == "tiny")
     #expect(model.version == "v-test")
     #expect(model.graph.nodes.count == 1)
@@ -217,12 +223,16 @@ import Testing
   @Test func dataOffsetsOutOfRange() {
     var specs = Self.goodWeights
     specs[1].offsets = [84, 80]  // begin > end
-    guard case .dataOffsetsOutOfRange(_, "head.bias", _)? = loadError(weights: Self.safetensors(specs)) else {
+    guard
+      case .dataOffsetsOutOfRange(_, "head.bias", _)? = loadError(weights: Self.safetensors(specs))
+    else {
       Issue.record("begin > end not reported")
       return
     }
     specs[1].offsets = [84, 200]  // longer than 7 floats
-    guard case .dataOffsetsOutOfRange(_, "head.bias", _)? = loadError(weights: Self.safetensors(specs)) else {
+    guard
+      case .dataOffsetsOutOfRange(_, "head.bias", _)? = loadError(weights: Self.safetensors(specs))
+    else {
       Issue.record("wrong length not reported")
       return
     }
@@ -239,7 +249,8 @@ import Testing
 
   @Test func shapeMismatch() {
     let weights = Self.safetensors([
-      TensorSpec(name: "head.weight", shape: [7, 3, 3, 3]), TensorSpec(name: "head.bias", shape: [7]),
+      TensorSpec(name: "head.weight", shape: [7, 3, 3, 3]),
+      TensorSpec(name: "head.bias", shape: [7]),
     ])
     #expect(
       loadError(weights: weights)
@@ -252,14 +263,16 @@ import Testing
     let graph = Self.graph { g in Self.setNode(&g) { $0["op"] = "softmax" } }
     #expect(
       loadError(graph: graph)
-        == .unknownOp(file: directory.appendingPathComponent("m.json").path, node: "head", op: "softmax"))
+        == .unknownOp(
+          file: directory.appendingPathComponent("m.json").path, node: "head", op: "softmax"))
   }
 
   @Test func undefinedInput() {
     let graph = Self.graph { g in Self.setNode(&g) { $0["inputs"] = ["stem"] } }
     #expect(
       loadError(graph: graph)
-        == .undefinedInput(file: directory.appendingPathComponent("m.json").path, node: "head", input: "stem"))
+        == .undefinedInput(
+          file: directory.appendingPathComponent("m.json").path, node: "head", input: "stem"))
   }
 
   @Test func invalidNode() {

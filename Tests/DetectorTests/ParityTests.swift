@@ -46,8 +46,11 @@ import Testing
   @Test func upsample() throws {
     var input = try #require(parityFixture.tensor(named: "upsample2.input"))
     let reference = try #require(parityFixture.tensor(named: "upsample2.output"))
-    var output = Tensor(height: reference.height, width: reference.width, channels: reference.channels)
-    withView(&input) { i in withView(&output) { o in upsampleNearest(input: i, output: o, factor: 2) } }
+    var output = Tensor(
+      height: reference.height, width: reference.width, channels: reference.channels)
+    withView(&input) { i in
+      withView(&output) { o in upsampleNearest(input: i, output: o, factor: 2) }
+    }
     #expect(output.data == reference.data)
   }
 
@@ -59,7 +62,8 @@ import Testing
     let reference = try #require(parityFixture.tensor(named: name + ".output"))
     let size = p.outputSize(height: input.height, width: input.width)
     #expect(size.height == reference.height && size.width == reference.width)
-    var output = Tensor(height: reference.height, width: reference.width, channels: reference.channels)
+    var output = Tensor(
+      height: reference.height, width: reference.width, channels: reference.channels)
     withView(&input) { i in
       withView(&output) { o in
         if name.hasPrefix("max") {
@@ -76,7 +80,8 @@ import Testing
     var a = try #require(parityFixture.tensor(named: "concat.input"))
     var b = try #require(parityFixture.tensor(named: "concat.input2"))
     let reference = try #require(parityFixture.tensor(named: "concat.output"))
-    var output = Tensor(height: reference.height, width: reference.width, channels: reference.channels)
+    var output = Tensor(
+      height: reference.height, width: reference.width, channels: reference.channels)
     withView(&a) { av in
       withView(&b) { bv in withView(&output) { o in concatChannels(inputs: [av, bv], output: o) } }
     }
@@ -87,8 +92,11 @@ import Testing
     var a = try #require(parityFixture.tensor(named: "add.input"))
     var b = try #require(parityFixture.tensor(named: "add.input2"))
     let reference = try #require(parityFixture.tensor(named: "add.output"))
-    var output = Tensor(height: reference.height, width: reference.width, channels: reference.channels)
-    withView(&a) { av in withView(&b) { bv in withView(&output) { o in addTensors(av, bv, output: o) } } }
+    var output = Tensor(
+      height: reference.height, width: reference.width, channels: reference.channels)
+    withView(&a) { av in
+      withView(&b) { bv in withView(&output) { o in addTensors(av, bv, output: o) } }
+    }
     #expect(maxRelativeError(output.data, reference.data) <= Self.opTolerance)
   }
 

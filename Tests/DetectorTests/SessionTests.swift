@@ -6,13 +6,18 @@ import Testing
 /// Preprocessing on tiny images with values worked out by hand, and the session end to end.
 @Suite struct PreprocessTests {
   /// Runs `preprocess` into a NaN-filled tensor (so unwritten padding would show).
-  static func run(_ rgb: [UInt8], width: Int, height: Int, longSide: Int) -> (Tensor, LetterboxGeometry) {
-    let g = LetterboxGeometry(imageWidth: width, imageHeight: height, longSide: longSide, multiple: 32)
+  static func run(_ rgb: [UInt8], width: Int, height: Int, longSide: Int) -> (
+    Tensor, LetterboxGeometry
+  ) {
+    let g = LetterboxGeometry(
+      imageWidth: width, imageHeight: height, longSide: longSide, multiple: 32)
     var t = Tensor(
       height: g.paddedHeight, width: g.paddedWidth, channels: 3,
       data: [Float](repeating: .nan, count: g.paddedHeight * g.paddedWidth * 3))
     var scratch = ResizeScratch()
-    rgb.withUnsafeBufferPointer { px in withView(&t) { preprocess(rgb: px, geometry: g, output: $0, scratch: &scratch) } }
+    rgb.withUnsafeBufferPointer { px in
+      withView(&t) { preprocess(rgb: px, geometry: g, output: $0, scratch: &scratch) }
+    }
     return (t, g)
   }
 
@@ -126,14 +131,18 @@ import Testing
     let g = LetterboxGeometry(imageWidth: w, imageHeight: h, longSide: 256, multiple: 32)
     var input = Tensor(height: g.paddedHeight, width: g.paddedWidth, channels: 3)
     var scratch = ResizeScratch()
-    rgb.withUnsafeBufferPointer { px in withView(&input) { preprocess(rgb: px, geometry: g, output: $0, scratch: &scratch) } }
+    rgb.withUnsafeBufferPointer { px in
+      withView(&input) { preprocess(rgb: px, geometry: g, output: $0, scratch: &scratch) }
+    }
     var out = input.data.withUnsafeBufferPointer {
       session.forward(input: $0, height: g.paddedHeight, width: g.paddedWidth)
     }
     #expect(out.shape == [g.paddedHeight / 8, g.paddedWidth / 8, 7])
     var candidates: [Detection] = []
     withView(&out) {
-      decodeCenterNet(output: $0, head: Self.model.graph.head, geometry: g, minimumConfidence: 0.01, into: &candidates)
+      decodeCenterNet(
+        output: $0, head: Self.model.graph.head, geometry: g, minimumConfidence: 0.01,
+        into: &candidates)
     }
     let expected = nonMaximumSuppression(candidates, iouThreshold: 0.5, maxDetections: 20)
     #expect(detections == expected)
@@ -144,7 +153,8 @@ import Testing
     let session = InferenceSession(model: Self.model)
     let (w, h) = (160, 240)
     let rgb = Self.picture(width: w, height: h)
-    let options = DetectionOptions(inputLongSide: 192, minimumConfidence: 0, iouThreshold: 0.5, maxDetections: 7)
+    let options = DetectionOptions(
+      inputLongSide: 192, minimumConfidence: 0, iouThreshold: 0.5, maxDetections: 7)
     let detections = rgb.withUnsafeBufferPointer {
       session.detect(rgb: $0, width: w, height: h, options: options)
     }
@@ -161,30 +171,41 @@ import Testing
     #expect(session.plannedInputSize == nil)
     let rgb = Self.picture(width: 160, height: 120)
     let options = DetectionOptions(inputLongSide: 128)
-    let first = rgb.withUnsafeBufferPointer { session.detect(rgb: $0, width: 160, height: 120, options: options) }
+    let first = rgb.withUnsafeBufferPointer {
+      session.detect(rgb: $0, width: 160, height: 120, options: options)
+    }
     let plan = try #require(session.plan)
     #expect(plan.height == 96 && plan.width == 128)  // 96 is already a multiple of 32
-    let second = rgb.withUnsafeBufferPointer { session.detect(rgb: $0, width: 160, height: 120, options: options) }
+    let second = rgb.withUnsafeBufferPointer {
+      session.detect(rgb: $0, width: 160, height: 120, options: options)
+    }
     #expect(session.plan === plan)  // reused, not re-planned
     #expect(first == second)
     // Another image size with the same padded input size keeps the plan too.
     let other = Self.picture(width: 200, height: 140)  // 128x90 -> padded 128x96
-    _ = other.withUnsafeBufferPointer { session.detect(rgb: $0, width: 200, height: 140, options: options) }
+    _ = other.withUnsafeBufferPointer {
+      session.detect(rgb: $0, width: 200, height: 140, options: options)
+    }
     #expect(session.plan === plan)
     // A different input size re-plans.
     _ = rgb.withUnsafeBufferPointer {
-      session.detect(rgb: $0, width: 160, height: 120, options: DetectionOptions(inputLongSide: 160))
+      session.detect(
+        rgb: $0, width: 160, height: 120, options: DetectionOptions(inputLongSide: 160))
     }
     #expect(session.plan !== plan)
     #expect(session.plannedInputSize! == (128, 160))
     // Going back to the first size (whole image, then tiles, then the next image) reuses its
     // cached plan; sizes beyond the cache limit evict the least recently used.
-    let again = rgb.withUnsafeBufferPointer { session.detect(rgb: $0, width: 160, height: 120, options: options) }
+    let again = rgb.withUnsafeBufferPointer {
+      session.detect(rgb: $0, width: 160, height: 120, options: options)
+    }
     #expect(session.plan === plan)
     #expect(again == first)
     for side in [32, 64, 96] { session.prepare(height: side, width: side) }
     #expect(InferenceSession.cachedPlanLimit == 3)
-    _ = rgb.withUnsafeBufferPointer { session.detect(rgb: $0, width: 160, height: 120, options: options) }
+    _ = rgb.withUnsafeBufferPointer {
+      session.detect(rgb: $0, width: 160, height: 120, options: options)
+    }
     #expect(session.plan !== plan)  // evicted, planned anew
     #expect(session.plannedMemoryFloats > 0)
   }
@@ -214,7 +235,9 @@ import Testing
       for _ in 0..<2 {
         group.addTask {
           let session = InferenceSession(model: model)
-          return rgb.withUnsafeBufferPointer { session.detect(rgb: $0, width: 200, height: 150, options: options) }
+          return rgb.withUnsafeBufferPointer {
+            session.detect(rgb: $0, width: 200, height: 150, options: options)
+          }
         }
       }
       return await group.reduce(into: []) { $0.append($1) }
