@@ -164,7 +164,7 @@ private final class OrderedWriter: @unchecked Sendable {
       while let ready = waiting.removeValue(forKey: nextToWrite) {
         nextToWrite += 1
         if failure == nil {
-          do {
+          do throws(ScanError) {
             try checkpoint.append(ready)
             written.append(ready)
             progress.advance(failed: ready.failed)
