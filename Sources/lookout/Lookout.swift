@@ -17,7 +17,7 @@ struct Lookout: ParsableCommand {
         lookout scan uploads/ --out results/ --threshold person=0.4 --jobs 4
       """,
     version: LookoutVersion.string,
-    subcommands: [ScanCommand.self]
+    subcommands: [ScanCommand.self, MergeCommand.self, RethresholdCommand.self]
   )
 }
 

@@ -74,6 +74,17 @@ struct ScanCommand: ParsableCommand {
   @Option(name: .long, help: "Scan only shard i of n (0-based), e.g. 3/16.")
   var shard: String?
 
+  @Flag(
+    name: .long,
+    help: """
+      Take the shard from the scheduler: SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) of \
+      SLURM_ARRAY_TASK_COUNT, or Kubernetes' JOB_COMPLETION_INDEX of --shard-count.
+      """)
+  var shardFromEnv = false
+
+  @Option(name: .long, help: "Number of shards when --shard-from-env reads JOB_COMPLETION_INDEX.")
+  var shardCount: Int?
+
   @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
   var modelDir: String?
 
@@ -98,6 +109,17 @@ struct ScanCommand: ParsableCommand {
         "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
     }
     if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+    if shardFromEnv && shard != nil {
+      throw ValidationError("--shard and --shard-from-env exclude each other")
+    }
+    if shardFromEnv {
+      do {
+        _ = try SchedulerShard.fromEnvironment(
+          ProcessInfo.processInfo.environment, count: shardCount)
+      } catch {
+        throw ValidationError("--shard-from-env: \(error)")
+      }
+    }
   }
 
   func run() throws {
@@ -112,7 +134,9 @@ struct ScanCommand: ParsableCommand {
     let configuration = ScanConfiguration(
       input: input, output: out, modelDirectory: modelDirectory, jobs: jobs, resume: resume,
       overwrite: overwrite, quiet: quiet, image: settings, thresholdOverrides: threshold,
-      shard: shard.flatMap(ShardSelection.init(parsing:)))
+      shard: shardFromEnv
+        ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
+        : shard.flatMap(ShardSelection.init(parsing:)))
     let stop = StopSignal()
     stop.install(quiet: quiet)
     do {
