@@ -13,10 +13,10 @@ struct ScanCommand: ParsableCommand {
     abstract: "Scan a card or folder of images and write detections and alerts.",
     discussion: """
       Writes into the output folder:
-        detections.json   MegaDetector batch output (format 1.6)
-        alerts.jsonl      one alert per image with a person or vehicle at or above its threshold
-        alerts.csv        the same alerts as a spreadsheet
-        summary.json      counts, failures by reason, timing
+        detections.json  MegaDetector batch output (format 1.6)
+        alerts.jsonl     images with a person or vehicle above its threshold
+        alerts.csv       the same alerts, for a spreadsheet
+        summary.json     counts, failures by reason, timing
       Progress is checkpointed in <out>/.lookout/; after a crash, kill or Ctrl-C, run the same \
       command with --resume to finish without redoing finished images.
 
@@ -40,7 +40,7 @@ struct ScanCommand: ParsableCommand {
   var out: String
 
   @Option(name: .long, help: "Images processed at once (default: the number of cores).")
-  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+  var jobs: Int?
 
   @Flag(name: .long, help: "Finish an interrupted scan of the same output folder.")
   var resume = false
@@ -89,7 +89,7 @@ struct ScanCommand: ParsableCommand {
   var modelDir: String?
 
   func validate() throws {
-    guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be 1...256") }
+    if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
     guard inputSize >= 64 && inputSize <= 4096 && inputSize % 32 == 0 else {
       throw ValidationError("--input-size must be a multiple of 32 between 64 and 4096")
     }
@@ -132,7 +132,8 @@ struct ScanCommand: ParsableCommand {
     settings.tile = TileMode(parsing: tile)!
     settings.maxPixels = maxMegapixels * 1_000_000
     let configuration = ScanConfiguration(
-      input: input, output: out, modelDirectory: modelDirectory, jobs: jobs, resume: resume,
+      input: input, output: out, modelDirectory: modelDirectory,
+      jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
       overwrite: overwrite, quiet: quiet, image: settings, thresholdOverrides: threshold,
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
