@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The network's kernels are only fast when optimised and built for the CPU that runs them
+// (AVX2/FMA on a laptop from the last decade): the Detector target is always compiled with -O
+// and, unless LOOKOUT_PORTABLE=1 is set (for a binary meant for other machines), for this CPU.
+let detectorFlags: [String] =
+  Context.environment["LOOKOUT_PORTABLE"] == "1" ? ["-O"] : ["-O", "-target-cpu", "native"]
+
 let package = Package(
   name: "Lookout",
   platforms: [.macOS(.v13)],
@@ -29,7 +35,7 @@ let package = Package(
     // Decoding, EXIF and orientation.
     .target(name: "ImageIO", dependencies: ["CImageShims", "CJPEG", "CPNG"]),
     // Tensors, SIMD kernels, model loading, box decoding.
-    .target(name: "Detector"),
+    .target(name: "Detector", swiftSettings: [.unsafeFlags(detectorFlags)]),
     // MegaDetector JSON, alert records, summaries, atomic files.
     .target(name: "Formats"),
     // Walking a card, the concurrent stages, checkpoints.

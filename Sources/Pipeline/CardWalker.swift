@@ -31,7 +31,7 @@ public struct CardFile: Sendable, Hashable {
   public var displayPath: String { String(decoding: path, as: UTF8.self) }
 }
 
-/// A folder or file the walk could not enter or read.
+/// A folder the walk could not enter.
 public struct WalkProblem: Sendable, Equatable {
   public var relativePath: String
   public var reason: String
@@ -52,8 +52,9 @@ public struct CardWalker: Sendable {
 
   public init() {}
 
-  /// Walks `root`. Problems (unreadable folders, broken links) are returned, not thrown; only a
-  /// root that cannot be read at all throws.
+  /// Walks `root`. Folders that cannot be entered are returned as problems, not thrown; image
+  /// names that cannot be stat'ed (dangling links) are listed as files so that scanning them
+  /// fails with the reason. Only a root that cannot be read at all throws.
   public func walk(root: String) throws(ScanError) -> (files: [CardFile], problems: [WalkProblem]) {
     var rootStat = stat()
     guard stat(root, &rootStat) == 0 else {
@@ -108,12 +109,13 @@ public struct CardWalker: Sendable {
       var info = stat()
       let ok = withCString(childPath) { stat($0, &info) } == 0
       guard ok else {
-        // A dangling link or a file that vanished: only worth reporting if it looks like an image.
+        // A dangling link or a file that vanished: if it looks like an image it is listed, so
+        // that reading it fails with the reason and the outputs name it.
         if Self.isImageName(nameString) {
-          problems.append(
-            WalkProblem(
-              relativePath: String(decoding: childRelative, as: UTF8.self),
-              reason: String(cString: strerror(errno))))
+          files.append(
+            CardFile(
+              relativePath: String(decoding: childRelative, as: UTF8.self), path: childPath,
+              size: 0, modifiedNanoseconds: 0))
         }
         continue
       }

@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Formats
 
 /// The settings that decide what detections an image gets. A checkpoint is resumable only by a
 /// run with the same fingerprint; thresholds are not part of it because alerts are derived from
@@ -54,13 +50,13 @@ public struct ScanFingerprint: Codable, Sendable, Equatable {
 /// Crash-safe progress of a scan, kept in `<output>/.lookout/`.
 ///
 /// `run.json` holds the fingerprint (written atomically before any image); `checkpoint.jsonl`
-/// gets one line per finished image, each appended with a single `write(2)` so a `kill -9` can
-/// at worst leave one torn last line, which loading ignores. The file is fsynced at most every
-/// `syncInterval` seconds, which bounds what a power cut can lose; a killed process loses nothing
-/// that `write` returned for.
+/// gets one line per finished image through Formats' `JSONLinesWriter` (one `write(2)` per line,
+/// a torn last line cut off on reopening), so a `kill -9` loses nothing that was appended. The
+/// file is fsynced at most every `syncInterval` seconds, which bounds what a power cut can lose.
+/// When a scan finishes the file is compacted to exactly the card's current images, in order.
 public final class ScanCheckpoint {
   public let directory: String
-  private var descriptor: Int32 = -1
+  private var writer: JSONLinesWriter?
   private var lastSync = DispatchTime.now()
   private let syncInterval: Double = 2
 
@@ -76,92 +72,96 @@ public final class ScanCheckpoint {
 
   /// Removes an earlier checkpoint and starts a new one with `fingerprint`.
   public func start(fingerprint: ScanFingerprint) throws(ScanError) {
-    do {
-      try? FileManager.default.removeItem(atPath: checkpointPath)
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true)
-      let data = try JSONEncoder.sorted.encode(fingerprint)
-      try OutputFiles.writeAtomically(Array(data), to: fingerprintPath)
-    } catch let error as ScanError {
-      throw error
-    } catch {
-      throw .outputUnwritable(path: directory, reason: "\(error)")
+    try OutputFiles.makeDirectory(directory)
+    if FileManager.default.fileExists(atPath: checkpointPath) {
+      do {
+        try FileManager.default.removeItem(atPath: checkpointPath)
+      } catch {
+        throw .outputUnwritable(path: checkpointPath, reason: error.localizedDescription)
+      }
     }
+    try OutputFiles.writeAtomically(Self.encode(fingerprint), to: fingerprintPath)
     try openForAppend()
   }
 
   /// Loads the finished outcomes of an earlier run after checking it used the same settings.
   /// Later lines win over earlier ones for the same file.
   public func resume(fingerprint: ScanFingerprint) throws(ScanError) -> [String: ImageOutcome] {
-    guard let data = FileManager.default.contents(atPath: fingerprintPath),
-      let stored = try? JSONDecoder().decode(ScanFingerprint.self, from: data)
-    else {
-      throw .checkpointMismatch(path: fingerprintPath, reason: "its settings file is unreadable")
-    }
+    let stored = try Self.readFingerprint(directory: directory)
     if let difference = fingerprint.firstDifference(from: stored) {
       throw .checkpointMismatch(path: directory, reason: difference)
     }
-    let outcomes = Self.loadOutcomes(path: checkpointPath)
+    var outcomes: [String: ImageOutcome] = [:]
+    for outcome in Self.loadOutcomes(path: checkpointPath) { outcomes[outcome.file] = outcome }
     try openForAppend()
     return outcomes
   }
 
   /// Appends one finished image.
   public func append(_ outcome: ImageOutcome) throws(ScanError) {
-    guard var line = try? JSONEncoder.sorted.encode(outcome) else { return }
-    line.append(UInt8(ascii: "\n"))
-    let written = line.withUnsafeBytes { raw in
-      write(descriptor, raw.baseAddress, raw.count)
-    }
-    guard written == line.count else {
-      let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
-      throw .outputUnwritable(path: checkpointPath, reason: reason)
-    }
-    let now = DispatchTime.now()
-    if Double(now.uptimeNanoseconds - lastSync.uptimeNanoseconds) / 1e9 >= syncInterval {
-      fsync(descriptor)
-      lastSync = now
+    guard let writer else { preconditionFailure("checkpoint not started") }
+    do {
+      try writer.append(String(decoding: Self.encode(outcome), as: UTF8.self))
+      let now = DispatchTime.now()
+      if Double(now.uptimeNanoseconds - lastSync.uptimeNanoseconds) / 1e9 >= syncInterval {
+        try writer.sync()
+        lastSync = now
+      }
+    } catch {
+      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
     }
   }
 
   /// Flushes and closes the checkpoint file.
   public func close() {
-    guard descriptor >= 0 else { return }
-    fsync(descriptor)
-    Glibc.close(descriptor)
-    descriptor = -1
+    try? writer?.close()
+    writer = nil
+  }
+
+  /// Replaces the checkpoint with exactly `outcomes` (the card's images, in order), atomically.
+  public func compact(to outcomes: [ImageOutcome]) throws(ScanError) {
+    close()
+    var bytes: [UInt8] = []
+    for outcome in outcomes {
+      bytes += Self.encode(outcome)
+      bytes.append(UInt8(ascii: "\n"))
+    }
+    try OutputFiles.writeAtomically(bytes, to: checkpointPath)
   }
 
   deinit { close() }
 
-  /// Reads every complete, decodable line; a torn last line is ignored.
-  public static func loadOutcomes(path: String) -> [String: ImageOutcome] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-    var outcomes: [String: ImageOutcome] = [:]
-    let decoder = JSONDecoder()
-    var start = data.startIndex
-    while let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
-      if let outcome = try? decoder.decode(ImageOutcome.self, from: data[start..<end]) {
-        outcomes[outcome.file] = outcome
-      }
-      start = data.index(after: end)
+  /// The fingerprint stored in a `.lookout` folder.
+  public static func readFingerprint(directory: String) throws(ScanError) -> ScanFingerprint {
+    let path = directory + "/run.json"
+    guard let data = FileManager.default.contents(atPath: path),
+      let stored = try? JSONDecoder().decode(ScanFingerprint.self, from: data)
+    else {
+      throw .checkpointMismatch(path: path, reason: "its settings file is missing or unreadable")
     }
-    return outcomes
+    return stored
+  }
+
+  /// Every complete, decodable line in file order; a torn last line is ignored.
+  public static func loadOutcomes(path: String) -> [ImageOutcome] {
+    guard let contents = try? JSONLinesReader.read(path: path) else { return [] }
+    let decoder = JSONDecoder()
+    return contents.lines.compactMap { try? decoder.decode(ImageOutcome.self, from: Data($0.utf8)) }
   }
 
   private func openForAppend() throws(ScanError) {
-    descriptor = open(checkpointPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw .outputUnwritable(path: checkpointPath, reason: String(cString: strerror(errno)))
+    do {
+      writer = try JSONLinesWriter(path: checkpointPath)
+    } catch {
+      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
     }
   }
-}
 
-extension JSONEncoder {
-  /// An encoder with sorted keys: the same value always gives the same bytes.
-  static var sorted: JSONEncoder {
+  /// Sorted-key JSON: the same value always gives the same bytes.
+  static func encode<Value: Encodable>(_ value: Value) -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
+    // Encoding these plain structs cannot fail.
+    return Array(try! encoder.encode(value))
   }
 }

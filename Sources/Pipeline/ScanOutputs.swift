@@ -3,13 +3,14 @@ import Formats
 
 /// What the output files say about the run besides the images themselves.
 struct OutputContext {
-  var model: ModelBundle
+  var modelName: String
+  var modelVersion: String
   var thresholds: AlertThresholds
-  var configuration: ScanConfiguration
+  var inputLongSide: Int
+  var minimumConfidence: Float
   var started: Date
   var finished: Date
   var seconds: Double
-  var scannedNow: Int
 }
 
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` from the outcomes,
@@ -21,24 +22,21 @@ enum ScanOutputs {
   static let classNames = ["animal", "person", "vehicle"]
 
   static func write(
-    outcomes: [ImageOutcome], problems: [WalkProblem], context: OutputContext, directory: String
+    outcomes: [ImageOutcome], context: OutputContext, directory: String
   ) throws(ScanError) -> [AlertSummaryLine] {
-    var images = outcomes.map(imageRecord)
-    for problem in problems where CardWalker.isImageName(problem.relativePath) {
-      images.append(.failed(file: problem.relativePath, reason: "unreadable: \(problem.reason)"))
-    }
+    let images = outcomes.map(imageRecord)
     let alerts = outcomes.compactMap { alert(for: $0, context: context) }
     let thresholdMap = thresholdDictionary(context.thresholds)
     let finished = Timestamp.iso8601UTC(context.finished)
     let info = RunInfo(
-      detector: "\(context.model.detector.name) v\(context.model.detector.version)",
+      detector: "\(context.modelName) v\(context.modelVersion)",
       detectionCompletionTime: finished,
-      detectorVersion: context.model.detector.version,
-      typicalDetectionThreshold: Double(min(context.thresholds.person, context.thresholds.vehicle)),
-      conservativeDetectionThreshold: Double(context.configuration.image.detection.minimumConfidence),
+      detectorVersion: context.modelVersion,
+      typicalDetectionThreshold: decimal(min(context.thresholds.person, context.thresholds.vehicle)),
+      conservativeDetectionThreshold: decimal(context.minimumConfidence),
       lookout: LookoutRunInfo(
-        modelVersion: context.model.detector.version,
-        inputSize: context.configuration.image.detection.inputLongSide,
+        modelVersion: context.modelVersion,
+        inputSize: context.inputLongSide,
         classThresholds: thresholdMap))
 
     var byReason: [String: Int] = [:]
@@ -47,8 +45,8 @@ enum ScanOutputs {
     }
     var summary = RunSummary(
       tallying: images, alerts: alerts,
-      detectionThreshold: Double(context.thresholds.animal), seconds: context.seconds,
-      modelVersion: context.model.detector.version, thresholds: thresholdMap,
+      detectionThreshold: decimal(context.minimumConfidence), seconds: context.seconds,
+      modelVersion: context.modelVersion, thresholds: thresholdMap,
       startedAt: Timestamp.iso8601UTC(context.started), finishedAt: finished)
     summary.failuresByReason = byReason
 
@@ -67,8 +65,11 @@ enum ScanOutputs {
   }
 
   static func thresholdDictionary(_ t: AlertThresholds) -> [String: Double] {
-    ["animal": Double(t.animal), "person": Double(t.person), "vehicle": Double(t.vehicle)]
+    ["animal": decimal(t.animal), "person": decimal(t.person), "vehicle": decimal(t.vehicle)]
   }
+
+  /// The Double that prints like the Float (0.42, not 0.41999998688697815).
+  static func decimal(_ value: Float) -> Double { Double(value.description) ?? Double(value) }
 
   /// `truncated` from `truncated: premature end of data`.
   static func reasonCode(_ failure: String?) -> String {
@@ -113,7 +114,7 @@ enum ScanOutputs {
     }
     guard !boxes.isEmpty else { return nil }
     let origin = ImageOrigin(relativePath: outcome.file)
-    let version = context.model.detector.version
+    let version = context.modelVersion
     let seconds = outcome.modifiedNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
     return AlertRecord(
       id: AlertID.make(
@@ -123,7 +124,7 @@ enum ScanOutputs {
       site: origin.site, latitude: outcome.latitude, longitude: outcome.longitude,
       altitude: outcome.altitude, modelVersion: version,
       thresholds: [
-        "person": Double(context.thresholds.person), "vehicle": Double(context.thresholds.vehicle),
+        "person": decimal(context.thresholds.person), "vehicle": decimal(context.thresholds.vehicle),
       ])
   }
 }

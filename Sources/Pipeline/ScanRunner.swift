@@ -10,6 +10,8 @@ public struct ScanReport: Sendable {
   public var reused: Int
   public var failures: Int
   public var alerts: [AlertSummaryLine]
+  /// Folders that could not be entered (their images are missing from the outputs).
+  public var folderProblems: [WalkProblem]
   public var seconds: Double
   public var outputDirectory: String
 }
@@ -49,7 +51,6 @@ public final class ScanRunner {
     var (files, problems) = try CardWalker().walk(root: config.input)
     if let shard = config.shard {
       files = files.filter { shard.contains(relativePath: $0.relativePath) }
-      problems = problems.filter { shard.contains(relativePath: $0.relativePath) }
     }
     try OutputFiles.makeDirectory(config.output)
 
@@ -73,10 +74,10 @@ public final class ScanRunner {
     }
 
     let fresh = try process(pending, model: model.detector, checkpoint: checkpoint)
-    checkpoint.close()
     var outcomes = previous
     for outcome in fresh { outcomes[outcome.file] = outcome }
     if stop.isRequested {
+      checkpoint.close()
       throw .interrupted(completed: files.count - pending.count + fresh.count,
         remaining: pending.count - fresh.count)
     }
@@ -87,14 +88,17 @@ public final class ScanRunner {
         ?? ImageOutcome(
           file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
     }
+    try checkpoint.compact(to: ordered)
     let context = OutputContext(
-      model: model, thresholds: thresholds, configuration: config, started: started,
-      finished: Date(), seconds: seconds, scannedNow: fresh.count)
+      modelName: model.detector.name, modelVersion: model.detector.version,
+      thresholds: thresholds, inputLongSide: config.image.detection.inputLongSide,
+      minimumConfidence: config.image.detection.minimumConfidence, started: started,
+      finished: Date(), seconds: seconds)
     let alerts = try ScanOutputs.write(
-      outcomes: ordered, problems: problems, context: context, directory: config.output)
+      outcomes: ordered, context: context, directory: config.output)
     return ScanReport(
       images: files.count, scannedNow: fresh.count, reused: files.count - pending.count,
-      failures: ordered.filter(\.failed).count + problems.count, alerts: alerts,
+      failures: ordered.filter(\.failed).count, alerts: alerts, folderProblems: problems,
       seconds: seconds, outputDirectory: config.output)
   }
 
@@ -160,7 +164,7 @@ private final class OrderedWriter: @unchecked Sendable {
       while let ready = waiting.removeValue(forKey: nextToWrite) {
         nextToWrite += 1
         if failure == nil {
-          do {
+          do throws(ScanError) {
             try checkpoint.append(ready)
             written.append(ready)
             progress.advance(failed: ready.failed)

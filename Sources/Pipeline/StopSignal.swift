@@ -11,9 +11,12 @@ import Synchronization
 /// Turns SIGINT and SIGTERM into a polite stop request: workers finish the images in hand, the
 /// checkpoint is flushed, and the run can be resumed. A second signal ends the process at once
 /// (the checkpoint stays valid: it is append-only).
-public final class StopSignal: Sendable {
+///
+/// `@unchecked Sendable`: the flag is atomic and `sources` is only written under `lock`.
+public final class StopSignal: @unchecked Sendable {
   private let requested = Atomic<Bool>(false)
-  private let sources: Mutex<[DispatchSourceSignal]> = Mutex([])
+  private let lock = NSLock()
+  private var sources: [DispatchSourceSignal] = []
 
   public init() {}
 
@@ -41,6 +44,6 @@ public final class StopSignal: Sendable {
       source.resume()
       installed.append(source)
     }
-    sources.withLock { $0 = installed }
+    lock.withLock { sources = installed }
   }
 }

@@ -22,8 +22,8 @@ struct Lookout: ParsableCommand {
       """,
     version: LookoutVersion.string,
     subcommands: [
-      ScanCommand.self, EvaluateCommand.self, TuneCommand.self, ReportCommand.self,
-      ExportCommand.self,
+      ScanCommand.self, MergeCommand.self, RethresholdCommand.self, EvaluateCommand.self,
+      TuneCommand.self, ReportCommand.self, ExportCommand.self,
     ]
   )
 }

@@ -1,0 +1,100 @@
+/// The detector's classes. The MegaDetector category id is `rawValue + 1` ("1" animal, "2" person,
+/// "3" vehicle).
+public enum DetectionClass: Int, Sendable, CaseIterable, Codable {
+  case animal = 0
+  case person = 1
+  case vehicle = 2
+
+  /// "animal", "person" or "vehicle".
+  public var name: String {
+    switch self {
+    case .animal: return "animal"
+    case .person: return "person"
+    case .vehicle: return "vehicle"
+    }
+  }
+
+  /// MegaDetector's category id: 1, 2 or 3.
+  public var megaDetectorCategory: Int { rawValue + 1 }
+}
+
+/// A box in MegaDetector's convention: top-left corner and size, each a fraction (0...1) of the
+/// image's width or height.
+public struct NormalizedBox: Sendable, Equatable, Hashable {
+  public var x: Float
+  public var y: Float
+  public var width: Float
+  public var height: Float
+
+  public init(x: Float, y: Float, width: Float, height: Float) {
+    self.x = x
+    self.y = y
+    self.width = width
+    self.height = height
+  }
+
+  public var area: Float { max(width, 0) * max(height, 0) }
+}
+
+/// One detected object.
+public struct Detection: Sendable, Equatable {
+  public var detectionClass: DetectionClass
+  /// Sigmoid of the heat-map logit, 0...1.
+  public var confidence: Float
+  public var box: NormalizedBox
+
+  public init(detectionClass: DetectionClass, confidence: Float, box: NormalizedBox) {
+    self.detectionClass = detectionClass
+    self.confidence = confidence
+    self.box = box
+  }
+}
+
+/// Intersection over union of two boxes; 0 when they do not overlap or both are empty.
+public func intersectionOverUnion(_ a: NormalizedBox, _ b: NormalizedBox) -> Float {
+  let iw = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
+  let ih = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+  guard iw > 0, ih > 0 else { return 0 }
+  let intersection = iw * ih
+  let union = a.area + b.area - intersection
+  return union > 0 ? intersection / union : 0
+}
+
+/// The order every list of detections is returned in: confidence descending, then class, then
+/// box (y, x, height, width ascending), so equal inputs in any order give equal outputs.
+@inline(__always)
+func precedes(_ a: Detection, _ b: Detection) -> Bool {
+  if a.confidence != b.confidence { return a.confidence > b.confidence }
+  if a.detectionClass != b.detectionClass {
+    return a.detectionClass.rawValue < b.detectionClass.rawValue
+  }
+  if a.box.y != b.box.y { return a.box.y < b.box.y }
+  if a.box.x != b.box.x { return a.box.x < b.box.x }
+  if a.box.height != b.box.height { return a.box.height < b.box.height }
+  return a.box.width < b.box.width
+}
+
+/// Greedy non-maximum suppression within each class: in `precedes` order (confidence descending,
+/// deterministic tie-break), a detection is kept unless its IoU with an already kept detection of
+/// the same class is greater than `iouThreshold`. Detections of different classes never suppress
+/// each other. Returns at most `maxDetections` kept detections, sorted by confidence descending
+/// (the same result as NMS per class followed by keeping the most confident `maxDetections`).
+public func nonMaximumSuppression(
+  _ detections: [Detection], iouThreshold: Float, maxDetections: Int
+) -> [Detection] {
+  guard maxDetections > 0 else { return [] }
+  let sorted = detections.sorted(by: precedes)
+  var kept: [Detection] = []
+  kept.reserveCapacity(min(maxDetections, sorted.count))
+  for candidate in sorted {
+    let suppressed = kept.contains {
+      $0.detectionClass == candidate.detectionClass
+        && intersectionOverUnion($0.box, candidate.box) > iouThreshold
+    }
+    if !suppressed {
+      kept.append(candidate)
+      if kept.count == maxDetections { break }
+    }
+  }
+  return kept
+}

@@ -1,0 +1,58 @@
+/// Why an image could not be decoded. Every case names the file it is about.
+public enum ImageDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file cannot be opened or read (missing, permissions, a directory); `reason` is the
+  /// system's error text.
+  case unreadable(path: String, reason: String)
+  /// The file has zero bytes.
+  case empty(path: String)
+  /// The bytes are neither JPEG nor PNG, whatever the file's extension.
+  case notAnImage(path: String)
+  /// libjpeg or libpng reported an error or a corrupt-data warning (bad Huffman code, CRC
+  /// error, ...). Bad EXIF is never this: unreadable metadata is just missing.
+  case corrupt(path: String, reason: String)
+  /// The data ends before the image does.
+  case truncated(path: String, reason: String)
+  /// The header claims more pixels than `limit`; reported before any pixel memory is allocated.
+  case tooLarge(path: String, width: Int, height: Int, limit: Int)
+  /// A well-formed image this decoder cannot handle (12-bit or lossless JPEG, ...).
+  case unsupported(path: String, reason: String)
+
+  /// The path the error is about.
+  public var path: String {
+    switch self {
+    case .unreadable(let path, _), .empty(let path), .notAnImage(let path),
+      .corrupt(let path, _), .truncated(let path, _), .tooLarge(let path, _, _, _),
+      .unsupported(let path, _):
+      path
+    }
+  }
+
+  /// "<path>: <reason>", for people.
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason): "\(path): cannot read file: \(reason)"
+    case .empty(let path): "\(path): file is empty (0 bytes)"
+    case .notAnImage(let path): "\(path): not a JPEG or PNG image"
+    case .corrupt(let path, let reason): "\(path): corrupt image: \(reason)"
+    case .truncated(let path, let reason): "\(path): truncated image: \(reason)"
+    case .tooLarge(let path, let width, let height, let limit):
+      "\(path): image is \(width)x\(height) (\(width * height) pixels), over the limit of "
+        + "\(limit) pixels"
+    case .unsupported(let path, let reason): "\(path): unsupported image: \(reason)"
+    }
+  }
+
+  /// A short stable machine code: "unreadable", "empty", "not_an_image", "corrupt",
+  /// "truncated", "too_large" or "unsupported".
+  public var reasonCode: String {
+    switch self {
+    case .unreadable: "unreadable"
+    case .empty: "empty"
+    case .notAnImage: "not_an_image"
+    case .corrupt: "corrupt"
+    case .truncated: "truncated"
+    case .tooLarge: "too_large"
+    case .unsupported: "unsupported"
+    }
+  }
+}

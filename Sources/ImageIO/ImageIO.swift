@@ -1,2 +1,0 @@
-/// Decoding, EXIF and orientation (placeholder).
-public enum ImageIOModule {}

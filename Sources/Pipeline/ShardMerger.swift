@@ -1,0 +1,84 @@
+import Foundation
+import Formats
+
+/// Why shard outputs cannot be merged.
+public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
+  case notAShard(path: String)
+  case unfinished(path: String, reason: String)
+  case mismatch(path: String, reason: String)
+  case duplicateShard(shard: String, paths: [String])
+  case missingShards([String])
+
+  public var description: String {
+    switch self {
+    case .notAShard(let path):
+      return "\(path) is not a shard's output (it was scanned without --shard)"
+    case .unfinished(let path, let reason):
+      return "\(path) holds no finished shard scan: \(reason)"
+    case .mismatch(let path, let reason):
+      return "\(path) does not match the first shard: \(reason)"
+    case .duplicateShard(let shard, let paths):
+      return "shard \(shard) appears more than once: \(paths.joined(separator: ", "))"
+    case .missingShards(let shards):
+      return "missing shards: \(shards.joined(separator: ", "))"
+    }
+  }
+}
+
+/// Merges the output folders of `lookout scan --shard i/n` runs into the outputs one unsharded
+/// scan would have written (timing fields aside).
+///
+/// It refuses shards made with different models, settings or thresholds, and names duplicate or
+/// missing shards. The merged outputs are derived from the shards' compacted checkpoints with the
+/// same code a scan uses, which is what makes them equal.
+public enum ShardMerger {
+  public struct Result: Sendable {
+    public var images: Int
+    public var alerts: Int
+    public var shards: Int
+  }
+
+  public static func merge(shardDirectories: [String], output: String) throws -> Result {
+    precondition(!shardDirectories.isEmpty, "merge needs at least one shard")
+    let shards = try shardDirectories.map(FinishedScan.load(directory:))
+    let first = shards[0]
+    var unsharded = first.fingerprint
+    unsharded.shard = nil
+    var byIndex: [Int: [String]] = [:]
+    var count = 0
+    for shard in shards {
+      guard let selection = shard.fingerprint.shard.flatMap(ShardSelection.init(parsing:)) else {
+        throw MergeError.notAShard(path: shard.directory)
+      }
+      var fingerprint = shard.fingerprint
+      fingerprint.shard = nil
+      if let difference = unsharded.firstDifference(from: fingerprint) {
+        throw MergeError.mismatch(path: shard.directory, reason: difference)
+      }
+      if shard.thresholds != first.thresholds {
+        throw MergeError.mismatch(path: shard.directory, reason: "its alert thresholds differ")
+      }
+      if count == 0 { count = selection.count }
+      guard selection.count == count else {
+        throw MergeError.mismatch(
+          path: shard.directory,
+          reason: "it is shard \(selection) but the first is one of \(count)")
+      }
+      byIndex[selection.index, default: []].append(shard.directory)
+    }
+    if let duplicate = byIndex.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 })
+    {
+      throw MergeError.duplicateShard(shard: "\(duplicate.key)/\(count)", paths: duplicate.value)
+    }
+    let missing = (0..<count).filter { byIndex[$0] == nil }.map { "\($0)/\(count)" }
+    guard missing.isEmpty else { throw MergeError.missingShards(missing) }
+
+    let outcomes = shards.flatMap(\.outcomes).sorted {
+      $0.file.utf8.lexicographicallyPrecedes($1.file.utf8)
+    }
+    let alerts = try FinishedScan.writeScanFolder(
+      directory: output, fingerprint: unsharded, outcomes: outcomes, thresholds: first.thresholds,
+      seconds: shards.map(\.seconds).reduce(0, +))
+    return Result(images: outcomes.count, alerts: alerts.count, shards: shards.count)
+  }
+}

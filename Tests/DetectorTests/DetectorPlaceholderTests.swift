@@ -1,4 +1,0 @@
-import Testing
-@testable import Detector
-
-@Test func placeholderDetector() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import ImageIO
-
-@Test func placeholderImageIO() { #expect(Bool(true)) }
