@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "Formats", targets: ["Formats"]),
     .library(name: "Pipeline", targets: ["Pipeline"]),
     .library(name: "Research", targets: ["Research"]),
+    .library(name: "Redaction", targets: ["Redaction"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,10 +43,12 @@ let package = Package(
     .target(name: "Pipeline", dependencies: ["ImageIO", "Detector", "Formats"]),
     // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
     .target(name: "Research", dependencies: ["Formats"]),
+    // Redacted copies of images for sharing (decoding through ImageIO, a Swift JPEG encoder).
+    .target(name: "Redaction", dependencies: ["ImageIO", "Formats", "Research"]),
     .executableTarget(
       name: "lookout",
       dependencies: [
-        "Pipeline", "Formats", "Research",
+        "Pipeline", "Formats", "Research", "Redaction",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -54,5 +57,6 @@ let package = Package(
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
     .testTarget(name: "ResearchTests", dependencies: ["Research"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
   ]
 )

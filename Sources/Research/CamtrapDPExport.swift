@@ -41,6 +41,9 @@ public struct CamtrapDPExport: Sendable {
   public var created: Date?
   /// Lookout's version, recorded in `sources`.
   public var lookoutVersion = "0.1.0"
+  /// `filePath` for particular images (by their path in the run), e.g. redacted copies inside
+  /// the package; others get ``mediaBase`` followed by their path.
+  public var mediaPaths: [String: String] = [:]
 
   public init(
     detections: String, deploymentsPath: String, outputFolder: String,
@@ -150,7 +153,7 @@ public struct CamtrapDPExport: Sendable {
       media.append([
         "mediaID": mediaID, "deploymentID": deployment.deploymentID,
         "captureMethod": "activityDetection", "timestamp": timestamp,
-        "filePath": mediaBase + image.file, "filePublic": hasPerson ? "false" : "true",
+        "filePath": mediaPaths[image.file] ?? mediaBase + image.file, "filePublic": hasPerson ? "false" : "true",
         "fileName": Paths.fileName(image.file),
         "fileMediatype": CamtrapDPExport.mediaType(image.file),
       ])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Redaction
 import Research
 
 /// `lookout export`: results in the field's exchange formats.
@@ -6,7 +7,7 @@ struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
     abstract: "Export a scan in a standard format.",
-    subcommands: [CamtrapDPCommand.self])
+    subcommands: [CamtrapDPCommand.self, RedactedCommand.self])
 }
 
 /// `lookout export camtrap-dp`.
@@ -53,9 +54,23 @@ struct CamtrapDPCommand: ParsableCommand {
     name: .long, help: "Camtrap DP sampling design (opportunistic, targeted, simpleRandom, …).")
   var samplingDesign: String = "opportunistic"
 
+  @Option(
+    name: .long,
+    help: "Also write copies of the images into <out>/media/ with these classes hidden (e.g. people,vehicles); filePath then points to them.")
+  var redact: String?
+
+  @Option(name: .long, help: ArgumentHelp("The folder that was scanned (needed with --redact).", valueName: "folder"))
+  var images: String?
+
   @OptionGroup var thresholds: ResearchThresholdOptions
 
   func validate() throws {
+    if let redact {
+      guard RedactJob.classes(parsing: redact) != nil else {
+        throw ValidationError("--redact \(redact): expected people, vehicles or animals, comma-separated")
+      }
+      guard images != nil else { throw ValidationError("--redact needs --images (the scanned folder)") }
+    }
     guard CamtrapDPExport.samplingDesigns.contains(samplingDesign) else {
       throw ValidationError(
         "--sampling-design must be one of \(CamtrapDPExport.samplingDesigns.joined(separator: ", "))"
@@ -70,7 +85,20 @@ struct CamtrapDPCommand: ParsableCommand {
       mediaBase: mediaBase, title: title, contributor: contributor, contributorEmail: email,
       samplingDesign: samplingDesign)
     job.lookoutVersion = LookoutVersion.string
+    let overrides = try thresholds.overrides()
     do {
+      if let redact, let images {
+        let copies = try RedactJob(
+          detections: scan, imagesFolder: images, outputFolder: out + "/media",
+          classes: RedactJob.classes(parsing: redact)!,
+          thresholdOverrides: overrides, configPath: thresholds.config
+        ).run()
+        var paths: [String: String] = [:]
+        for (file, name) in copies.redacted { paths[file] = "media/" + name }
+        job.mediaBase = "media/"
+        job.mediaPaths = paths
+        print("Wrote \(copies.redacted.count) redacted and \(copies.copied) unchanged copies into \(out)/media/")
+      }
       let s = try job.run()
       print(
         "Wrote \(out)/: \(s.deployments) deployments, \(s.media) media (\(s.privateMedia) with "
