@@ -2,7 +2,8 @@ import Foundation
 
 /// Headless Chromium, for tests that check what a person would see. Tests that need it are
 /// skipped when it is not installed (`apt-get install chromium`; `LOOKOUT_CHROMIUM` names
-/// another binary).
+/// another binary) — except under CI (`CI=true`), where they run and fail, so a broken install
+/// step can never pass as a skipped check.
 enum Browser {
   static let path: String? = {
     let env = ProcessInfo.processInfo.environment["LOOKOUT_CHROMIUM"]
@@ -12,11 +13,16 @@ enum Browser {
     return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }()
 
-  static var available: Bool { path != nil }
+  static var available: Bool { path != nil || ProcessInfo.processInfo.environment["CI"] == "true" }
+
+  struct Missing: Error, CustomStringConvertible {
+    var description: String { "headless Chromium is not installed (apt-get install chromium)" }
+  }
 
   static func run(_ arguments: [String]) throws -> String {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: path!)
+    guard let path else { throw Missing() }
+    process.executableURL = URL(fileURLWithPath: path)
     let profile = try Fixture.scratchFolder("chromium-profile")
     defer { try? FileManager.default.removeItem(atPath: profile) }
     process.arguments =
