@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Pipeline
 
@@ -56,6 +57,11 @@ struct ScanCommand: ParsableCommand {
     help: ArgumentHelp(
       "Alert threshold override, as class=value (repeatable).", valueName: "class=value"))
   var threshold: [String] = []
+
+  @Option(
+    name: .long,
+    help: "Config file whose \"thresholds\" (written by `lookout tune`) replace the model's defaults.")
+  var config: String?
 
   @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network.")
   var inputSize: Int = 640
@@ -126,6 +132,19 @@ struct ScanCommand: ParsableCommand {
     guard let modelDirectory = ModelLocation.resolve(explicit: modelDir, name: "lookout-det") else {
       fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
     }
+    var overrides: [String] = []
+    if let config {
+      do {
+        let thresholds = try LookoutConfig.read(path: config).thresholds(path: config)
+        overrides = thresholds.classes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        if !thresholds.sites.isEmpty && !quiet {
+          FileHandle.standardError.write(
+            Data("lookout: note: per-site thresholds in \(config) are not applied by scan yet\n".utf8))
+        }
+      } catch {
+        fail(error.description)
+      }
+    }
     var settings = ImageScanSettings()
     settings.detection.inputLongSide = inputSize
     settings.detection.minimumConfidence = minConfidence
@@ -134,7 +153,8 @@ struct ScanCommand: ParsableCommand {
     let configuration = ScanConfiguration(
       input: input, output: out, modelDirectory: modelDirectory,
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
-      overwrite: overwrite, quiet: quiet, image: settings, thresholdOverrides: threshold,
+      overwrite: overwrite, quiet: quiet, image: settings,
+      thresholdOverrides: overrides + threshold,
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
         : shard.flatMap(ShardSelection.init(parsing:)))
