@@ -106,23 +106,9 @@ public struct DeploymentPathPattern: Sendable, Equatable, CustomStringConvertibl
   }
 }
 
-/// A deployments file that could not be read: the file, the line and the reason.
-public struct DeploymentsError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var path: String
-  /// 1-based line number, 0 for the file as a whole.
-  public var line: Int
-  public var reason: String
-
-  public init(path: String, line: Int, reason: String) {
-    self.path = path
-    self.line = line
-    self.reason = reason
-  }
-
-  public var description: String {
-    line > 0 ? "\(path): line \(line): \(reason)" : "\(path): \(reason)"
-  }
-}
+/// A deployments file that could not be read: the file, the line and the reason (the same
+/// shape as any CSV error, so the reader's own errors pass through unchanged).
+public typealias DeploymentsError = CSVReadError
 
 /// The deployments file: which camera stood where and when, and which images are its.
 ///
@@ -163,26 +149,14 @@ public struct DeploymentsFile: Sendable, Equatable {
 
   /// Reads the file at `path`.
   public static func read(path: String) throws(DeploymentsError) -> DeploymentsFile {
-    let table: CSVTable
-    do {
-      table = try CSVReader.read(path: path)
-    } catch {
-      throw DeploymentsError(path: path, line: error.line, reason: error.reason)
-    }
-    return try parse(table, path: path)
+    try parse(try CSVReader.read(path: path), path: path)
   }
 
   /// Parses CSV text; `path` is only used in error messages.
   public static func parse(_ bytes: [UInt8], path: String) throws(DeploymentsError)
     -> DeploymentsFile
   {
-    let table: CSVTable
-    do {
-      table = try CSVReader.parse(bytes, path: path)
-    } catch {
-      throw DeploymentsError(path: path, line: error.line, reason: error.reason)
-    }
-    return try parse(table, path: path)
+    try parse(try CSVReader.parse(bytes, path: path), path: path)
   }
 
   static func parse(_ table: CSVTable, path: String) throws(DeploymentsError) -> DeploymentsFile {
