@@ -16,9 +16,16 @@ let package = Package(
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
     .library(name: "Pipeline", targets: ["Pipeline"]),
+    .library(name: "Geo", targets: ["Geo"]),
+    .library(name: "Watch", targets: ["Watch"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+    // Tests only: the local webhook receiver.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     // System libraries: libjpeg(-turbo) and libpng, found through pkg-config.
@@ -39,10 +46,22 @@ let package = Package(
     .target(name: "Formats"),
     // Walking a card, the concurrent stages, checkpoints.
     .target(name: "Pipeline", dependencies: ["ImageIO", "Detector", "Formats"]),
+    // Protected areas: GeoJSON polygons and point-in-polygon.
+    .target(name: "Geo", dependencies: ["Formats"]),
+    // `lookout watch`: inbox state in SQLite, exactly-once processing, alert outbox and sinks.
+    .target(
+      name: "Watch",
+      dependencies: [
+        "Pipeline", "Formats", "Geo",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .executableTarget(
       name: "lookout",
       dependencies: [
-        "Pipeline", "Formats",
+        "Pipeline", "Formats", "Watch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -50,5 +69,13 @@ let package = Package(
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+    .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+    .testTarget(
+      name: "WatchTests",
+      dependencies: [
+        "Watch", "Pipeline", "Formats", "Geo",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]),
   ]
 )
