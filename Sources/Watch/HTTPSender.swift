@@ -22,12 +22,16 @@ public struct HTTPSender: Sendable {
   static let bodyLimit = 64 << 10
   static let recordedLimit = 1000
 
-  /// A client for the sinks: no redirects followed, connect and read timeouts.
+  /// A client for the sinks: no redirects followed, connect and read timeouts, no retries of
+  /// its own.
   public static func makeClient(timeoutSeconds: Double) -> HTTPClient {
     let seconds = Int64(max(1, timeoutSeconds))
-    let configuration = HTTPClient.Configuration(
+    var configuration = HTTPClient.Configuration(
       redirectConfiguration: .disallow,
       timeout: .init(connect: .seconds(min(seconds, 10)), read: .seconds(seconds)))
+    // A refused or failed connection is reported at once: the delivery worker's own backoff
+    // decides when to try again (the client would otherwise retry until the request deadline).
+    configuration.connectionPool.retryConnectionEstablishment = false
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
   }
 

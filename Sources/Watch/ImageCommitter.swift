@@ -176,6 +176,7 @@ public struct ImageCommitter: Sendable {
         payload: "", createdAt: now, updatedAt: now)
       created = true
     }
+    try alert.save(db)
     try AlertFrame(
       fileID: fileID, alertID: alert.id, file: frame.record.file, frameAlertID: frame.record.id,
       confidence: frame.record.bestConfidence, frameTime: frame.frameTime
@@ -185,7 +186,7 @@ public struct ImageCommitter: Sendable {
       sql: "SELECT file FROM alert_frame WHERE alert_id = ? ORDER BY frame_time, file LIMIT 100",
       arguments: [alert.id])
     alert.payload = JSONWriter.compact.string(AlertPayload.build(alert: alert, frames: frames))
-    try alert.save(db)
+    try alert.update(db)
     for sink in sinks {
       if var delivery = try Delivery.fetchOne(db, key: ["alert_id": alert.id, "sink": sink]) {
         delivery.targetRevision = alert.revision
