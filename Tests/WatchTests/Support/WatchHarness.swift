@@ -25,14 +25,19 @@ struct WatchHarness {
     TestFiles.write(text, to: inbox + "/" + relative)
   }
 
-  func makeWatcher(sinks: [any AlertSink] = []) throws -> InboxWatcher {
+  func makeWatcher(
+    sinks: [any AlertSink] = [], log: @escaping @Sendable (String) -> Void = { _ in }
+  ) throws -> InboxWatcher {
     let engine = self.engine
-    return try InboxWatcher(configuration: configuration, sinks: sinks, loadEngine: { engine })
+    return try InboxWatcher(
+      configuration: configuration, sinks: sinks, loadEngine: { engine }, log: log)
   }
 
   /// One `--once` run with a fresh watcher.
-  func runOnce(sinks: [any AlertSink] = []) async throws -> PassSummary {
-    let watcher = try makeWatcher(sinks: sinks)
+  func runOnce(
+    sinks: [any AlertSink] = [], log: @escaping @Sendable (String) -> Void = { _ in }
+  ) async throws -> PassSummary {
+    let watcher = try makeWatcher(sinks: sinks, log: log)
     return try await watcher.runOnce()
   }
 
