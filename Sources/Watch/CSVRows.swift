@@ -30,7 +30,9 @@ enum CSVRows {
     }
     func endRow() {
       endField()
-      if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: rowLine, fields: fields)) }
+      if !(fields.count == 1 && fields[0].isEmpty) {
+        rows.append(Row(line: rowLine, fields: fields))
+      }
       fields.removeAll()
     }
     while i < bytes.count {

@@ -110,7 +110,8 @@ public struct CameraDeployments: Sendable, Equatable {
   public init(_ deployments: [CameraDeployment]) { self.deployments = deployments }
 
   /// The deployment of an image, if any.
-  public func deployment(forPath relativePath: String, capturedLocal: String?) -> CameraDeployment? {
+  public func deployment(forPath relativePath: String, capturedLocal: String?) -> CameraDeployment?
+  {
     deployments.first {
       $0.matches(relativePath: relativePath) && $0.covers(capturedLocal: capturedLocal)
     }

@@ -113,7 +113,9 @@ public final class DeliveryWorker: Sendable {
         case .delivered: tally.delivered += 1
         case .rejected(let status, let response):
           tally.rejected += 1
-          log("\(name): alert \(item.alertID) revision \(item.revision) refused (HTTP \(status)): \(response)")
+          log(
+            "\(name): alert \(item.alertID) revision \(item.revision) refused "
+              + "(HTTP \(status)): \(response)")
         case .retry(_, _, let reason):
           tally.retried += 1
           log("\(name): \(reason); next try in \(Int(pause.rounded(.up))) s")
@@ -139,7 +141,8 @@ public final class DeliveryWorker: Sendable {
       switch result {
       case .delivered(let status, let remoteID, let file):
         delivery.deliveredRevision = max(delivery.deliveredRevision, item.revision)
-        delivery.state = delivery.deliveredRevision >= delivery.targetRevision ? .delivered : .pending
+        delivery.state =
+          delivery.deliveredRevision >= delivery.targetRevision ? .delivered : .pending
         delivery.deliveredAt = now
         delivery.lastStatus = status
         delivery.lastError = nil

@@ -79,7 +79,8 @@ public struct EarthRangerSink: AlertSink {
       members.append(("state", .string("new")))
     }
     if let lat = payload["latitude"]?.doubleValue, let lon = payload["longitude"]?.doubleValue {
-      members.append(("location", .object([("latitude", .number(lat)), ("longitude", .number(lon))])))
+      members.append(
+        ("location", .object([("latitude", .number(lat)), ("longitude", .number(lon))])))
     }
     members.append(
       (

@@ -32,7 +32,8 @@ public struct HTTPSender: Sendable {
     // A refused or failed connection is reported at once: the delivery worker's own backoff
     // decides when to try again (the client would otherwise retry until the request deadline).
     configuration.connectionPool.retryConnectionEstablishment = false
-    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    return HTTPClient(
+      eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
   }
 
   public func send(
@@ -49,10 +50,14 @@ public struct HTTPSender: Sendable {
     do {
       response = try await client.execute(request, timeout: .seconds(Int64(max(1, timeoutSeconds))))
       for try await chunk in response.body {
-        if bytes.count < Self.bodyLimit { bytes += chunk.readableBytesView.prefix(Self.bodyLimit - bytes.count) }
+        if bytes.count < Self.bodyLimit {
+          bytes += chunk.readableBytesView.prefix(Self.bodyLimit - bytes.count)
+        }
       }
     } catch {
-      return (.retry(status: nil, after: nil, reason: redactor.clean("network error: \(error)")), [])
+      return (
+        .retry(status: nil, after: nil, reason: redactor.clean("network error: \(error)")), []
+      )
     }
     let status = Int(response.status.code)
     let text = redactor.clean(
@@ -80,7 +85,8 @@ public struct HTTPSender: Sendable {
     if components.user != nil || components.password != nil {
       throw .sink(
         name: sink,
-        reason: "the URL holds credentials; give the token through an environment variable or a file")
+        reason:
+          "the URL holds credentials; give the token through an environment variable or a file")
     }
   }
 }

@@ -53,12 +53,13 @@ public struct InboxObserver: Sendable {
       for file in files {
         result.seen += 1
         seenPaths.insert(file.relativePath)
-        let finished = try Bool.fetchOne(
-          db,
-          sql: """
-            SELECT EXISTS (SELECT 1 FROM inbox_file WHERE path = ? AND size = ? AND mtime_ns = ?
-              AND status NOT IN ('settling', 'retry'))
-            """, arguments: [file.relativePath, file.size, file.modifiedNanoseconds]) ?? false
+        let finished =
+          try Bool.fetchOne(
+            db,
+            sql: """
+              SELECT EXISTS (SELECT 1 FROM inbox_file WHERE path = ? AND size = ? AND mtime_ns = ?
+                AND status NOT IN ('settling', 'retry'))
+              """, arguments: [file.relativePath, file.size, file.modifiedNanoseconds]) ?? false
         if finished { continue }
         func settling(since: Date) {
           let due = since.addingTimeInterval(settle)

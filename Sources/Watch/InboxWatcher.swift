@@ -79,7 +79,8 @@ public final class InboxWatcher: @unchecked Sendable {
   /// be inside it (their files would be watched too).
   static func checkFolders(_ c: WatchConfiguration) throws(WatchError) {
     var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: c.inbox, isDirectory: &isFolder), isFolder.boolValue
+    guard FileManager.default.fileExists(atPath: c.inbox, isDirectory: &isFolder),
+      isFolder.boolValue
     else { throw .inboxUnreadable(path: c.inbox, reason: "not a folder") }
     let inbox = URL(fileURLWithPath: c.inbox).standardizedFileURL.resolvingSymlinksInPath().path
     for (label, folder) in [("output", c.output), ("move-processed", c.moveProcessedTo)] {
@@ -203,9 +204,9 @@ public final class InboxWatcher: @unchecked Sendable {
 
   /// Processes the ready files on `jobs` worker threads (each with its own producer), off the
   /// cooperative pool so that deliveries keep flowing meanwhile.
-  private func process(_ ready: [ReadyFile], into summary: inout PassSummary) async throws(
-    WatchError
-  ) {
+  private func process(_ ready: [ReadyFile], into summary: inout PassSummary)
+    async throws(WatchError)
+  {
     guard !ready.isEmpty, !stop.isRequested else { return }
     if engine == nil { engine = try loadEngine() }
     let engine = self.engine!

@@ -69,7 +69,8 @@ public final class JSONLinesSink: AlertSink, @unchecked Sendable {
     guard let info = FileStat.of(path) else {
       return .retry(status: nil, after: nil, reason: "\(path) vanished after writing")
     }
-    return .delivered(status: nil, remoteID: nil, file: FileCursor(inode: info.inode, bytes: info.size))
+    return .delivered(
+      status: nil, remoteID: nil, file: FileCursor(inode: info.inode, bytes: info.size))
   }
 }
 

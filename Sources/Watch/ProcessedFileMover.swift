@@ -29,7 +29,8 @@ public struct ProcessedFileMover: Sendable {
 
   /// Carries out every pending move; returns how many files were moved. A move that fails (disk
   /// full, permissions) stays pending for the next pass and is reported once.
-  public func movePending(store: WatchStore) throws(WatchError) -> (moved: Int, problems: [String]) {
+  public func movePending(store: WatchStore) throws(WatchError) -> (moved: Int, problems: [String])
+  {
     let pending = try store.read { db in
       try InboxFile.filter(sql: "move_state = 'pending'").order(sql: "id").fetchAll(db)
     }

@@ -33,7 +33,9 @@ public struct RetryBackoff: Sendable {
     guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]),
       let year = Int(parts[3])
     else { return nil }
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    let months = [
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
     guard let m = months.firstIndex(of: String(parts[2])) else { return nil }
     let clock = parts[4].split(separator: ":").compactMap { Int($0) }
     guard clock.count == 3 else { return nil }

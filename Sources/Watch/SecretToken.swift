@@ -16,7 +16,9 @@ public enum SecretToken {
       }
       let token = String(decoding: data, as: UTF8.self).trimmingCharacters(
         in: .whitespacesAndNewlines)
-      guard !token.isEmpty else { throw .sink(name: sink, reason: "the token file \(file) is empty") }
+      guard !token.isEmpty else {
+        throw .sink(name: sink, reason: "the token file \(file) is empty")
+      }
       return token
     }
     if let name = source.environmentVariable {

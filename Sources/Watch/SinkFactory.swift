@@ -19,7 +19,8 @@ public final class ConfiguredSinks: Sendable {
     }
     var earthRangerToken: String?
     if let er = delivery.earthRanger {
-      guard let token = try SecretToken.load(er.token, sink: "earthranger", environment: environment)
+      guard
+        let token = try SecretToken.load(er.token, sink: "earthranger", environment: environment)
       else { throw .sink(name: "earthranger", reason: "no token configured") }
       earthRangerToken = token
     }

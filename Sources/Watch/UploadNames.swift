@@ -5,7 +5,9 @@
 /// and editor backups (`name~`) are skipped too. Only the file's own name is looked at.
 public enum UploadNames {
   /// Suffixes (compared case-insensitively) of temporary upload names.
-  public static let temporarySuffixes = [".part", ".tmp", ".filepart", ".crdownload", ".partial", "~"]
+  public static let temporarySuffixes = [
+    ".part", ".tmp", ".filepart", ".crdownload", ".partial", "~",
+  ]
 
   /// Whether `name` (the last path component) is a temporary or hidden upload name.
   public static func isTemporary(_ name: String) -> Bool {

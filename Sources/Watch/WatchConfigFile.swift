@@ -54,7 +54,9 @@ public enum WatchConfigFile {
     guard root.objectMembers != nil else { throw fail("not a JSON object") }
     var settings = WatchSettings()
     if let thresholds = root["thresholds"], !thresholds.isNull {
-      guard let members = thresholds.objectMembers else { throw fail("thresholds is not an object") }
+      guard let members = thresholds.objectMembers else {
+        throw fail("thresholds is not an object")
+      }
       for (key, value) in members {
         if key == "sites" {
           guard let sites = value.objectMembers else {
@@ -141,7 +143,8 @@ public enum WatchConfigFile {
           }
         }
       case "token", "webhook_token", "earthranger_token":
-        throw fail("watch.\(key): tokens are not kept in the config file; name a token_env or token_file")
+        throw fail(
+          "watch.\(key): tokens are not kept in the config file; name a token_env or token_file")
       default:
         throw fail("unknown member watch.\(key)")
       }

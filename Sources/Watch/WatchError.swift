@@ -31,7 +31,8 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
     case .config(let path, let reason): return "config file \(path): \(reason)"
     case .areas(let path, let reason): return "protected areas \(path): \(reason)"
     case .deployments(let path, let line, let reason):
-      return line > 0 ? "deployments \(path): line \(line): \(reason)" : "deployments \(path): \(reason)"
+      return line > 0
+        ? "deployments \(path): line \(line): \(reason)" : "deployments \(path): \(reason)"
     case .sink(let name, let reason): return "\(name) sink: \(reason)"
     case .model(let reason): return "cannot load the detector model: \(reason)"
     }

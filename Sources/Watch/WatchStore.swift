@@ -57,9 +57,9 @@ public final class WatchStore: Sendable {
   }
 
   /// The async variant of ``write(_:)``, for the delivery task.
-  public func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(
-    WatchError
-  ) -> T {
+  public func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T)
+    async throws(WatchError) -> T
+  {
     do {
       return try await queue.write(body)
     } catch let error as WatchError {
@@ -70,9 +70,9 @@ public final class WatchStore: Sendable {
   }
 
   /// The async variant of ``read(_:)``.
-  public func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(
-    WatchError
-  ) -> T {
+  public func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T)
+    async throws(WatchError) -> T
+  {
     do {
       return try await queue.read(body)
     } catch {

@@ -53,10 +53,13 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Seconds between passes when running continuously (default 60).")
   var interval: Double?
 
-  @Option(name: .long, help: "Seconds a file must stay unchanged before it is processed (default 15).")
+  @Option(
+    name: .long, help: "Seconds a file must stay unchanged before it is processed (default 15).")
   var settle: Double?
 
-  @Option(name: .long, help: "Attempts at an unreadable image before it is recorded as failed (default 3).")
+  @Option(
+    name: .long,
+    help: "Attempts at an unreadable image before it is recorded as failed (default 3).")
   var maxAttempts: Int?
 
   @Option(name: .long, help: "Seconds between attempts at the same image (default 60).")
@@ -73,16 +76,26 @@ struct WatchCommand: AsyncParsableCommand {
     help: ArgumentHelp("Alert threshold, as class=value (repeatable).", valueName: "class=value"))
   var threshold: [String] = []
 
-  @Option(name: .long, help: "Frames of one camera and label this many seconds apart form one alert; 0 turns grouping off (default 120).")
+  @Option(
+    name: .long,
+    help:
+      ArgumentHelp(
+        "Frames of one camera and label this many seconds apart form one alert; "
+          + "0 turns grouping off (default 120).")
+  )
   var groupWindow: Double?
 
-  @Option(name: .long, help: "GeoJSON file of protected areas (Polygon/MultiPolygon, name property).")
+  @Option(
+    name: .long, help: "GeoJSON file of protected areas (Polygon/MultiPolygon, name property).")
   var areas: String?
 
-  @Option(name: .long, help: "Deployments CSV: deployment_id, latitude, longitude, path_pattern, optional start, end.")
+  @Option(
+    name: .long,
+    help: "Deployments CSV: deployment_id, latitude, longitude, path_pattern, optional start, end.")
   var deployments: String?
 
-  @Option(name: .long, help: "Which detections alert: all, inside, or inside-or-unknown (default all).")
+  @Option(
+    name: .long, help: "Which detections alert: all, inside, or inside-or-unknown (default all).")
   var geofencePolicy: String?
 
   @Option(name: .long, help: "UTC offset of camera clocks that record none, e.g. +03:00.")
@@ -91,7 +104,13 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "POST each alert revision as JSON to this URL.")
   var webhookUrl: String?
 
-  @Option(name: .long, help: "Environment variable holding the webhook's bearer token (default LOOKOUT_WEBHOOK_TOKEN when set).")
+  @Option(
+    name: .long,
+    help:
+      ArgumentHelp(
+        "Environment variable holding the webhook's bearer token "
+          + "(default LOOKOUT_WEBHOOK_TOKEN when set).")
+  )
   var webhookTokenEnv: String?
 
   @Option(name: .long, help: "File holding the webhook's bearer token.")
@@ -100,7 +119,9 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "EarthRanger site URL (events go to <url>/api/v1.0/activity/events/).")
   var earthrangerUrl: String?
 
-  @Option(name: .long, help: "Environment variable holding the EarthRanger token (default LOOKOUT_EARTHRANGER_TOKEN).")
+  @Option(
+    name: .long,
+    help: "Environment variable holding the EarthRanger token (default LOOKOUT_EARTHRANGER_TOKEN).")
   var earthrangerTokenEnv: String?
 
   @Option(name: .long, help: "File holding the EarthRanger token.")
@@ -109,13 +130,16 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "EarthRanger event type (default lookout_detection).")
   var earthrangerEventType: String?
 
-  @Option(name: .long, help: "First delivery retry delay in seconds, doubled per failure (default 2).")
+  @Option(
+    name: .long, help: "First delivery retry delay in seconds, doubled per failure (default 2).")
   var retryBase: Double?
 
   @Option(name: .long, help: "Longest delivery retry delay in seconds (default 600).")
   var retryMax: Double?
 
-  @Option(name: .long, help: "With --once: seconds to keep retrying failed deliveries before exiting (default 30).")
+  @Option(
+    name: .long,
+    help: "With --once: seconds to keep retrying failed deliveries before exiting (default 30).")
   var deliveryWait: Double?
 
   @Flag(name: .long, help: "Print each pass's summary as one JSON object on stdout.")
@@ -127,7 +151,9 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
   var modelDir: String?
 
-  @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network (default 640).")
+  @Option(
+    name: .long,
+    help: "Long side, in pixels, that images are scaled to for the network (default 640).")
   var inputSize: Int?
 
   @Option(name: .long, help: "Lowest confidence kept (default 0.05).")
@@ -215,9 +241,12 @@ struct WatchCommand: AsyncParsableCommand {
     scan.tile = TileMode(parsing: settings.tile ?? "auto") ?? .auto
     let explicitModel = settings.modelDirectory
     let scanSettings = scan
-    let loadEngine: @Sendable () throws(WatchError) -> any OutcomeEngine = { () throws(WatchError) in
-      guard let directory = ModelLocation.resolve(explicit: explicitModel, name: "lookout-det") else {
-        throw .model(reason: "cannot find lookout-det.json; pass --model-dir or set LOOKOUT_MODEL_DIR")
+    let loadEngine: @Sendable () throws(WatchError) -> any OutcomeEngine = {
+      () throws(WatchError) in
+      guard let directory = ModelLocation.resolve(explicit: explicitModel, name: "lookout-det")
+      else {
+        throw .model(
+          reason: "cannot find lookout-det.json; pass --model-dir or set LOOKOUT_MODEL_DIR")
       }
       return try DetectorEngine.load(directory: directory, settings: scanSettings)
     }
@@ -238,7 +267,8 @@ struct WatchCommand: AsyncParsableCommand {
     let report: @Sendable (PassSummary) -> Void = { summary in
       if !quiet { Self.stderr(summary.line()) }
       if printJSON {
-        FileHandle.standardOutput.write(Data((JSONWriter.compact.string(summary.json()) + "\n").utf8))
+        FileHandle.standardOutput.write(
+          Data((JSONWriter.compact.string(summary.json()) + "\n").utf8))
       }
     }
     var exitCode: Int32 = 0

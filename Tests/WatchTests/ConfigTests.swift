@@ -23,7 +23,8 @@ import Testing
     """
 
   private func parse(_ text: String) throws(WatchError) -> WatchSettings {
-    try WatchConfigFile.parse(Array(text.utf8), path: "/etc/lookout/watch.json", folder: "/etc/lookout")
+    try WatchConfigFile.parse(
+      Array(text.utf8), path: "/etc/lookout/watch.json", folder: "/etc/lookout")
   }
 
   @Test func readsEveryMemberAndResolvesRelativePaths() throws {
@@ -44,8 +45,10 @@ import Testing
     #expect(c.delivery.earthRanger?.priorities == ["person": 300, "vehicle": 250])
     #expect(c.delivery.earthRanger?.eventType == "poaching_alert")
     #expect(c.delivery.retryMaxSeconds == 120)
-    #expect(c.thresholds.resolved(
-      defaults: .init(animal: 0.1, person: 0.1, vehicle: 0.1), site: "river-camp").person == 0.35)
+    #expect(
+      c.thresholds.resolved(
+        defaults: .init(animal: 0.1, person: 0.1, vehicle: 0.1), site: "river-camp"
+      ).person == 0.35)
   }
 
   @Test func flagsOverrideTheFile() throws {
@@ -71,10 +74,15 @@ import Testing
         return error.description
       }
     }
-    #expect(reason(#"{"watch": {"setle": 3}}"#) == "config file /etc/lookout/watch.json: unknown member watch.setle")
-    #expect(reason(#"{"watch": {"settle": "soon"}}"#)?.contains("watch.settle is not a number") == true)
+    #expect(
+      reason(#"{"watch": {"setle": 3}}"#)
+        == "config file /etc/lookout/watch.json: unknown member watch.setle")
+    #expect(
+      reason(#"{"watch": {"settle": "soon"}}"#)?.contains("watch.settle is not a number") == true)
     #expect(reason(#"{"thresholds": {"person": 1.5}}"#)?.contains("thresholds.person") == true)
-    #expect(reason(#"{"watch": {"webhook": {"url": "x", "token": "abc"}}}"#)?.contains("watch.webhook.token") == true)
+    #expect(
+      reason(#"{"watch": {"webhook": {"url": "x", "token": "abc"}}}"#)?.contains(
+        "watch.webhook.token") == true)
     #expect(reason(#"{"watch": {"token": "abc"}}"#)?.contains("tokens are not kept") == true)
     #expect(reason("[1]")?.contains("not a JSON object") == true)
   }
@@ -113,7 +121,9 @@ import Testing
   }
 
   @Test func temporaryUploadNames() {
-    for name in ["a.jpg.part", "A.JPG.PART", "b.tmp", "c.jpg.filepart", ".d.jpg", "e.jpg~", "f.crdownload"] {
+    for name in [
+      "a.jpg.part", "A.JPG.PART", "b.tmp", "c.jpg.filepart", ".d.jpg", "e.jpg~", "f.crdownload",
+    ] {
       #expect(UploadNames.isTemporary(name), "\(name)")
     }
     for name in ["IMG_0001.JPG", "part.jpg", "tmp_photo.png"] {

@@ -127,7 +127,8 @@ import Testing
           Int64(sources[n % sources.count].count + "lookout-crash-copy-\(n)".utf8.count)
         )
       })
-    #expect(files.allSatisfy { expectedSizes[$0.path] == $0.size }, "a half-written file was processed")
+    #expect(
+      files.allSatisfy { expectedSizes[$0.path] == $0.size }, "a half-written file was processed")
     #expect(Set(frames.map(\.fileID)).count == frames.count)
 
     // Alerts: ids unique, each delivered to both sinks.

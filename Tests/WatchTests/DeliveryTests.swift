@@ -151,13 +151,17 @@ import Testing
     defer { folder.remove() }
     TestFiles.write("  file-token\n", to: folder.path + "/token")
     #expect(
-      try SecretToken.load(TokenSource(file: folder.path + "/token"), sink: "webhook") == "file-token")
+      try SecretToken.load(TokenSource(file: folder.path + "/token"), sink: "webhook")
+        == "file-token")
     #expect(
       try SecretToken.load(
         TokenSource(environmentVariable: "X_TOKEN"), sink: "webhook",
         environment: ["X_TOKEN": "env-token"]) == "env-token")
-    #expect(throws: WatchError.sink(name: "webhook", reason: "the environment variable Y is not set")) {
-      _ = try SecretToken.load(TokenSource(environmentVariable: "Y"), sink: "webhook", environment: [:])
+    #expect(
+      throws: WatchError.sink(name: "webhook", reason: "the environment variable Y is not set")
+    ) {
+      _ = try SecretToken.load(
+        TokenSource(environmentVariable: "Y"), sink: "webhook", environment: [:])
     }
     #expect(throws: WatchError.self) {
       try HTTPSender.validate(url: "https://user:pw@example.org/hook", sink: "webhook")

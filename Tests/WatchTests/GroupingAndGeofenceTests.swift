@@ -142,13 +142,18 @@ import Testing
     let gate = try #require(table.deployment(forPath: "gate/cam1/x.jpg", capturedLocal: nil))
     #expect(gate.start == "2024-01-01T00:00:00" && gate.end == "2024-12-31T23:59:59")
     #expect(gate.utcOffsetMinutes == 180)
-    #expect(table.deployment(forPath: "gate/cam1/x.jpg", capturedLocal: "2025-01-01T00:00:00") == nil)
+    #expect(
+      table.deployment(forPath: "gate/cam1/x.jpg", capturedLocal: "2025-01-01T00:00:00") == nil)
     #expect(table.deployment(forPath: "gate/cam10/x.jpg", capturedLocal: nil) == nil)
-    #expect(table.deployment(forPath: "village/any/deeper/x.jpg", capturedLocal: nil)?.id == "village")
+    #expect(
+      table.deployment(forPath: "village/any/deeper/x.jpg", capturedLocal: nil)?.id == "village")
     #expect(
       CameraDeployment(id: "a", latitude: 0, longitude: 0, pathPattern: "**/cam3")
         .matches(relativePath: "r/2024/cam3/x.jpg"))
-    #expect(throws: WatchError.deployments(path: "d.csv", line: 2, reason: "latitude \"north\" is not a number in -90…90")) {
+    #expect(
+      throws: WatchError.deployments(
+        path: "d.csv", line: 2, reason: "latitude \"north\" is not a number in -90…90")
+    ) {
       _ = try CameraDeployments.parse(
         Array("deployment_id,latitude,longitude,path_pattern\nx,north,1,a\n".utf8), path: "d.csv")
     }

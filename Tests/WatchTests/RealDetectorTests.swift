@@ -21,7 +21,9 @@ import Testing
       "river-camp/cam03/DCIM_corrupt_0007.JPG",
     ]
     for pick in picks {
-      try FileManager.default.copyItem(atPath: samples + "/" + pick, toPath: h.inbox + "/" + pick.replacingOccurrences(of: "/", with: "_"))
+      try FileManager.default.copyItem(
+        atPath: samples + "/" + pick,
+        toPath: h.inbox + "/" + pick.replacingOccurrences(of: "/", with: "_"))
     }
     h.configuration.maxAttempts = 2
     h.configuration.thresholds = ThresholdOverrides(classes: ["person": 0, "vehicle": 0])

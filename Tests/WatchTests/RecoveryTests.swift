@@ -81,7 +81,8 @@ import Testing
           UPDATE delivery SET state = 'pending', delivered_revision = 0
           WHERE sink = 'jsonl' AND alert_id = ?
           """, arguments: [String(before[1].dropFirst(7).prefix(16))])
-      try db.execute(sql: "UPDATE sink_state SET file_bytes = ? WHERE sink = 'jsonl'", arguments: [firstLength])
+      try db.execute(
+        sql: "UPDATE sink_state SET file_bytes = ? WHERE sink = 'jsonl'", arguments: [firstLength])
     }
     // And a torn half line after it.
     let handle = FileHandle(forWritingAtPath: h.jsonl)!
