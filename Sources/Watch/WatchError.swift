@@ -11,6 +11,8 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
   case locked(path: String, holder: String?)
   /// The config file is unreadable or invalid.
   case config(path: String, reason: String)
+  /// An option's value (from the config file or a flag) is invalid, or needs another option.
+  case option(reason: String)
   /// The protected-areas GeoJSON is unreadable or invalid.
   case areas(path: String, reason: String)
   /// The deployments CSV is unreadable or invalid (`line` 0 for the file as a whole).
@@ -29,6 +31,7 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
       return "another lookout watch is running on this output folder (lock \(path)"
         + (holder.map { ", held by \($0)" } ?? "") + "); this run does nothing"
     case .config(let path, let reason): return "config file \(path): \(reason)"
+    case .option(let reason): return reason
     case .areas(let path, let reason): return "protected areas \(path): \(reason)"
     case .deployments(let path, let line, let reason):
       return line > 0

@@ -103,7 +103,7 @@ public struct WatchSettings: Sendable, Equatable {
 
   /// Checks the values and fills in the defaults. Errors name the option.
   public func resolved() throws(WatchError) -> WatchConfiguration {
-    func bad(_ reason: String) -> WatchError { .config(path: "options", reason: reason) }
+    func bad(_ reason: String) -> WatchError { .option(reason: reason) }
     guard let inbox, !inbox.isEmpty else { throw bad("no inbox folder given") }
     guard let output, !output.isEmpty else { throw bad("no output folder given (--out)") }
     let settle = self.settle ?? Defaults.settle

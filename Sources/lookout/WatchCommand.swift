@@ -232,6 +232,8 @@ struct WatchCommand: AsyncParsableCommand {
       }
       settings = (file ?? WatchSettings()).overridden(by: flagSettings)
       configuration = try settings.resolved()
+    } catch .option(let reason) {
+      throw ValidationError(reason)
     } catch {
       fail(error.description)
     }

@@ -67,7 +67,7 @@ import Testing
     }
 
     let common = [
-      "watch", inbox, "--out", output, "--settle", "0.4", "--min-confidence", "0",
+      "watch", inbox, "--out", output, "--settle", "1", "--min-confidence", "0",
       "--threshold", "person=0", "--threshold", "vehicle=0", "--group-window", "0",
       "--webhook-url", receiver.url + "/hook", "--webhook-token-env", "CRASH_TOKEN",
       "--retry-base", "0.05", "--retry-max", "0.5", "--model-dir",
