@@ -148,6 +148,37 @@ import Testing
     _ = first
   }
 
+  @Test func aSecondCommitOfTheSameFileChangesNothing() throws {
+    // The database's own check behind the lock: whoever commits second finds the file no
+    // longer open and writes nothing (no second alert, no second delivery).
+    let h = WatchHarness("double-commit")
+    defer { h.folder.remove() }
+    h.put("cam1/IMG_0001.JPG", "person 0.9")
+    let watcher = try h.makeWatcher()
+    let observed = try InboxObserver(inbox: h.inbox, settleSeconds: 0)
+      .observe(store: watcher.store, now: Date())
+    let ready = try #require(observed.ready.first)
+    let committer = ImageCommitter(
+      sinks: ["jsonl"], groupWindowSeconds: 0, maxAttempts: 3, retryDelaySeconds: 0, moves: false)
+    let builder = FrameAlertBuilder(
+      modelName: "scripted", modelVersion: "scripted-1", defaults: h.engine.defaultThresholds,
+      overrides: ThresholdOverrides(), locator: ImageLocator(), policy: .all)
+    let first = FileProcessor(
+      producer: h.engine.makeProducer(), store: watcher.store, committer: committer,
+      builder: builder)
+    let second = FileProcessor(
+      producer: h.engine.makeProducer(), store: watcher.store, committer: committer,
+      builder: builder)
+    let committed = try first.process(ready)
+    guard case .committed(.alerted(_, created: true)) = committed else {
+      Issue.record("first commit: \(committed)")
+      return
+    }
+    #expect(try second.process(ready) == .committed(.stale))
+    #expect(try watcher.store.read { try OutboxAlert.fetchCount($0) } == 1)
+    #expect(try watcher.store.read { try Delivery.fetchCount($0) } == 1)
+  }
+
   @Test func anOutputFolderInsideTheInboxIsRefused() throws {
     var h = WatchHarness("nested")
     defer { h.folder.remove() }
