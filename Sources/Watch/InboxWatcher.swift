@@ -104,8 +104,12 @@ public final class InboxWatcher: @unchecked Sendable {
     var summary = PassSummary()
     try moveFinished(into: &summary)
     // Deliveries left by an earlier run go out while this one processes.
-    let backlog = Task { () async throws(WatchError) -> DeliveryTally in
-      try await self.delivery.sweep(stop: self.stop)
+    let backlog = Task { () async -> Result<DeliveryTally, WatchError> in
+      do throws(WatchError) {
+        return .success(try await self.delivery.sweep(stop: self.stop))
+      } catch {
+        return .failure(error)
+      }
     }
     var observation = try observer.observe(store: store, now: Date())
     try await process(observation.ready, into: &summary)
@@ -120,12 +124,7 @@ public final class InboxWatcher: @unchecked Sendable {
     summary.seen = observation.seen
     summary.unstable += observation.unstable
     try moveFinished(into: &summary)
-    var tally: DeliveryTally
-    do {
-      tally = try await backlog.value
-    } catch {
-      throw error as! WatchError
-    }
+    var tally = try await backlog.value.get()
     tally.add(try await delivery.sweep(stop: stop))
     let deadline = Date().addingTimeInterval(configuration.delivery.onceWaitSeconds)
     while !stop.isRequested, let next = try delivery.nextAttempt(), next <= deadline {
