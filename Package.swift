@@ -18,9 +18,16 @@ let package = Package(
     .library(name: "Pipeline", targets: ["Pipeline"]),
     .library(name: "Research", targets: ["Research"]),
     .library(name: "Redaction", targets: ["Redaction"]),
+    .library(name: "Geo", targets: ["Geo"]),
+    .library(name: "Watch", targets: ["Watch"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+    // Tests only: the local webhook receiver.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     // System libraries: libjpeg(-turbo) and libpng, found through pkg-config.
@@ -45,10 +52,22 @@ let package = Package(
     .target(name: "Research", dependencies: ["Formats"]),
     // Redacted copies of images for sharing (decoding through ImageIO, a Swift JPEG encoder).
     .target(name: "Redaction", dependencies: ["ImageIO", "Formats", "Research"]),
+    // Protected areas: GeoJSON polygons and point-in-polygon.
+    .target(name: "Geo", dependencies: ["Formats"]),
+    // `lookout watch`: inbox state in SQLite, exactly-once processing, alert outbox and sinks.
+    .target(
+      name: "Watch",
+      dependencies: [
+        "Pipeline", "Formats", "Geo",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .executableTarget(
       name: "lookout",
       dependencies: [
-        "Pipeline", "Formats", "Research", "Redaction",
+        "Pipeline", "Formats", "Research", "Redaction", "Watch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -58,5 +77,13 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
     .testTarget(name: "ResearchTests", dependencies: ["Research"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
+    .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+    .testTarget(
+      name: "WatchTests",
+      dependencies: [
+        "Watch", "Pipeline", "Formats", "Geo",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]),
   ]
 )

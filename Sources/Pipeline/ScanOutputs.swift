@@ -1,16 +1,31 @@
 import Foundation
 import Formats
 
-/// What the output files say about the run besides the images themselves.
-struct OutputContext {
-  var modelName: String
-  var modelVersion: String
-  var thresholds: AlertThresholds
-  var inputLongSide: Int
-  var minimumConfidence: Float
-  var started: Date
-  var finished: Date
-  var seconds: Double
+/// What the output files say about the run besides the images themselves. `lookout watch` builds
+/// one per image too, to turn an outcome into an alert exactly as `scan` does.
+public struct OutputContext: Sendable {
+  public var modelName: String
+  public var modelVersion: String
+  public var thresholds: AlertThresholds
+  public var inputLongSide: Int
+  public var minimumConfidence: Float
+  public var started: Date
+  public var finished: Date
+  public var seconds: Double
+
+  public init(
+    modelName: String, modelVersion: String, thresholds: AlertThresholds, inputLongSide: Int,
+    minimumConfidence: Float, started: Date, finished: Date, seconds: Double
+  ) {
+    self.modelName = modelName
+    self.modelVersion = modelVersion
+    self.thresholds = thresholds
+    self.inputLongSide = inputLongSide
+    self.minimumConfidence = minimumConfidence
+    self.started = started
+    self.finished = finished
+    self.seconds = seconds
+  }
 }
 
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` from the outcomes,
@@ -18,8 +33,9 @@ struct OutputContext {
 ///
 /// Everything except the timing fields is a pure function of the outcomes and thresholds, which
 /// is what makes a resumed scan's outputs equal an uninterrupted one's.
-enum ScanOutputs {
-  static let classNames = ["animal", "person", "vehicle"]
+public enum ScanOutputs {
+  /// Class names by class index (0 animal, 1 person, 2 vehicle).
+  public static let classNames = ["animal", "person", "vehicle"]
 
   static func write(
     outcomes: [ImageOutcome], context: OutputContext, directory: String
@@ -101,8 +117,9 @@ enum ScanOutputs {
     return parts[0].replacingOccurrences(of: "-", with: ":") + " " + parts[1]
   }
 
-  /// The alert an image raises, if any of its people or vehicles reach their thresholds.
-  static func alert(for outcome: ImageOutcome, context: OutputContext) -> AlertRecord? {
+  /// The alert an image raises, if any of its people or vehicles reach their thresholds: its id
+  /// (``AlertID``), boxes, capture time, site and camera from the folder layout, and EXIF GPS.
+  public static func alert(for outcome: ImageOutcome, context: OutputContext) -> AlertRecord? {
     guard let detections = outcome.detections else { return nil }
     let boxes = detections.filter {
       AlertThresholds.alerts(classIndex: $0.classIndex)
