@@ -34,21 +34,43 @@ struct PackedGemmWeights: Sendable {
 }
 
 let gemmPanelWidth = 16
-/// Rows of A processed per register block.
-private let gemmRowBlock = 4
-/// Rows of A per cache block: their `K` values stay in L1/L2 while every panel of B passes by.
-private let gemmRowChunk = 64
+/// Rows of A per register tile: 6 accumulators of 16 floats (6 zmm with AVX-512, 12 ymm with
+/// AVX2, which still leaves registers for the B vector and the broadcast), enough independent
+/// FMA chains to cover the FMA latency.
+let gemmTileRows = 6
+/// Rows of A per cache block (a multiple of `gemmTileRows`): their `K` values stay in L1/L2
+/// while every panel of B passes by.
+private let gemmRowChunk = 48
 
 /// `C[i][j] = act(bias[j] + sum_k A[i][k] * B[k][j]) (+ R[i][j])` for `i < m`, `j < B.n`.
 ///
 /// `a` is row-major with leading dimension `lda` (for a 1x1 convolution: pixels x input channels,
 /// `lda` = the input's pixel stride); `c` and `residual` likewise with `ldc` / `ldr`. The residual,
 /// when given, is added after the activation (a fused `add` node). `c` may not alias `a`; it may
-/// alias `residual` exactly (same pointer and stride).
+/// alias `residual` exactly (same pointer and stride). Products are accumulated with fused
+/// multiply-adds, in order of `k`.
 func gemm(
   m: Int, a: UnsafePointer<Float>, lda: Int, b: PackedGemmWeights,
   c: UnsafeMutablePointer<Float>, ldc: Int, activation: Activation,
   residual: UnsafePointer<Float>? = nil, ldr: Int = 0
+) {
+  switch activation {
+  case .none:
+    gemm(m, a, lda, b, c, ldc, residual, ldr, IdentityActivation())
+  case .relu:
+    gemm(m, a, lda, b, c, ldc, residual, ldr, ReLUActivation())
+  case .relu6:
+    gemm(m, a, lda, b, c, ldc, residual, ldr, ReLU6Activation())
+  case .silu, .sigmoid:
+    gemm(m, a, lda, b, c, ldc, residual, ldr, RuntimeActivation(activation: activation))
+  }
+}
+
+@inline(__always)
+private func gemm<Act: KernelActivation>(
+  _ m: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ b: PackedGemmWeights,
+  _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ residual: UnsafePointer<Float>?, _ ldr: Int,
+  _ act: Act
 ) {
   let k = b.k
   var chunkStart = 0
@@ -60,17 +82,16 @@ func gemm(
       let bp = b.panels + panel * k * gemmPanelWidth
       let bias = UnsafeRawPointer(b.bias + col).load(as: SIMD16<Float>.self)
       var row = chunkStart
-      while row + gemmRowBlock <= chunkEnd {
-        gemmKernel4x16(
-          k: k, a: a + row * lda, lda: lda, b: bp, bias: bias,
-          c: c + row * ldc + col, ldc: ldc, width: width, activation: activation,
-          residual: residual.map { $0 + row * ldr + col }, ldr: ldr)
-        row += gemmRowBlock
+      while row + gemmTileRows <= chunkEnd {
+        gemmTile6x16(
+          k: k, a: a + row * lda, lda: lda, b: bp, bias: bias, c: c + row * ldc + col, ldc: ldc,
+          width: width, residual: residual.map { $0 + row * ldr + col }, ldr: ldr, act)
+        row += gemmTileRows
       }
       while row < chunkEnd {
-        gemmKernel1x16(
+        gemmTile1x16(
           k: k, a: a + row * lda, b: bp, bias: bias, c: c + row * ldc + col, width: width,
-          activation: activation, residual: residual.map { $0 + row * ldr + col })
+          residual: residual.map { $0 + row * ldr + col }, act)
         row += 1
       }
     }
@@ -78,12 +99,13 @@ func gemm(
   }
 }
 
+/// Writes one row of a tile: activation, then the residual, then the first `width` lanes.
 @inline(__always)
-func gemmStore(
-  _ v: SIMD16<Float>, to c: UnsafeMutablePointer<Float>, width: Int, activation: Activation,
-  residual: UnsafePointer<Float>?
+func gemmStore<Act: KernelActivation>(
+  _ v: SIMD16<Float>, to c: UnsafeMutablePointer<Float>, width: Int,
+  residual: UnsafePointer<Float>?, _ act: Act
 ) {
-  var r = applyActivation(v, activation)
+  var r = act(v)
   if width == 16 {
     if let residual { r += UnsafeRawPointer(residual).loadUnaligned(as: SIMD16<Float>.self) }
     UnsafeMutableRawPointer(c).storeBytes(of: r, as: SIMD16<Float>.self)
@@ -92,52 +114,54 @@ func gemmStore(
   }
 }
 
-/// 4 rows x 16 columns held in registers across the whole K loop.
+/// 6 rows x 16 columns held in registers across the whole K loop.
 @inline(__always)
-private func gemmKernel4x16(
+private func gemmTile6x16<Act: KernelActivation>(
   k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, bias: SIMD16<Float>,
-  c: UnsafeMutablePointer<Float>, ldc: Int, width: Int, activation: Activation,
-  residual: UnsafePointer<Float>?, ldr: Int
+  c: UnsafeMutablePointer<Float>, ldc: Int, width: Int, residual: UnsafePointer<Float>?,
+  ldr: Int, _ act: Act
 ) {
   var c0 = bias
   var c1 = bias
   var c2 = bias
   var c3 = bias
+  var c4 = bias
+  var c5 = bias
   let a0 = a
-  let a1 = a + lda
-  let a2 = a + 2 * lda
-  let a3 = a + 3 * lda
+  let a1 = a0 + lda
+  let a2 = a1 + lda
+  let a3 = a2 + lda
+  let a4 = a3 + lda
+  let a5 = a4 + lda
   var bp = UnsafeRawPointer(b)
   for kk in 0..<k {
     let bv = bp.load(as: SIMD16<Float>.self)
-    c0 += bv * a0[kk]
-    c1 += bv * a1[kk]
-    c2 += bv * a2[kk]
-    c3 += bv * a3[kk]
+    c0 = c0.addingProduct(bv, a0[kk])
+    c1 = c1.addingProduct(bv, a1[kk])
+    c2 = c2.addingProduct(bv, a2[kk])
+    c3 = c3.addingProduct(bv, a3[kk])
+    c4 = c4.addingProduct(bv, a4[kk])
+    c5 = c5.addingProduct(bv, a5[kk])
     bp += 64
   }
-  gemmStore(c0, to: c, width: width, activation: activation, residual: residual)
-  gemmStore(
-    c1, to: c + ldc, width: width, activation: activation, residual: residual.map { $0 + ldr })
-  gemmStore(
-    c2, to: c + 2 * ldc, width: width, activation: activation,
-    residual: residual.map { $0 + 2 * ldr })
-  gemmStore(
-    c3, to: c + 3 * ldc, width: width, activation: activation,
-    residual: residual.map { $0 + 3 * ldr })
+  gemmStore(c0, to: c, width: width, residual: residual, act)
+  gemmStore(c1, to: c + ldc, width: width, residual: residual.map { $0 + ldr }, act)
+  gemmStore(c2, to: c + 2 * ldc, width: width, residual: residual.map { $0 + 2 * ldr }, act)
+  gemmStore(c3, to: c + 3 * ldc, width: width, residual: residual.map { $0 + 3 * ldr }, act)
+  gemmStore(c4, to: c + 4 * ldc, width: width, residual: residual.map { $0 + 4 * ldr }, act)
+  gemmStore(c5, to: c + 5 * ldc, width: width, residual: residual.map { $0 + 5 * ldr }, act)
 }
 
 @inline(__always)
-func gemmKernel1x16(
+func gemmTile1x16<Act: KernelActivation>(
   k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bias: SIMD16<Float>,
-  c: UnsafeMutablePointer<Float>, width: Int, activation: Activation,
-  residual: UnsafePointer<Float>?
+  c: UnsafeMutablePointer<Float>, width: Int, residual: UnsafePointer<Float>?, _ act: Act
 ) {
   var c0 = bias
   var bp = UnsafeRawPointer(b)
   for kk in 0..<k {
-    c0 += bp.load(as: SIMD16<Float>.self) * a[kk]
+    c0 = c0.addingProduct(bp.load(as: SIMD16<Float>.self), a[kk])
     bp += 64
   }
-  gemmStore(c0, to: c, width: width, activation: activation, residual: residual)
+  gemmStore(c0, to: c, width: width, residual: residual, act)
 }

@@ -17,6 +17,14 @@ func now() -> Double {
   Double(DispatchTime.now().uptimeNanoseconds) / 1e9
 }
 
+/// CPU seconds this thread has run: unlike the wall clock, it leaves out the time other
+/// processes had the core (this machine is often shared).
+func threadCPUTime() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 func median(_ values: [Double]) -> Double {
   precondition(!values.isEmpty)
   let s = values.sorted()
