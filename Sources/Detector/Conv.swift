@@ -77,8 +77,13 @@ struct PackedConv: Sendable {
 
   /// Runs the convolution. `residual` (same shape as `output`) is added after the activation;
   /// only the GEMM paths take one. `scratch` needs `scratchCount(outputWidth:)` floats.
+  ///
+  /// `upsampledInitial` (1x1 convolutions only): a tensor `factor` times smaller than `output`
+  /// with `outChannels` channels (a multiple of 16), whose nearest-upsampled values replace the
+  /// bias as the starting point of the sums (see `GemmUpsampledInitial`).
   func run(
     input: TensorView, output: TensorView, residual: TensorView? = nil,
+    upsampledInitial: (tensor: TensorView, factor: Int)? = nil,
     scratch: UnsafeMutablePointer<Float>?
   ) {
     let p = parameters
@@ -92,14 +97,27 @@ struct PackedConv: Sendable {
       depthwiseConv3x3(
         input: input, output: output, stride: p.stride, weights: w, activation: p.activation)
     case .gemm(let groups):
+      if let upsampledInitial {
+        let (low, factor) = upsampledInitial
+        precondition(
+          p.isPointwise && low.channels == p.outChannels && p.outChannels % 16 == 0
+            && low.height * factor == output.height && low.width * factor == output.width,
+          "upsampled initial values do not fit this convolution")
+      }
       if p.isPointwise && input.pixelStride * input.width == input.rowStride
         && output.pixelStride * output.width == output.rowStride
       {
         gemm(
           m: input.height * input.width, a: input.base, lda: input.pixelStride, b: groups[0],
           c: output.base, ldc: output.pixelStride, activation: p.activation,
-          residual: residual.map { UnsafePointer($0.base) }, ldr: residual?.pixelStride ?? 0)
+          residual: residual.map { UnsafePointer($0.base) }, ldr: residual?.pixelStride ?? 0,
+          initial: upsampledInitial.map {
+            GemmUpsampledInitial(
+              base: UnsafePointer($0.tensor.base), pixelStride: $0.tensor.pixelStride,
+              width: $0.tensor.width, factor: $0.factor, outputWidth: output.width)
+          })
       } else {
+        precondition(upsampledInitial == nil, "upsampled initial values need a 1x1 GEMM")
         guard let scratch else { preconditionFailure("general convolution needs scratch") }
         convolveDirect(
           input: input, output: output, residual: residual, groups: groups, scratch: scratch)

@@ -52,51 +52,94 @@ private let gemmRowChunk = 48
 func gemm(
   m: Int, a: UnsafePointer<Float>, lda: Int, b: PackedGemmWeights,
   c: UnsafeMutablePointer<Float>, ldc: Int, activation: Activation,
-  residual: UnsafePointer<Float>? = nil, ldr: Int = 0
+  residual: UnsafePointer<Float>? = nil, ldr: Int = 0, initial: GemmUpsampledInitial? = nil
 ) {
   switch activation {
   case .none:
-    gemm(m, a, lda, b, c, ldc, residual, ldr, IdentityActivation())
+    gemm(m, a, lda, b, c, ldc, residual, ldr, initial, IdentityActivation())
   case .relu:
-    gemm(m, a, lda, b, c, ldc, residual, ldr, ReLUActivation())
+    gemm(m, a, lda, b, c, ldc, residual, ldr, initial, ReLUActivation())
   case .relu6:
-    gemm(m, a, lda, b, c, ldc, residual, ldr, ReLU6Activation())
+    gemm(m, a, lda, b, c, ldc, residual, ldr, initial, ReLU6Activation())
   case .silu, .sigmoid:
-    gemm(m, a, lda, b, c, ldc, residual, ldr, RuntimeActivation(activation: activation))
+    gemm(
+      m, a, lda, b, c, ldc, residual, ldr, initial, RuntimeActivation(activation: activation))
   }
+}
+
+/// Starting values of a GEMM's accumulators taken from a smaller tensor, upsampled (nearest) on
+/// the fly, instead of the bias: row `i` of `C` (pixel `(i / outputWidth, i % outputWidth)`)
+/// starts from pixel `(y / factor, x / factor)` of `base`. This is how a 1x1 convolution over
+/// `concat(upsample(low), rest)` runs without the upsample, the concat or 3/4 of the FLOPs: the
+/// `low` part is a GEMM at low resolution (with the bias) whose result seeds this one.
+struct GemmUpsampledInitial {
+  var base: UnsafePointer<Float>
+  var pixelStride: Int
+  /// Width of the `base` tensor.
+  var width: Int
+  var factor: Int
+  /// Width of the full-resolution output (pixels per row of `C`).
+  var outputWidth: Int
 }
 
 @inline(__always)
 private func gemm<Act: KernelActivation>(
   _ m: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ b: PackedGemmWeights,
   _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ residual: UnsafePointer<Float>?, _ ldr: Int,
-  _ act: Act
+  _ initial: GemmUpsampledInitial?, _ act: Act
 ) {
   let k = b.k
-  var chunkStart = 0
-  while chunkStart < m {
-    let chunkEnd = min(chunkStart + gemmRowChunk, m)
-    for panel in 0..<b.panelCount {
-      let col = panel * gemmPanelWidth
-      let width = min(gemmPanelWidth, b.n - col)
-      let bp = b.panels + panel * k * gemmPanelWidth
-      let bias = UnsafeRawPointer(b.bias + col).load(as: SIMD16<Float>.self)
-      var row = chunkStart
-      while row + gemmTileRows <= chunkEnd {
-        gemmTile6x16(
-          k: k, a: a + row * lda, lda: lda, b: bp, bias: bias, c: c + row * ldc + col, ldc: ldc,
-          width: width, residual: residual.map { $0 + row * ldr + col }, ldr: ldr, act)
-        row += gemmTileRows
+  withUnsafeTemporaryAllocation(of: Int.self, capacity: gemmRowChunk) { offsetBuffer in
+    // Per row of the chunk: where its starting values are in `initial.base`.
+    let offsets = offsetBuffer.baseAddress!
+    var chunkStart = 0
+    while chunkStart < m {
+      let chunkEnd = min(chunkStart + gemmRowChunk, m)
+      if let initial {
+        var y = chunkStart / initial.outputWidth
+        var x = chunkStart % initial.outputWidth
+        for i in 0..<(chunkEnd - chunkStart) {
+          offsets[i] = ((y / initial.factor) * initial.width + x / initial.factor)
+            * initial.pixelStride
+          x += 1
+          if x == initial.outputWidth {
+            x = 0
+            y += 1
+          }
+        }
       }
-      while row < chunkEnd {
-        gemmTile1x16(
-          k: k, a: a + row * lda, b: bp, bias: bias, c: c + row * ldc + col, width: width,
-          residual: residual.map { $0 + row * ldr + col }, act)
-        row += 1
+      for panel in 0..<b.panelCount {
+        let col = panel * gemmPanelWidth
+        let width = min(gemmPanelWidth, b.n - col)
+        let bp = b.panels + panel * k * gemmPanelWidth
+        let bias = UnsafeRawPointer(b.bias + col).load(as: SIMD16<Float>.self)
+        let start = initial.map { $0.base + col }
+        var row = chunkStart
+        while row + gemmTileRows <= chunkEnd {
+          gemmTile6x16(
+            k: k, a: a + row * lda, lda: lda, b: bp, bias: bias,
+            initial: start, offsets: offsets + (row - chunkStart), c: c + row * ldc + col,
+            ldc: ldc, width: width, residual: residual.map { $0 + row * ldr + col }, ldr: ldr,
+            act)
+          row += gemmTileRows
+        }
+        while row < chunkEnd {
+          gemmTile1x16(
+            k: k, a: a + row * lda, b: bp,
+            bias: start.map { load16($0 + offsets[row - chunkStart]) } ?? bias,
+            c: c + row * ldc + col, width: width,
+            residual: residual.map { $0 + row * ldr + col }, act)
+          row += 1
+        }
       }
+      chunkStart = chunkEnd
     }
-    chunkStart = chunkEnd
   }
+}
+
+@inline(__always)
+private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
 }
 
 /// Writes one row of a tile: activation, then the residual, then the first `width` lanes.
@@ -114,10 +157,12 @@ func gemmStore<Act: KernelActivation>(
   }
 }
 
-/// 6 rows x 16 columns held in registers across the whole K loop.
+/// 6 rows x 16 columns held in registers across the whole K loop. The accumulators start from
+/// `bias`, or when `initial` is given from `initial + offsets[row]`.
 @inline(__always)
 private func gemmTile6x16<Act: KernelActivation>(
   k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, bias: SIMD16<Float>,
+  initial: UnsafePointer<Float>?, offsets: UnsafePointer<Int>,
   c: UnsafeMutablePointer<Float>, ldc: Int, width: Int, residual: UnsafePointer<Float>?,
   ldr: Int, _ act: Act
 ) {
@@ -127,6 +172,14 @@ private func gemmTile6x16<Act: KernelActivation>(
   var c3 = bias
   var c4 = bias
   var c5 = bias
+  if let initial {
+    c0 = load16(initial + offsets[0])
+    c1 = load16(initial + offsets[1])
+    c2 = load16(initial + offsets[2])
+    c3 = load16(initial + offsets[3])
+    c4 = load16(initial + offsets[4])
+    c5 = load16(initial + offsets[5])
+  }
   let a0 = a
   let a1 = a0 + lda
   let a2 = a1 + lda

@@ -181,6 +181,7 @@ public final class InferenceSession {
     case .conv(let conv):
       conv.run(
         input: views[step.inputs[0]]!, output: out, residual: step.residual.map { views[$0]! },
+        upsampledInitial: step.upsampledInitial.map { (views[$0.value]!, $0.factor) },
         scratch: plan.scratch)
     case .add:
       addTensors(views[step.inputs[0]]!, views[step.inputs[1]]!, output: out)
@@ -278,6 +279,13 @@ final class ExecutionPlan {
         precondition(
           hs[r] == size.height && ws[r] == size.width, "\(step.name): residual shape mismatch")
       }
+      if let seed = step.upsampledInitial {
+        precondition(
+          hs[seed.value] * seed.factor == size.height && ws[seed.value] * seed.factor == size.width,
+          "\(step.name): upsampled inputs of \(hs[seed.value])x\(ws[seed.value]) and "
+            + "\(size.height)x\(size.width) for a \(height)x\(width) input; the input size must "
+            + "be a multiple of \(program.sizeMultiple)")
+      }
       hs[step.output] = size.height
       ws[step.output] = size.width
       defined[step.output] = true
@@ -301,7 +309,8 @@ final class ExecutionPlan {
       let r = root(step.output)
       first[r] = min(first[r], i)
       last[r] = max(last[r], i)
-      for v in step.inputs + (step.residual.map { [$0] } ?? []) {
+      let seed = step.upsampledInitial.map { [$0.value] } ?? []
+      for v in step.inputs + (step.residual.map { [$0] } ?? []) + seed {
         last[root(v)] = max(last[root(v)], i)
       }
     }
