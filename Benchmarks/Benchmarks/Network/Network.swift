@@ -26,6 +26,13 @@ let benchmarks: @Sendable () -> Void = {
   let metrics: [BenchmarkMetric] = [
     .wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident,
   ]
+  // Calibration: what the harness itself counts for an iteration that does nothing.
+  Benchmark(
+    "empty iteration (harness baseline)",
+    configuration: .init(metrics: metrics, warmupIterations: 3, maxDuration: .seconds(1))
+  ) { benchmark in
+    for _ in benchmark.scaledIterations { blackHole(0) }
+  }
   for (width, height) in [(640, 512), (1000, 750)] {
     Benchmark(
       "detect \(width)x\(height) -> 640 long side",
