@@ -39,7 +39,10 @@ struct DecodeCommand: ParsableCommand {
     let ms = median(perImage) * 1e3
     let cpuMs = median(cpuPerImage) * 1e3
     if json {
-      printJSON(["decode_ms": ms, "decode_cpu_ms": cpuMs, "width": size.0, "height": size.1, "files": files.count])
+      printJSON([
+        "decode_ms": ms, "decode_cpu_ms": cpuMs, "width": size.0, "height": size.1,
+        "files": files.count,
+      ])
     } else {
       print(
         String(

@@ -14,7 +14,12 @@ struct NetworkCommand: ParsableCommand {
   @Option(help: "Input height.")
   var height: Int = 512
 
-  @Option(help: "Width of the image handed to detect (default: the input width), e.g. 1000 for a 12 MP JPEG decoded at 2/8: the resize into the input is then timed too.")
+  @Option(
+    help:
+      ArgumentHelp(
+        "Width of the image handed to detect (default: the input width), e.g. 1000 for a "
+          + "12 MP JPEG decoded at 2/8: the resize into the input is then timed too.")
+  )
   var imageWidth: Int?
 
   @Option(help: "Height of the image handed to detect (default: the input height).")
@@ -108,9 +113,12 @@ struct NetworkCommand: ParsableCommand {
     }
     print(
       String(
-        format: "%dx%d (image %dx%d): detect %.2f ms/image median (%.2f ms CPU), %.2f best; forward %.2f ms "
+        format:
+          "%dx%d (image %dx%d): detect %.2f ms/image median (%.2f ms CPU), %.2f best; "
+          + "forward %.2f ms "
           + "median, %.2f best (%.3f GFLOP, %.1f GFLOP/s at best)",
-        width, height, iw, ih, detectSeconds * 1e3, detectCPU * 1e3, detectBest * 1e3, all.median * 1e3,
+        width, height, iw, ih, detectSeconds * 1e3, detectCPU * 1e3, detectBest * 1e3,
+        all.median * 1e3,
         all.best * 1e3,
         Double(all.flops) / 1e9, all.gflops))
     for kind in StepTiming.Kind.allCases {
@@ -124,7 +132,8 @@ struct NetworkCommand: ParsableCommand {
       for s in profile {
         print(
           String(
-            format: "  %-10@ %-10@ %-12@ %7.1f MFLOP  %6.3f ms median  %6.3f ms best  %6.1f GFLOP/s",
+            format:
+              "  %-10@ %-10@ %-12@ %7.1f MFLOP  %6.3f ms median  %6.3f ms best  %6.1f GFLOP/s",
             s.name, s.kind.rawValue, s.outputShape.map(String.init).joined(separator: "x"),
             Double(s.flops) / 1e6, s.seconds * 1e3, s.bestSeconds * 1e3,
             s.bestSeconds > 0 ? Double(s.flops) / s.bestSeconds / 1e9 : 0))

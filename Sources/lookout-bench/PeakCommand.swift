@@ -11,7 +11,12 @@ struct PeakCommand: ParsableCommand {
   @Option(help: "Threads for the all-core figure (default: active processors).")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-  @Option(help: "Repetitions of about 10 ms; the best is reported (a peak is a maximum, and on a shared machine the best is the run least disturbed).")
+  @Option(
+    help:
+      ArgumentHelp(
+        "Repetitions of about 10 ms; the best is reported (a peak is a maximum, and on a "
+          + "shared machine the best is the run least disturbed).")
+  )
   var repetitions: Int = 40
 
   @Flag(help: "Print one JSON object.")
@@ -40,8 +45,10 @@ struct PeakCommand: ParsableCommand {
     if json {
       printJSON(["single_thread_gflops": one, "all_threads_gflops": all, "threads": threads])
     } else {
-      print(String(format: "FP32 FMA peak: %.1f GFLOP/s on one thread, %.1f GFLOP/s on %d threads",
-        one, all, threads))
+      print(
+        String(
+          format: "FP32 FMA peak: %.1f GFLOP/s on one thread, %.1f GFLOP/s on %d threads",
+          one, all, threads))
     }
   }
 

@@ -41,7 +41,8 @@ import Testing
   }
 
   static let shapes: [(String, [Int])] = [
-    ("a", [16, 3, 3, 3]), ("low", [32, 16, 3, 3]), ("lat", [16, 48, 1, 1]), ("head", [7, 16, 1, 1]),
+    ("a", [16, 3, 3, 3]), ("low", [32, 16, 3, 3]), ("lat", [16, 48, 1, 1]),
+    ("head", [7, 16, 1, 1]),
   ]
 
   func load() throws -> (DetectorModel, SafeTensorsFile) {
@@ -81,9 +82,10 @@ import Testing
       session.forward(input: $0, height: h, width: w)
     }
 
-    func run(_ x: Tensor, _ name: String, _ cin: Int, _ cout: Int, _ k: Int, _ s: Int,
-      _ act: Activation) -> Tensor
-    {
+    func run(
+      _ x: Tensor, _ name: String, _ cin: Int, _ cout: Int, _ k: Int, _ s: Int,
+      _ act: Activation
+    ) -> Tensor {
       conv2d(
         x, weight: weights.floats(named: "\(name).weight")!,
         bias: weights.floats(named: "\(name).bias")!,
