@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "lookout", targets: ["lookout"]),
+    .executable(name: "lookout-bench", targets: ["lookout-bench"]),
     .library(name: "ImageIO", targets: ["ImageIO"]),
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
@@ -70,6 +71,15 @@ let package = Package(
         "Pipeline", "Formats", "Research", "Redaction", "Watch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Measurements for scripts/bench (FP32 peak, kernels, decoding); built like Detector so the
+    // peak probe runs the same instructions the kernels can.
+    .executableTarget(
+      name: "lookout-bench",
+      dependencies: [
+        "Detector", "ImageIO",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: [.unsafeFlags(detectorFlags)]),
 
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),

@@ -53,3 +53,39 @@ func sigmoid(_ x: Float) -> Float {
   let e = exp(x)
   return e / (1 + e)
 }
+
+/// An activation known at compile time, so that kernels generic over it are specialised with
+/// the activation inlined into their epilogue (no switch per stored vector). `RuntimeActivation`
+/// covers the rare ones.
+protocol KernelActivation {
+  func callAsFunction(_ v: SIMD16<Float>) -> SIMD16<Float>
+  func callAsFunction(_ v: Float) -> Float
+}
+
+struct IdentityActivation: KernelActivation {
+  @inline(__always) func callAsFunction(_ v: SIMD16<Float>) -> SIMD16<Float> { v }
+  @inline(__always) func callAsFunction(_ v: Float) -> Float { v }
+}
+
+struct ReLUActivation: KernelActivation {
+  @inline(__always) func callAsFunction(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    v.replacing(with: 0, where: v .< 0)
+  }
+  @inline(__always) func callAsFunction(_ v: Float) -> Float { v < 0 ? 0 : v }
+}
+
+struct ReLU6Activation: KernelActivation {
+  @inline(__always) func callAsFunction(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    let r = v.replacing(with: 0, where: v .< 0)
+    return r.replacing(with: 6, where: r .> 6)
+  }
+  @inline(__always) func callAsFunction(_ v: Float) -> Float { v < 0 ? 0 : (v > 6 ? 6 : v) }
+}
+
+struct RuntimeActivation: KernelActivation {
+  var activation: Activation
+  @inline(__always) func callAsFunction(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    applyActivation(v, activation)
+  }
+  @inline(__always) func callAsFunction(_ v: Float) -> Float { applyActivation(v, activation) }
+}

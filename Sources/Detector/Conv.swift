@@ -77,8 +77,13 @@ struct PackedConv: Sendable {
 
   /// Runs the convolution. `residual` (same shape as `output`) is added after the activation;
   /// only the GEMM paths take one. `scratch` needs `scratchCount(outputWidth:)` floats.
+  ///
+  /// `upsampledInitial` (1x1 convolutions only): a tensor `factor` times smaller than `output`
+  /// with `outChannels` channels (a multiple of 16), whose nearest-upsampled values replace the
+  /// bias as the starting point of the sums (see `GemmUpsampledInitial`).
   func run(
     input: TensorView, output: TensorView, residual: TensorView? = nil,
+    upsampledInitial: (tensor: TensorView, factor: Int)? = nil,
     scratch: UnsafeMutablePointer<Float>?
   ) {
     let p = parameters
@@ -92,14 +97,27 @@ struct PackedConv: Sendable {
       depthwiseConv3x3(
         input: input, output: output, stride: p.stride, weights: w, activation: p.activation)
     case .gemm(let groups):
+      if let upsampledInitial {
+        let (low, factor) = upsampledInitial
+        precondition(
+          p.isPointwise && low.channels == p.outChannels && p.outChannels % 16 == 0
+            && low.height * factor == output.height && low.width * factor == output.width,
+          "upsampled initial values do not fit this convolution")
+      }
       if p.isPointwise && input.pixelStride * input.width == input.rowStride
         && output.pixelStride * output.width == output.rowStride
       {
         gemm(
           m: input.height * input.width, a: input.base, lda: input.pixelStride, b: groups[0],
           c: output.base, ldc: output.pixelStride, activation: p.activation,
-          residual: residual.map { UnsafePointer($0.base) }, ldr: residual?.pixelStride ?? 0)
+          residual: residual.map { UnsafePointer($0.base) }, ldr: residual?.pixelStride ?? 0,
+          initial: upsampledInitial.map {
+            GemmUpsampledInitial(
+              base: UnsafePointer($0.tensor.base), pixelStride: $0.tensor.pixelStride,
+              width: $0.tensor.width, factor: $0.factor, outputWidth: output.width)
+          })
       } else {
+        precondition(upsampledInitial == nil, "upsampled initial values need a 1x1 GEMM")
         guard let scratch else { preconditionFailure("general convolution needs scratch") }
         convolveDirect(
           input: input, output: output, residual: residual, groups: groups, scratch: scratch)
@@ -107,7 +125,7 @@ struct PackedConv: Sendable {
     }
   }
 
-  /// The general path as an implicit GEMM: for blocks of 4 output pixels whose patches lie
+  /// The general path as an implicit GEMM: for blocks of 6 output pixels whose patches lie
   /// inside the input, the micro-kernel reads the patches straight from the input through a
   /// table of tap offsets (no im2col copy); pixels near the border have their zero-padded patch
   /// gathered into `scratch` (im2col of one pixel) and go through the one-row GEMM kernel.
@@ -115,12 +133,31 @@ struct PackedConv: Sendable {
     input: TensorView, output: TensorView, residual: TensorView?, groups: [PackedGemmWeights],
     scratch: UnsafeMutablePointer<Float>
   ) {
+    switch parameters.activation {
+    case .none:
+      convolveDirect(input, output, residual, groups, scratch, IdentityActivation())
+    case .relu:
+      convolveDirect(input, output, residual, groups, scratch, ReLUActivation())
+    case .relu6:
+      convolveDirect(input, output, residual, groups, scratch, ReLU6Activation())
+    case .silu, .sigmoid:
+      convolveDirect(
+        input, output, residual, groups, scratch,
+        RuntimeActivation(activation: parameters.activation))
+    }
+  }
+
+  private func convolveDirect<Act: KernelActivation>(
+    _ input: TensorView, _ output: TensorView, _ residual: TensorView?,
+    _ groups: [PackedGemmWeights], _ scratch: UnsafeMutablePointer<Float>, _ act: Act
+  ) {
     let p = parameters
     let cinG = p.inChannels / p.groups
     let coutG = p.outChannels / p.groups
     let patch = p.patchLength
     let tapCount = p.kernel * p.kernel
     let ps = input.pixelStride
+    let block = convTilePixels
     withUnsafeTemporaryAllocation(of: Int.self, capacity: tapCount) { tapBuffer in
       let taps = tapBuffer.baseAddress!
       for ky in 0..<p.kernel {
@@ -137,20 +174,20 @@ struct PackedConv: Sendable {
             let out = output.pixel(oy, ox) + g * coutG
             let res = residual.map { UnsafePointer($0.pixel(oy, ox) + g * coutG) }
             let ldr = residual?.pixelStride ?? 0
-            if rowInside && ox + 4 <= output.width && ix0 >= 0
-              && ix0 + 3 * p.stride + p.kernel <= input.width
+            if rowInside && ox + block <= output.width && ix0 >= 0
+              && ix0 + (block - 1) * p.stride + p.kernel <= input.width
             {
               let a = UnsafePointer(input.pixel(iy0, ix0) + g * cinG)
               for panel in 0..<weights.panelCount {
                 let col = panel * gemmPanelWidth
-                convKernel4x16(
+                convTile6x16(
                   taps: taps, tapCount: tapCount, channels: cinG, a: a, pixelStep: p.stride * ps,
                   b: weights.panels + panel * patch * gemmPanelWidth,
                   bias: UnsafeRawPointer(weights.bias + col).load(as: SIMD16<Float>.self),
                   c: out + col, ldc: output.pixelStride, width: min(gemmPanelWidth, coutG - col),
-                  activation: p.activation, residual: res.map { $0 + col }, ldr: ldr)
+                  residual: res.map { $0 + col }, ldr: ldr, act)
               }
-              ox += 4
+              ox += block
               continue
             }
             // One border pixel: gather its zero-padded patch, [ky][kx][ci].
@@ -170,11 +207,11 @@ struct PackedConv: Sendable {
             }
             for panel in 0..<weights.panelCount {
               let col = panel * gemmPanelWidth
-              gemmKernel1x16(
+              gemmTile1x16(
                 k: patch, a: scratch, b: weights.panels + panel * patch * gemmPanelWidth,
                 bias: UnsafeRawPointer(weights.bias + col).load(as: SIMD16<Float>.self),
-                c: out + col, width: min(gemmPanelWidth, coutG - col), activation: p.activation,
-                residual: res.map { $0 + col })
+                c: out + col, width: min(gemmPanelWidth, coutG - col),
+                residual: res.map { $0 + col }, act)
             }
             ox += 1
           }
@@ -184,42 +221,54 @@ struct PackedConv: Sendable {
   }
 }
 
-/// The implicit-GEMM micro-kernel: 4 output pixels (patch origins `pixelStep` floats apart) x 16
+/// Output pixels per implicit-GEMM tile.
+private let convTilePixels = 6
+
+/// The implicit-GEMM micro-kernel: 6 output pixels (patch origins `pixelStep` floats apart) x 16
 /// output channels; patch element `(tap, ci)` of pixel `r` is `a[r * pixelStep + taps[tap] + ci]`.
+/// Three input channels (an RGB stem) have their own unrolled loop.
 @inline(__always)
-private func convKernel4x16(
+private func convTile6x16<Act: KernelActivation>(
   taps: UnsafePointer<Int>, tapCount: Int, channels: Int, a: UnsafePointer<Float>, pixelStep: Int,
   b: UnsafePointer<Float>, bias: SIMD16<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-  width: Int, activation: Activation, residual: UnsafePointer<Float>?, ldr: Int
+  width: Int, residual: UnsafePointer<Float>?, ldr: Int, _ act: Act
 ) {
   var c0 = bias
   var c1 = bias
   var c2 = bias
   var c3 = bias
+  var c4 = bias
+  var c5 = bias
   var bp = UnsafeRawPointer(b)
-  for t in 0..<tapCount {
-    let p0 = a + taps[t]
-    let p1 = p0 + pixelStep
-    let p2 = p1 + pixelStep
-    let p3 = p2 + pixelStep
-    for ci in 0..<channels {
-      let bv = bp.load(as: SIMD16<Float>.self)
-      c0 += bv * p0[ci]
-      c1 += bv * p1[ci]
-      c2 += bv * p2[ci]
-      c3 += bv * p3[ci]
-      bp += 64
+  @inline(__always) func step(_ p0: UnsafePointer<Float>, _ ci: Int) {
+    let bv = bp.load(as: SIMD16<Float>.self)
+    c0 = c0.addingProduct(bv, p0[ci])
+    c1 = c1.addingProduct(bv, p0[pixelStep + ci])
+    c2 = c2.addingProduct(bv, p0[2 * pixelStep + ci])
+    c3 = c3.addingProduct(bv, p0[3 * pixelStep + ci])
+    c4 = c4.addingProduct(bv, p0[4 * pixelStep + ci])
+    c5 = c5.addingProduct(bv, p0[5 * pixelStep + ci])
+    bp += 64
+  }
+  if channels == 3 {
+    for t in 0..<tapCount {
+      let p0 = a + taps[t]
+      step(p0, 0)
+      step(p0, 1)
+      step(p0, 2)
+    }
+  } else {
+    for t in 0..<tapCount {
+      let p0 = a + taps[t]
+      for ci in 0..<channels { step(p0, ci) }
     }
   }
-  gemmStore(c0, to: c, width: width, activation: activation, residual: residual)
-  gemmStore(
-    c1, to: c + ldc, width: width, activation: activation, residual: residual.map { $0 + ldr })
-  gemmStore(
-    c2, to: c + 2 * ldc, width: width, activation: activation,
-    residual: residual.map { $0 + 2 * ldr })
-  gemmStore(
-    c3, to: c + 3 * ldc, width: width, activation: activation,
-    residual: residual.map { $0 + 3 * ldr })
+  gemmStore(c0, to: c, width: width, residual: residual, act)
+  gemmStore(c1, to: c + ldc, width: width, residual: residual.map { $0 + ldr }, act)
+  gemmStore(c2, to: c + 2 * ldc, width: width, residual: residual.map { $0 + 2 * ldr }, act)
+  gemmStore(c3, to: c + 3 * ldc, width: width, residual: residual.map { $0 + 3 * ldr }, act)
+  gemmStore(c4, to: c + 4 * ldc, width: width, residual: residual.map { $0 + 4 * ldr }, act)
+  gemmStore(c5, to: c + 5 * ldc, width: width, residual: residual.map { $0 + 5 * ldr }, act)
 }
 
 /// Convenience for tests and tools (allocates): runs one convolution on an HWC tensor with

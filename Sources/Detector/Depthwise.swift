@@ -38,6 +38,19 @@ func depthwiseConv3x3(
   input: TensorView, output: TensorView, stride: Int, weights: PackedDepthwiseWeights,
   activation: Activation
 ) {
+  switch activation {
+  case .none: depthwiseConv3x3(input, output, stride, weights, IdentityActivation())
+  case .relu: depthwiseConv3x3(input, output, stride, weights, ReLUActivation())
+  case .relu6: depthwiseConv3x3(input, output, stride, weights, ReLU6Activation())
+  case .silu, .sigmoid:
+    depthwiseConv3x3(input, output, stride, weights, RuntimeActivation(activation: activation))
+  }
+}
+
+private func depthwiseConv3x3<Act: KernelActivation>(
+  _ input: TensorView, _ output: TensorView, _ stride: Int, _ weights: PackedDepthwiseWeights,
+  _ act: Act
+) {
   let channels = input.channels
   precondition(stride == 1 || stride == 2, "depthwise fast path takes stride 1 or 2")
   precondition(
@@ -49,11 +62,41 @@ func depthwiseConv3x3(
   let rs = input.rowStride
   let inH = input.height
   let inW = input.width
+  let ops = output.pixelStride
+  // Output columns whose three input columns are all inside: ox * stride - 1 >= 0 and
+  // ox * stride + 1 < inW.
+  let interiorStart = min(1, output.width)
+  let interiorEnd = max(interiorStart, min(output.width, (inW - 2) / stride + 1))
+
+  /// One output pixel's 16 channels at `cb`, any position (taps outside the input skipped).
+  @inline(__always) func borderPixel(_ oy: Int, _ ox: Int, _ cb: Int) {
+    let iy0 = oy * stride - 1
+    let ix0 = ox * stride - 1
+    var acc = load16(weights.bias + cb)
+    for ky in 0..<3 {
+      let iy = iy0 + ky
+      if iy < 0 || iy >= inH { continue }
+      for kx in 0..<3 {
+        let ix = ix0 + kx
+        if ix < 0 || ix >= inW { continue }
+        acc = acc.addingProduct(
+          load16(input.pixel(iy, ix) + cb), load16(weights.tap(ky * 3 + kx) + cb))
+      }
+    }
+    UnsafeMutableRawPointer(output.pixel(oy, ox) + cb).storeBytes(
+      of: act(acc), as: SIMD16<Float>.self)
+  }
+
   for oy in 0..<output.height {
     let iy0 = oy * stride - 1
     let rowsInside = iy0 >= 0 && iy0 + 2 < inH
     var cb = 0
     while cb < vectorChannels {
+      if !rowsInside {
+        for ox in 0..<output.width { borderPixel(oy, ox, cb) }
+        cb += 16
+        continue
+      }
       let w0 = load16(weights.tap(0) + cb)
       let w1 = load16(weights.tap(1) + cb)
       let w2 = load16(weights.tap(2) + cb)
@@ -64,38 +107,28 @@ func depthwiseConv3x3(
       let w7 = load16(weights.tap(7) + cb)
       let w8 = load16(weights.tap(8) + cb)
       let bias = load16(weights.bias + cb)
-      var out = output.pixel(oy, 0) + cb
-      for ox in 0..<output.width {
-        let ix0 = ox * stride - 1
-        var acc = bias
-        if rowsInside && ix0 >= 0 && ix0 + 2 < inW {
-          let p = UnsafePointer(input.pixel(iy0, ix0) + cb)
-          acc += load16(p) * w0
-          acc += load16(p + ps) * w1
-          acc += load16(p + 2 * ps) * w2
-          let q = p + rs
-          acc += load16(q) * w3
-          acc += load16(q + ps) * w4
-          acc += load16(q + 2 * ps) * w5
-          let r = q + rs
-          acc += load16(r) * w6
-          acc += load16(r + ps) * w7
-          acc += load16(r + 2 * ps) * w8
-        } else {
-          for ky in 0..<3 {
-            let iy = iy0 + ky
-            if iy < 0 || iy >= inH { continue }
-            for kx in 0..<3 {
-              let ix = ix0 + kx
-              if ix < 0 || ix >= inW { continue }
-              acc += load16(input.pixel(iy, ix) + cb) * load16(weights.tap(ky * 3 + kx) + cb)
-            }
-          }
-        }
-        UnsafeMutableRawPointer(out).storeBytes(
-          of: applyActivation(acc, activation), as: SIMD16<Float>.self)
-        out += output.pixelStride
+      for ox in 0..<interiorStart { borderPixel(oy, ox, cb) }
+      var p = UnsafePointer(input.base + iy0 * rs + (interiorStart * stride - 1) * ps + cb)
+      var out = UnsafeMutableRawPointer(output.pixel(oy, interiorStart) + cb)
+      let step = stride * ps
+      for _ in interiorStart..<interiorEnd {
+        // One partial sum per kernel row: three short FMA chains instead of one long one.
+        let q = p + rs
+        let r = q + rs
+        var top = bias.addingProduct(load16(p), w0)
+        var mid = load16(q) * w3
+        var bottom = load16(r) * w6
+        top = top.addingProduct(load16(p + ps), w1)
+        mid = mid.addingProduct(load16(q + ps), w4)
+        bottom = bottom.addingProduct(load16(r + ps), w7)
+        top = top.addingProduct(load16(p + 2 * ps), w2)
+        mid = mid.addingProduct(load16(q + 2 * ps), w5)
+        bottom = bottom.addingProduct(load16(r + 2 * ps), w8)
+        out.storeBytes(of: act(top + mid + bottom), as: SIMD16<Float>.self)
+        p += step
+        out += ops * MemoryLayout<Float>.stride
       }
+      for ox in interiorEnd..<output.width { borderPixel(oy, ox, cb) }
       cb += 16
     }
     // Leftover channels (fewer than 16): scalar.
@@ -114,7 +147,7 @@ func depthwiseConv3x3(
               acc += input.pixel(iy, ix)[c] * weights.tap(ky * 3 + kx)[c]
             }
           }
-          out[c] = applyActivation(acc, activation)
+          out[c] = act(acc)
         }
       }
     }

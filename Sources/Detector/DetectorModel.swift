@@ -174,7 +174,12 @@ struct GraphStructure {
 }
 
 /// What an `InferenceSession` executes: steps over value ids with weights packed, `add` nodes fused
-/// into the 1x1 convolution that feeds them where possible, and concat inputs written in place.
+/// into the 1x1 convolution that feeds them where possible, concat inputs written in place, and
+/// `conv1x1(concat(upsample(low), rest))` (a feature-pyramid merge) run as a 1x1 convolution of
+/// `low` at low resolution whose upsampled result seeds a 1x1 convolution of `rest`. The sums are
+/// the same, term for term and in the same order (the bias, then the upsampled channels, then the
+/// rest), so the results are bit-identical, with neither the upsampled copy nor the concat
+/// materialised and the upsampled channels' multiply-adds done once per low-resolution pixel.
 struct Program: Sendable {
   enum Op: Sendable {
     case conv(PackedConv)
@@ -193,6 +198,9 @@ struct Program: Sendable {
     /// Value added after the activation (a fused `add`), same shape as the output.
     var residual: Int?
     var output: Int
+    /// A 1x1 convolution's starting values instead of its bias: this value, upsampled (nearest)
+    /// by `factor` (a fused upsample + concat, see `Program`).
+    var upsampledInitial: (value: Int, factor: Int)? = nil
   }
 
   /// A value written directly into a channel slice of a concat's output.
@@ -234,15 +242,37 @@ struct Program: Sendable {
       }
     }
 
-    // Concat inputs that only the concat reads (and are not the graph input or output) become
-    // slices of it: their producers write straight into the concat's memory.
     var concatUses = [Int](repeating: 0, count: valueCount)
     for (i, op) in s.ops.enumerated() {
       if case .concat = op { for v in s.inputs[i] { concatUses[v] += 1 } }
     }
+
+    // conv1x1(concat(upsample(low), rest)), each intermediate read only by the next node: the
+    // conv (node index) -> (upsample node, concat node, low value, rest value, factor).
+    var pyramidMerges: [Int: (upsample: Int, concat: Int, low: Int, rest: Int, factor: Int)] = [:]
+    for (i, op) in s.ops.enumerated() {
+      guard case .conv(let p, _, _) = op, p.isPointwise, p.outChannels % 16 == 0 else { continue }
+      let cat = s.inputs[i][0]
+      guard cat > 0, case .concat = s.ops[cat - 1], uses[cat] == 1, cat != outputValue,
+        s.inputs[cat - 1].count == 2
+      else { continue }
+      let up = s.inputs[cat - 1][0]
+      let rest = s.inputs[cat - 1][1]
+      guard up > 0, case .upsample(let factor) = s.ops[up - 1], uses[up] == 1,
+        up != outputValue, rest != up
+      else { continue }
+      // The fused GEMM writes whole pixels: its output must not be a concat's channel slice.
+      let written = fusedInto[i].map { $0.add + 1 } ?? i + 1
+      guard concatUses[written] == 0 && concatUses[i + 1] == 0 else { continue }
+      pyramidMerges[i] = (up - 1, cat - 1, s.inputs[up - 1][0], rest, factor)
+    }
+    let mergedAway = Set(pyramidMerges.values.flatMap { [$0.upsample, $0.concat] })
+
+    // Concat inputs that only the concat reads (and are not the graph input or output) become
+    // slices of it: their producers write straight into the concat's memory.
     slices = [Slice?](repeating: nil, count: valueCount)
     for (i, op) in s.ops.enumerated() {
-      guard case .concat = op else { continue }
+      guard case .concat = op, !mergedAway.contains(i) else { continue }
       var offset = 0
       for v in s.inputs[i] {
         let isConcat: Bool = {
@@ -256,7 +286,7 @@ struct Program: Sendable {
     }
 
     for (i, op) in s.ops.enumerated() {
-      if fusedAdds.contains(i) { continue }
+      if fusedAdds.contains(i) || mergedAway.contains(i) { continue }
       let name = graph.nodes[i].name
       var step = Step(name: name, op: .add, inputs: s.inputs[i], residual: nil, output: i + 1)
       switch op {
@@ -278,13 +308,52 @@ struct Program: Sendable {
         }
         let w = weights.floats(named: weightName)!
         let b = weights.floats(named: biasName)!
-        let packed = w.withUnsafeBufferPointer { wp in
-          b.withUnsafeBufferPointer { bp in PackedConv(parameters: p, weight: wp, bias: bp) }
-        }
-        step.op = .conv(packed)
         if let fused = fusedInto[i] {
           step.residual = fused.residual
           step.output = fused.add + 1
+        }
+        if let merge = pyramidMerges[i] {
+          // Split the weights [out][in] at the upsampled input's channel count: the first part
+          // runs at low resolution with the bias, the second seeds from its result.
+          let lowChannels = s.channels[merge.low]
+          let restChannels = p.inChannels - lowChannels
+          var lowParameters = p
+          lowParameters.inChannels = lowChannels
+          lowParameters.activation = .none
+          var restParameters = p
+          restParameters.inChannels = restChannels
+          let lowWeights = (0..<p.outChannels).flatMap { o in
+            w[(o * p.inChannels)..<(o * p.inChannels + lowChannels)]
+          }
+          let restWeights = (0..<p.outChannels).flatMap { o in
+            w[(o * p.inChannels + lowChannels)..<((o + 1) * p.inChannels)]
+          }
+          let unusedBias = [Float](repeating: 0, count: p.outChannels)
+          let seed = channels.count
+          channels.append(p.outChannels)
+          slices.append(nil)
+          let low = lowWeights.withUnsafeBufferPointer { wp in
+            b.withUnsafeBufferPointer { bp in
+              PackedConv(parameters: lowParameters, weight: wp, bias: bp)
+            }
+          }
+          let rest = restWeights.withUnsafeBufferPointer { wp in
+            unusedBias.withUnsafeBufferPointer { bp in
+              PackedConv(parameters: restParameters, weight: wp, bias: bp)
+            }
+          }
+          steps.append(
+            Step(
+              name: name + ".low", op: .conv(low), inputs: [merge.low], residual: nil,
+              output: seed))
+          step.op = .conv(rest)
+          step.inputs = [merge.rest]
+          step.upsampledInitial = (seed, merge.factor)
+        } else {
+          let packed = w.withUnsafeBufferPointer { wp in
+            b.withUnsafeBufferPointer { bp in PackedConv(parameters: p, weight: wp, bias: bp) }
+          }
+          step.op = .conv(packed)
         }
       case .add: step.op = .add
       case .concat: step.op = .concat

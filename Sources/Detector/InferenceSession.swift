@@ -123,39 +123,113 @@ public final class InferenceSession {
   }
 
   private func run(_ plan: ExecutionPlan) -> TensorView {
-    let program = model.program
-    let views = plan.views
-    for step in program.steps {
-      let out = views[step.output]!
-      switch step.op {
-      case .conv(let conv):
-        conv.run(
-          input: views[step.inputs[0]]!, output: out, residual: step.residual.map { views[$0]! },
-          scratch: plan.scratch)
-      case .add:
-        addTensors(views[step.inputs[0]]!, views[step.inputs[1]]!, output: out)
-      case .concat:
-        var offset = 0
-        for v in step.inputs {
-          let input = views[v]!
-          if program.slices[v] == nil {
-            var slice = out
-            slice.base += offset
-            slice.channels = input.channels
-            copyTensor(input: input, output: slice)
-          }
-          offset += input.channels
-        }
-      case .upsample(let factor):
-        upsampleNearest(input: views[step.inputs[0]]!, output: out, factor: factor)
-      case .maxPool(let p):
-        maxPool(input: views[step.inputs[0]]!, output: out, parameters: p)
-      case .avgPool(let p):
-        averagePool(input: views[step.inputs[0]]!, output: out, parameters: p)
+    execute(plan)
+    return plan.views[model.program.outputValue]!
+  }
+
+  /// Runs the network once per repetition on the input planned for `height` x `width` (multiples
+  /// of the graph's size multiple; whatever the last `detect` of that size left there, zeros
+  /// otherwise) and returns every step's median and best time. For benchmarks: the steps run
+  /// exactly as in `detect`, with a clock read between them.
+  public func profile(height: Int, width: Int, repetitions: Int = 5) -> [StepTiming] {
+    precondition(repetitions > 0, "repetitions must be positive")
+    let plan = preparedPlan(height: height, width: width)
+    let steps = model.program.steps
+    var samples = [[Double]](repeating: [], count: steps.count)
+    execute(plan)  // warm-up: first touch of the arena and the weights
+    for _ in 0..<repetitions {
+      for (i, step) in steps.enumerated() {
+        let start = ContinuousClock.now
+        execute(step, in: plan)
+        let elapsed = ContinuousClock.now - start
+        samples[i].append(
+          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       }
     }
-    return views[program.outputValue]!
+    return steps.enumerated().map { i, step in
+      let sorted = samples[i].sorted()
+      let out = plan.views[step.output]!
+      var kind = StepTiming.Kind.other
+      var flops = 0
+      if case .conv(let conv) = step.op {
+        let p = conv.parameters
+        flops = 2 * out.height * out.width * p.outChannels * p.patchLength
+        if p.isPointwise {
+          kind = .pointwise
+        } else if case .depthwise = conv.weights {
+          kind = .depthwise
+        } else {
+          kind = .direct
+        }
+      }
+      return StepTiming(
+        name: step.name, kind: kind, flops: flops, seconds: sorted[sorted.count / 2],
+        bestSeconds: sorted[0], outputShape: [out.height, out.width, out.channels])
+    }
   }
+
+  private func execute(_ plan: ExecutionPlan) {
+    for step in model.program.steps { execute(step, in: plan) }
+  }
+
+  @inline(__always)
+  private func execute(_ step: Program.Step, in plan: ExecutionPlan) {
+    let program = model.program
+    let views = plan.views
+    let out = views[step.output]!
+    switch step.op {
+    case .conv(let conv):
+      conv.run(
+        input: views[step.inputs[0]]!, output: out, residual: step.residual.map { views[$0]! },
+        upsampledInitial: step.upsampledInitial.map { (views[$0.value]!, $0.factor) },
+        scratch: plan.scratch)
+    case .add:
+      addTensors(views[step.inputs[0]]!, views[step.inputs[1]]!, output: out)
+    case .concat:
+      var offset = 0
+      for v in step.inputs {
+        let input = views[v]!
+        if program.slices[v] == nil {
+          var slice = out
+          slice.base += offset
+          slice.channels = input.channels
+          copyTensor(input: input, output: slice)
+        }
+        offset += input.channels
+      }
+    case .upsample(let factor):
+      upsampleNearest(input: views[step.inputs[0]]!, output: out, factor: factor)
+    case .maxPool(let p):
+      maxPool(input: views[step.inputs[0]]!, output: out, parameters: p)
+    case .avgPool(let p):
+      averagePool(input: views[step.inputs[0]]!, output: out, parameters: p)
+    }
+  }
+}
+
+/// The time one step of the network took in `InferenceSession.profile`.
+public struct StepTiming: Sendable {
+  /// Which kernel ran the step.
+  public enum Kind: String, Sendable, CaseIterable {
+    /// 1x1 convolution as a GEMM on the pixels.
+    case pointwise
+    /// Depthwise 3x3 convolution.
+    case depthwise
+    /// Any other convolution (the stem), as an implicit GEMM.
+    case direct
+    /// add, concat, upsample, pooling.
+    case other
+  }
+  public var name: String
+  public var kind: Kind
+  /// Floating-point operations (2 per multiply-add; 0 for the non-convolution steps).
+  public var flops: Int
+  /// Median over the repetitions.
+  public var seconds: Double
+  /// Fastest repetition (on a shared machine, the closest to the kernel's own speed).
+  public var bestSeconds: Double
+  /// Height, width, channels of the step's output.
+  public var outputShape: [Int]
 }
 
 /// Where every value of a `Program` lives for one input size: views into one arena.
@@ -205,6 +279,13 @@ final class ExecutionPlan {
         precondition(
           hs[r] == size.height && ws[r] == size.width, "\(step.name): residual shape mismatch")
       }
+      if let seed = step.upsampledInitial {
+        precondition(
+          hs[seed.value] * seed.factor == size.height && ws[seed.value] * seed.factor == size.width,
+          "\(step.name): upsampled inputs of \(hs[seed.value])x\(ws[seed.value]) and "
+            + "\(size.height)x\(size.width) for a \(height)x\(width) input; the input size must "
+            + "be a multiple of \(program.sizeMultiple)")
+      }
       hs[step.output] = size.height
       ws[step.output] = size.width
       defined[step.output] = true
@@ -228,7 +309,8 @@ final class ExecutionPlan {
       let r = root(step.output)
       first[r] = min(first[r], i)
       last[r] = max(last[r], i)
-      for v in step.inputs + (step.residual.map { [$0] } ?? []) {
+      let seed = step.upsampledInitial.map { [$0.value] } ?? []
+      for v in step.inputs + (step.residual.map { [$0] } ?? []) + seed {
         last[root(v)] = max(last[root(v)], i)
       }
     }

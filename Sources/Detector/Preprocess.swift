@@ -102,6 +102,12 @@ func preprocess(
     output.height == g.paddedHeight && output.width == g.paddedWidth && output.channels == 3
       && output.pixelStride == 3, "preprocess output shape mismatch")
   precondition(rgb.count >= g.imageWidth * g.imageHeight * 3, "rgb buffer too small")
+  if g.resizedWidth == g.imageWidth && g.resizedHeight == g.imageHeight {
+    // Already the input size (a 640x512 thermal frame): the resampling weights would all be 1,
+    // so this gives the same floats as the general path, x * (1/255), without its two passes.
+    copyScaled(rgb: rgb.baseAddress!, geometry: g, output: output.base)
+    return
+  }
   let key = (g.imageWidth, g.imageHeight, g.resizedWidth, g.resizedHeight)
   if scratch.key != key {
     let area = g.usesAreaResampling
@@ -164,4 +170,24 @@ func preprocess(
   // Bottom padding.
   (out + g.resizedHeight * outRow).update(
     repeating: 0, count: (g.paddedHeight - g.resizedHeight) * outRow)
+}
+
+/// `preprocess` for an image that needs no resizing: each byte times `Float(1 / 255)` (exactly
+/// what the general path computes with weights of 1), then the zero padding.
+private func copyScaled(
+  rgb: UnsafePointer<UInt8>, geometry g: LetterboxGeometry, output: UnsafeMutablePointer<Float>
+) {
+  let scale: Float = 1 / 255  // the same Float as the general path's gain
+  let rowLength = g.imageWidth * 3
+  let outRow = g.paddedWidth * 3
+  for y in 0..<g.imageHeight {
+    let src = rgb + y * rowLength
+    let dst = output + y * outRow
+    // A plain loop: LLVM vectorises the byte-to-float conversion (SIMD16's generic
+    // conversion initialisers are not specialised and cost a call per vector).
+    for i in 0..<rowLength { dst[i] = Float(src[i]) * scale }
+    (dst + rowLength).update(repeating: 0, count: outRow - rowLength)
+  }
+  (output + g.imageHeight * outRow).update(
+    repeating: 0, count: (g.paddedHeight - g.imageHeight) * outRow)
 }

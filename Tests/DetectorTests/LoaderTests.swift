@@ -136,10 +136,11 @@ import Testing
     #expect(model.name == "lookout-det")
     #expect(model.version == model.graph.modelVersion)
     #expect(model.graph.head.stride == 8)
-    // The residual adds are fused into their 1x1 convolutions and the concat inputs written in
-    // place: fewer steps than nodes, and slices exist.
+    // The residual adds are fused into their 1x1 convolutions, and each upsample + concat +
+    // 1x1 convolution (the feature-pyramid merges) runs as two 1x1 GEMMs with no upsample or
+    // concat: fewer steps than nodes.
     #expect(model.program.steps.count < model.graph.nodes.count)
-    #expect(model.program.slices.contains { $0 != nil })
+    #expect(model.program.steps.contains { $0.upsampledInitial != nil })
   }
 
   @Test func fileNotFound() {
