@@ -1,6 +1,12 @@
 import Foundation
 import Formats
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What the output files say about the run besides the images themselves.
 struct OutputContext {
   var modelName: String
@@ -15,6 +21,10 @@ struct OutputContext {
 
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` from the outcomes,
 /// each replaced atomically (a reader sees the old file or the new one, never half of one).
+///
+/// All four are first written in full (and fsynced) under `.lookout/staging/`, and only then
+/// renamed over the old ones: a full disk or a file-size limit fails before any output is
+/// replaced, so the folder keeps the previous run's complete set of outputs.
 ///
 /// Everything except the timing fields is a pure function of the outcomes and thresholds, which
 /// is what makes a resumed scan's outputs equal an uninterrupted one's.
@@ -56,9 +66,15 @@ enum ScanOutputs {
       ("alerts.csv", Array(AlertEncoding.csvDocument(alerts).utf8)),
       ("summary.json", summary.encode()),
     ]
+    let staging = directory + "/.lookout/staging"
+    try OutputFiles.makeDirectory(staging)
     for (name, bytes) in files {
-      try OutputFiles.writeAtomically(bytes, to: directory + "/" + name)
+      try OutputFiles.writeAtomically(bytes, to: staging + "/" + name)
     }
+    for (name, _) in files {
+      try OutputFiles.moveIntoPlace(staging + "/" + name, at: directory + "/" + name)
+    }
+    OutputFiles.syncDirectory(directory)
     return alerts.map {
       AlertSummaryLine(file: $0.file, labels: $0.labels, confidence: $0.bestConfidence)
     }
@@ -144,6 +160,46 @@ enum OutputFiles {
       try AtomicFileWriter.write(bytes, to: path)
     } catch {
       throw .outputUnwritable(path: path, reason: error.reason)
+    }
+  }
+
+  /// `rename(2)`, which needs no space and so cannot fail for a full disk.
+  static func moveIntoPlace(_ source: String, at target: String) throws(ScanError) {
+    guard rename(source, target) == 0 else {
+      throw .outputUnwritable(path: target, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  /// Makes renames in `directory` durable; best effort (some file systems refuse it).
+  static func syncDirectory(_ directory: String) {
+    let fd = open(directory, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    _ = close(fd)
+  }
+
+  /// The files a scan writes atomically (outputs, checkpoint, fingerprint).
+  static let ownFiles: Set<String> = [
+    "detections.json", "alerts.jsonl", "alerts.csv", "summary.json", "checkpoint.jsonl",
+    "run.json",
+  ]
+
+  /// Removes temporary files of the scan's own files (`<name>.tmp-<pid>-<hex>`, as
+  /// `AtomicFileWriter` makes them) that a killed run left in `directory`, when the process
+  /// that made them is gone. Other files are never touched.
+  static func removeStaleTemporaries(in directory: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+      return
+    }
+    for name in names {
+      guard let range = name.range(of: ".tmp-"),
+        ownFiles.contains(String(name[..<range.lowerBound]))
+      else { continue }
+      let parts = name[range.upperBound...].split(separator: "-")
+      guard parts.count == 2, let pid = Int32(parts[0]), pid != getpid(),
+        kill(pid, 0) != 0, errno == ESRCH
+      else { continue }
+      _ = unlink(directory + "/" + name)
     }
   }
 }

@@ -53,6 +53,10 @@ public final class ScanRunner {
       files = files.filter { shard.contains(relativePath: $0.relativePath) }
     }
     try OutputFiles.makeDirectory(config.output)
+    // Temporary files of a run that was killed mid-write: never outputs, only clutter.
+    OutputFiles.removeStaleTemporaries(in: config.output)
+    OutputFiles.removeStaleTemporaries(in: config.output + "/.lookout")
+    OutputFiles.removeStaleTemporaries(in: config.output + "/.lookout/staging")
 
     let fingerprint = ScanFingerprint(
       modelName: model.detector.name, modelVersion: model.detector.version,
