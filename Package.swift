@@ -49,6 +49,10 @@ let package = Package(
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+    // Test-only C helpers: progressive JPEGs for the hostile corpus, a child with a file-size limit.
+    .target(name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
+    .testTarget(
+      name: "PipelineTests",
+      dependencies: ["Pipeline", "ImageIO", "Formats", "PipelineTestSupport"]),
   ]
 )

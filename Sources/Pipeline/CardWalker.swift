@@ -168,11 +168,17 @@ public struct CardWalker: Sendable {
       var info = stat()
       let ok = withCString(childPath) { stat($0, &info) } == 0
       guard ok else {
-        // A dangling link, a link loop or a file that vanished: if it looks like an image it
-        // is listed, so that reading it fails with the reason and the outputs name it.
+        // A dangling link, a link loop, a path too long or a file that vanished: if it looks
+        // like an image it is listed, so that reading it fails with the reason and the outputs
+        // name it. Anything else that exists but cannot be examined (it may be a folder of
+        // images) is a walk problem; a dangling link to a non-image is of no interest.
+        let code = errno
         if Self.isImageName(nameString) {
           files.append(
             CardFile(relativePath: childRelative, path: childPath, size: 0, modifiedNanoseconds: 0))
+        } else if code != ENOENT {
+          problems.append(
+            WalkProblem(relativePath: childRelative, reason: String(cString: strerror(code))))
         }
         continue
       }

@@ -17,6 +17,8 @@ struct OutputContext {
   var started: Date
   var finished: Date
   var seconds: Double
+  /// What the walk found but could not scan (summary.json's `not_scanned`).
+  var notScanned: [WalkProblem] = []
 }
 
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` from the outcomes,
@@ -59,6 +61,9 @@ enum ScanOutputs {
       modelVersion: context.modelVersion, thresholds: thresholdMap,
       startedAt: Timestamp.iso8601UTC(context.started), finishedAt: finished)
     summary.failuresByReason = byReason
+    summary.notScanned = context.notScanned.map {
+      RunSummary.NotScanned(path: $0.relativePath, reason: $0.reason)
+    }
 
     let files: [(String, [UInt8])] = [
       ("detections.json", MegaDetectorOutput.encode(images: images, info: info)),

@@ -97,7 +97,7 @@ public final class ScanRunner {
       modelName: model.detector.name, modelVersion: model.detector.version,
       thresholds: thresholds, inputLongSide: config.image.detection.inputLongSide,
       minimumConfidence: config.image.detection.minimumConfidence, started: started,
-      finished: Date(), seconds: seconds)
+      finished: Date(), seconds: seconds, notScanned: problems)
     let alerts = try ScanOutputs.write(
       outcomes: ordered, context: context, directory: config.output)
     return ScanReport(
