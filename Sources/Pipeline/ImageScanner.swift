@@ -15,9 +15,11 @@ public struct ImageScanSettings: Sendable {
   public var maxPixels: Int
   /// Largest file read into memory; bigger files fail (`unsupported`) without being read.
   public var maxFileBytes: Int64
-  /// Test seam: called with each file just before it is opened (to delete, truncate or replace
-  /// it between the walk and the read). Never set outside tests.
-  var beforeRead: (@Sendable (CardFile) -> Void)?
+  /// Test seam: called with each file just before it is opened and right after its bytes were
+  /// read, to delete, truncate or replace it at those moments. Never set outside tests.
+  var readHook: (@Sendable (CardFile, ReadMoment) -> Void)?
+
+  enum ReadMoment: Sendable { case beforeOpen, afterRead }
 
   public init(
     detection: DetectionOptions = DetectionOptions(), tile: TileMode = .auto,
@@ -140,7 +142,7 @@ public final class ImageScanner {
   /// between the walk and the read is decoded as it is now, and the outcome records what was
   /// read, so a later `--resume` compares against the right version.
   func readFile(_ file: CardFile) throws(ImageDecodeError) -> (bytes: [UInt8], size: Int64, modified: Int64) {
-    settings.beforeRead?(file)
+    settings.readHook?(file, .beforeOpen)
     let fd = withCString(file.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
     guard fd >= 0 else {
       throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
@@ -177,6 +179,7 @@ public final class ImageScanner {
       filled += n
     }
     if filled < bytes.count { bytes.removeLast(bytes.count - filled) }
+    settings.readHook?(file, .afterRead)
     var after = stat()
     if fstat(fd, &after) == 0,
       Int64(after.st_size) != size || modificationNanoseconds(after) != modified
