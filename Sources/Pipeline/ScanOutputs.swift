@@ -74,7 +74,12 @@ enum ScanOutputs {
     let staging = directory + "/.lookout/staging"
     try OutputFiles.makeDirectory(staging)
     for (name, bytes) in files {
-      try OutputFiles.writeAtomically(bytes, to: staging + "/" + name)
+      do {
+        try AtomicFileWriter.write(bytes, to: staging + "/" + name)
+      } catch {
+        // Named as the output it would have become: that is the file the user knows.
+        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+      }
     }
     for (name, _) in files {
       try OutputFiles.moveIntoPlace(staging + "/" + name, at: directory + "/" + name)
