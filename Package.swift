@@ -46,6 +46,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // libFuzzer harnesses (scripts/fuzz); a plain build replays saved inputs and writes seeds.
+    .target(
+      name: "FuzzTargets", dependencies: ["ImageIO", "Formats", "Pipeline"],
+      path: "Fuzz/Sources/FuzzTargets"),
+    .executableTarget(
+      name: "lookout-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/lookout-fuzz"),
+
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
@@ -53,6 +60,6 @@ let package = Package(
     .target(name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
     .testTarget(
       name: "PipelineTests",
-      dependencies: ["Pipeline", "ImageIO", "Formats", "PipelineTestSupport"]),
+      dependencies: ["Pipeline", "ImageIO", "Formats", "PipelineTestSupport", "FuzzTargets"]),
   ]
 )
