@@ -11,7 +11,7 @@ import Testing
     let folder = Seeds.root + "/Fuzz/Regressions/" + name
     let saved = Seeds.files(at: folder).filter { !$0.hasSuffix(".md") }
     for file in saved {
-      target.run([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))))
+      target.run(readBytes(file))
     }
     let seeds = Seeds.make(name)
     #expect(!seeds.isEmpty, "no seeds for \(name)")

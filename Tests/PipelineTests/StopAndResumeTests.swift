@@ -37,27 +37,25 @@ struct StopAndResumeTests {
   /// The checks every resumed output folder must pass.
   static func expectEqual(_ output: String, _ reference: OutputSnapshot, _ label: String) throws {
     let resumed = try OutputSnapshot(directory: output)
-    #expect(resumed.detections == reference.detections, "\(label): detections.json differs")
-    #expect(resumed.summary == reference.summary, "\(label): summary.json differs")
-    #expect(resumed.alertsJSONL == reference.alertsJSONL, "\(label): alerts.jsonl differs")
-    #expect(resumed.alertsCSV == reference.alertsCSV, "\(label): alerts.csv differs")
-    #expect(resumed.checkpoint == reference.checkpoint, "\(label): checkpoint differs")
+    expectSameOutputs(resumed, reference, label)
     let ids = resumed.alertIDs
     #expect(Set(ids).count == ids.count, "\(label): an alert is duplicated")
     #expect(ids == reference.alertIDs, "\(label): alerts lost or reordered")
     #expect(temporaryFiles(under: output).isEmpty, "\(label): \(temporaryFiles(under: output))")
   }
 
-  @Test(.timeLimit(.minutes(5)))
+  @Test(.timeLimit(TestEnvironment.minutes(5)))
   func killNineAtRandomMomentsThenResumeEqualsAnUninterruptedRun() throws {
     let folder = try TemporaryFolder("kill-nine")
     defer { folder.remove() }
     let card = folder.sub("card")
-    try makeBusyCard(at: card, copies: 8)
+    try makeBusyCard(at: card, copies: TestEnvironment.busyCopies)
     let (reference, seconds) = try Self.reference(card: card, folder: folder)
 
     let environment = ProcessInfo.processInfo.environment
-    let rounds = environment["LOOKOUT_KILL_ROUNDS"].flatMap(Int.init) ?? 6
+    let rounds =
+      environment["LOOKOUT_KILL_ROUNDS"].flatMap(Int.init)
+      ?? (TestEnvironment.underThreadSanitizer ? 2 : 6)
     var generator = SeededGenerator(
       seed: environment["LOOKOUT_KILL_SEED"].flatMap(UInt64.init) ?? 20_241_125)
     let total = reference.imageRecords.count
@@ -98,12 +96,12 @@ struct StopAndResumeTests {
         + "\(total) images, reference run \(String(format: "%.2f", seconds)) s")
   }
 
-  @Test(.timeLimit(.minutes(2)), arguments: [SIGINT, SIGTERM])
+  @Test(.timeLimit(TestEnvironment.minutes(2)), arguments: [SIGINT, SIGTERM])
   func signalStopsCleanlyAndTheRunResumes(signal: Int32) throws {
     let folder = try TemporaryFolder("stop-signal")
     defer { folder.remove() }
     let card = folder.sub("card")
-    try makeBusyCard(at: card, copies: 8)
+    try makeBusyCard(at: card, copies: TestEnvironment.busyCopies)
     let (reference, _) = try Self.reference(card: card, folder: folder)
     let total = reference.imageRecords.count
 
@@ -129,12 +127,12 @@ struct StopAndResumeTests {
   }
 
   /// A second Ctrl-C quits at once (status 130); the checkpoint is still resumable.
-  @Test(.timeLimit(.minutes(2)))
+  @Test(.timeLimit(TestEnvironment.minutes(2)))
   func secondInterruptQuitsAtOnceAndTheRunResumes() throws {
     let folder = try TemporaryFolder("double-interrupt")
     defer { folder.remove() }
     let card = folder.sub("card")
-    try makeBusyCard(at: card, copies: 8)
+    try makeBusyCard(at: card, copies: TestEnvironment.busyCopies)
     let (reference, _) = try Self.reference(card: card, folder: folder)
 
     let output = folder.sub("out")

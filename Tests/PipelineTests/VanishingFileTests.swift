@@ -61,7 +61,7 @@ import Testing
     rename(temporary, path)
   }
 
-  @Test(.timeLimit(.minutes(2)))
+  @Test(.timeLimit(TestEnvironment.minutes(2)))
   func filesChangingDuringTheScanGetSpecificReasons() throws {
     let folder = try TemporaryFolder("vanishing")
     defer { folder.remove() }

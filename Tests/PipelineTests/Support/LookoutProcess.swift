@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import PipelineTestSupport
 
@@ -49,7 +50,7 @@ final class LookoutProcess {
 
   func wait() -> Ending {
     process.waitUntilExit()
-    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    let output = String(decoding: readBytes(outputPath), as: UTF8.self)
     if process.terminationReason == .uncaughtSignal {
       return Ending(status: nil, signal: process.terminationStatus, output: output)
     }
@@ -81,7 +82,7 @@ final class LookoutProcess {
     guard pid > 0 else { throw POSIXError(.ECHILD) }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    let output = String(decoding: readBytes(outputPath), as: UTF8.self)
     // The <sys/wait.h> macros, spelled out: low 7 bits = terminating signal, 0 = exited.
     let signal = status & 0x7F
     if signal != 0 { return Ending(status: nil, signal: signal, output: output) }
@@ -91,9 +92,7 @@ final class LookoutProcess {
 
 /// Complete lines in a checkpoint file right now (0 when it does not exist yet).
 func checkpointLineCount(_ output: String) -> Int {
-  guard let data = FileManager.default.contents(atPath: output + "/.lookout/checkpoint.jsonl")
-  else { return 0 }
-  return data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+  readBytes(output + "/.lookout/checkpoint.jsonl").reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
 }
 
 /// Sleeps for `seconds` (fractions allowed).

@@ -23,7 +23,7 @@ enum Repository {
   }
 
   static func sampleBytes(_ relative: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: sample(relative)))
+    try Formats.FileReader.read(sample(relative).path)
   }
 
   /// Every image of SampleImages/ except the deliberately truncated one, by relative path.
@@ -44,19 +44,50 @@ enum Repository {
   /// The small thermal samples (fast to scan), for cards that need many images.
   static let thermalSamples = Array(goodSamples.prefix(6))
 
-  /// The `lookout` executable built next to the test bundle (`swift build --build-tests` and
-  /// `swift test` build it), or nil when it is missing.
-  static var lookoutExecutable: String? {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL {
-      candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("lookout"))
+  /// The `lookout` executable built next to the test binary (`swift build --build-tests` and
+  /// `swift test` build it, with the same sanitizers), or nil when it is missing.
+  static let lookoutExecutable: String? = {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    var candidates: [String] = []
+    if count > 0 {
+      let binary = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      // .../debug/LookoutPackageTests.xctest (a file on Linux): lookout sits beside it.
+      candidates.append(URL(fileURLWithPath: binary).deletingLastPathComponent().path + "/lookout")
     }
-    for bundle in Bundle.allBundles {
-      candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("lookout"))
-    }
-    candidates.append(root.appendingPathComponent(".build/debug/lookout"))
-    return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
-  }
+    candidates.append(root.appendingPathComponent(".build/debug/lookout").path)
+    return candidates.first { access($0, X_OK) == 0 }
+  }()
+}
+
+/// The bytes of a file through POSIX reads (Foundation's whole-file readers leak a buffer per
+/// empty file on Linux, which would drown LeakSanitizer's report); empty when unreadable.
+func readBytes(_ path: String) -> [UInt8] {
+  (try? Formats.FileReader.read(path)) ?? []
+}
+
+/// How the tests are being run. `scripts/sanitize` sets `LOOKOUT_SANITIZER` to `address` or
+/// `thread`: sanitized builds run the detector several times slower, so the process tests use
+/// smaller cards, fewer kill rounds and longer time limits there.
+enum TestEnvironment {
+  static let sanitizer = ProcessInfo.processInfo.environment["LOOKOUT_SANITIZER"]
+  static var underThreadSanitizer: Bool { sanitizer == "thread" }
+  static let slowdown = sanitizer == "thread" ? 8 : sanitizer == "address" ? 3 : 1
+
+  /// A time limit of `minutes` in a plain build, scaled for sanitized ones.
+  static func minutes(_ minutes: Int) -> TimeLimitTrait.Duration { .minutes(minutes * slowdown) }
+
+  /// Copies of the thermal samples on a busy card: fewer under ThreadSanitizer.
+  static let busyCopies = underThreadSanitizer ? 2 : 8
+}
+
+/// The same outputs, field by field (a failure names the file instead of printing both).
+func expectSameOutputs(_ actual: OutputSnapshot, _ expected: OutputSnapshot, _ label: String) {
+  #expect(actual.detections == expected.detections, "\(label): detections.json differs")
+  #expect(actual.summary == expected.summary, "\(label): summary.json differs")
+  #expect(actual.alertsJSONL == expected.alertsJSONL, "\(label): alerts.jsonl differs")
+  #expect(actual.alertsCSV == expected.alertsCSV, "\(label): alerts.csv differs")
+  #expect(actual.checkpoint == expected.checkpoint, "\(label): the checkpoint differs")
 }
 
 /// A fresh folder under the system temporary folder; `remove()` deletes it with `rm -rf`,
@@ -143,9 +174,7 @@ struct OutputSnapshot: Equatable {
   ]
 
   init(directory: String) throws {
-    func read(_ name: String) throws -> [UInt8] {
-      [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
-    }
+    func read(_ name: String) throws -> [UInt8] { try Formats.FileReader.read(directory + "/" + name) }
     detections = Self.withoutTiming(try JSONParser.parse(try read("detections.json")))
     summary = Self.withoutTiming(try JSONParser.parse(try read("summary.json")))
     alertsJSONL = try read("alerts.jsonl")
