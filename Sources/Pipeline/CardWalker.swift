@@ -59,7 +59,8 @@ public struct CardWalker: Sendable {
 
   public init() {}
 
-  /// Walks `root`. Folders that cannot be entered are returned as problems, not thrown; image
+  /// Walks `root`. Folders that cannot be entered, entries that cannot be examined (a path over
+  /// PATH_MAX, a link loop) and display-name clashes are returned as problems, not thrown; image
   /// names that cannot be stat'ed (dangling links) are listed as files so that scanning them
   /// fails with the reason. Only a root that cannot be read at all throws.
   public func walk(root: String) throws(ScanError) -> (files: [CardFile], problems: [WalkProblem]) {

@@ -10,7 +10,8 @@ public struct ScanReport: Sendable {
   public var reused: Int
   public var failures: Int
   public var alerts: [AlertSummaryLine]
-  /// Folders that could not be entered (their images are missing from the outputs).
+  /// Folders that could not be entered, entries that could not be examined (their images are
+  /// missing from the outputs; summary.json lists them as not_scanned).
   public var folderProblems: [WalkProblem]
   public var seconds: Double
   public var outputDirectory: String

@@ -23,9 +23,12 @@ import Testing
     try copySamples(Repository.goodSamples, into: card)
     let corpus = try HostileCorpus.build(in: card)
     if let keep = ProcessInfo.processInfo.environment["LOOKOUT_KEEP_HOSTILE_CORPUS"] {
-      // For scripts/sanitize: a copy to scan under valgrind (cp keeps FIFOs and links).
-      try? FileManager.default.removeItem(atPath: keep)
-      try runTool("/bin/cp", ["-a", card, keep])
+      // For scripts/sanitize: the same card, built again where it stays, to scan under valgrind
+      // (copying it is not an option: cp cannot follow paths longer than PATH_MAX).
+      try? runTool("/bin/rm", ["-rf", keep])
+      try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+      try copySamples(Repository.goodSamples, into: keep)
+      _ = try HostileCorpus.build(in: keep)
     }
     let report = try scanInProcess(card: card, output: folder.sub("out"))
     let outputs = try OutputSnapshot(directory: folder.sub("out"))
