@@ -253,8 +253,13 @@ struct HostileCorpus {
         .decodes(width: 1280, height: 960))
     }
 
-    /// Headers claiming 60000x60000 pixels: refused before any pixel memory is allocated.
+    /// Headers claiming 60000x60000 pixels: refused before any pixel memory is allocated. And a
+    /// file bigger than the read limit (sparse: it takes no disk space), refused unread.
     mutating func tooLarge() throws {
+      try add(
+        "too-large", "sparse_huge.jpg", Array(jpeg.prefix(1024)),
+        .fails(code: "unsupported", mentioning: "byte limit"))
+      precondition(truncate(card + "/hostile/too-large/sparse_huge.jpg", 513 << 20) == 0)
       try add(
         "too-large", "huge.jpg", ByteSurgery.jpegClaimingSize(jpeg, width: 60000, height: 60000),
         .fails(code: "too_large", mentioning: "60000x60000"))
@@ -428,6 +433,11 @@ struct HostileCorpus {
         precondition(symlink(target, links + "/" + name) == 0)
         corpus.cases.append(Case(kind: "symlink", file: "hostile/links/" + name, expectation: expectation))
       }
+      // A device behind an image name (a link to /dev/zero would otherwise read forever).
+      precondition(symlink("/dev/zero", links + "/device.jpg") == 0)
+      corpus.cases.append(
+        Case(kind: "special-file", file: "hostile/links/device.jpg",
+          expectation: .fails(code: "unreadable", mentioning: "not a regular file")))
       // A loop that is not named like an image may hide a folder: reported, not scanned.
       precondition(symlink("loop_folder", links + "/loop_folder") == 0)
       corpus.skipped.append(Skipped(path: "hostile/links/loop_folder", mentioning: "symbolic links"))
