@@ -57,7 +57,8 @@ let package = Package(
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
     // Test-only C helpers: progressive JPEGs for the hostile corpus, a child with a file-size limit.
-    .target(name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
+    .target(
+      name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
     .testTarget(
       name: "PipelineTests",
       dependencies: ["Pipeline", "ImageIO", "Formats", "PipelineTestSupport", "FuzzTargets"]),

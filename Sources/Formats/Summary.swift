@@ -150,20 +150,23 @@ public struct RunSummary: Sendable, Equatable {
         (
           "not_scanned",
           .array(
-            notScanned.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })
+            notScanned.map {
+              .object([("path", .string($0.path)), ("reason", .string($0.reason))])
+            })
         ))
     }
-    return .object(members + [
-      ("detection_threshold", .number(detectionThreshold)),
-      ("detections", counts(detectionsByClass)),
-      ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
-      ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
-      ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
-      ("model_version", .string(modelVersion)),
-      ("thresholds", MegaDetectorOutput.sortedNumberObject(thresholds)),
-      ("started_at", .string(startedAt)),
-      ("finished_at", .string(finishedAt)),
-    ])
+    return .object(
+      members + [
+        ("detection_threshold", .number(detectionThreshold)),
+        ("detections", counts(detectionsByClass)),
+        ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
+        ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
+        ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
+        ("model_version", .string(modelVersion)),
+        ("thresholds", MegaDetectorOutput.sortedNumberObject(thresholds)),
+        ("started_at", .string(startedAt)),
+        ("finished_at", .string(finishedAt)),
+      ])
   }
 
   /// The bytes of summary.json (ending in a newline).

@@ -141,7 +141,9 @@ public final class ImageScanner {
   /// unreadable, since the bytes may mix two versions; a file that shrank or was replaced
   /// between the walk and the read is decoded as it is now, and the outcome records what was
   /// read, so a later `--resume` compares against the right version.
-  func readFile(_ file: CardFile) throws(ImageDecodeError) -> (bytes: [UInt8], size: Int64, modified: Int64) {
+  func readFile(_ file: CardFile) throws(ImageDecodeError) -> (
+    bytes: [UInt8], size: Int64, modified: Int64
+  ) {
     settings.readHook?(file, .beforeOpen)
     let fd = withCString(file.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
     guard fd >= 0 else {

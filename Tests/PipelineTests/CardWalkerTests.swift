@@ -45,7 +45,9 @@ import Testing
       guard String(validating: bytes, as: UTF8.self) == nil else { continue }
       invalid += 1
       let shown = CardWalker.displayName(bytes)
-      if let other = seen[shown] { #expect(other == bytes, "\(other) and \(bytes) both show as \(shown)") }
+      if let other = seen[shown] {
+        #expect(other == bytes, "\(other) and \(bytes) both show as \(shown)")
+      }
       seen[shown] = bytes
       #expect(String(validating: Array(shown.utf8), as: UTF8.self) != nil)
     }

@@ -28,7 +28,8 @@ struct DiskFullTests {
     #expect(readOutputs(directory) == before, "\(label): the previous outputs changed")
     #expect((try? MegaDetectorOutput.decode(before["detections.json"] ?? [])) != nil, "\(label)")
     #expect((try? JSONParser.parse(before["summary.json"] ?? [])) != nil, "\(label)")
-    #expect(temporaryFiles(under: directory).isEmpty, "\(label): \(temporaryFiles(under: directory))")
+    #expect(
+      temporaryFiles(under: directory).isEmpty, "\(label): \(temporaryFiles(under: directory))")
   }
 
   /// First a small scan (default settings), then a scan with much larger outputs (every
@@ -91,9 +92,11 @@ struct DiskFullTests {
       return try LookoutProcess.run(
         arguments, fileSizeLimit: limits[label]!, outputPath: folder.sub(label + ".log"))
     }
-    for (ending, file) in [(first, "/.lookout/checkpoint.jsonl"), (second, "/out/detections.json")] {
+    for (ending, file) in [(first, "/.lookout/checkpoint.jsonl"), (second, "/out/detections.json")]
+    {
       #expect(ending.status == 1, "\(ending)")
-      #expect(ending.output.contains(file) && ending.output.contains("file too large (EFBIG)"),
+      #expect(
+        ending.output.contains(file) && ending.output.contains("file too large (EFBIG)"),
         "\(ending)")
     }
   }
@@ -130,7 +133,8 @@ struct DiskFullTests {
       #expect(ending.status == 1, "\(ending)")
       #expect(ending.output.contains("disk full (ENOSPC)"), "\(ending)")
     }
-    #expect(first.output.contains("checkpoint.jsonl") || first.output.contains("run.json"), "\(first)")
+    #expect(
+      first.output.contains("checkpoint.jsonl") || first.output.contains("run.json"), "\(first)")
   }
 }
 
@@ -165,7 +169,9 @@ enum TinyDisk {
     let chunk = [UInt8](repeating: 0, count: 1 << 16)
     var written = 0
     while written < fillerSize {
-      let n = chunk.withUnsafeBytes { write(fd, $0.baseAddress!, min($0.count, fillerSize - written)) }
+      let n = chunk.withUnsafeBytes {
+        write(fd, $0.baseAddress!, min($0.count, fillerSize - written))
+      }
       if n <= 0 { break }
       written += n
     }

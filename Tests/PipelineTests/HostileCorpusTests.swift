@@ -43,18 +43,21 @@ import Testing
       let record = records[item.file]
       switch item.expectation {
       case .fails(let code, let mentioning):
-        let failure = record?["failure"]?.stringValue ?? "<no failure: \(String(describing: record))>"
+        let failure =
+          record?["failure"]?.stringValue ?? "<no failure: \(String(describing: record))>"
         #expect(failure.hasPrefix(code + ": "), "\(item.file): \(failure)")
         #expect(failure.contains(mentioning), "\(item.file): \(failure)")
         #expect(record?["detections"]?.arrayValue == nil, "\(item.file) failed but has detections")
       case .decodes(let width, let height):
         #expect(record?["failure"] == nil, "\(item.file): \(String(describing: record))")
         #expect(record?["detections"]?.arrayValue != nil, "\(item.file) has no detections list")
-        #expect(record?["width"]?.intValue == width && record?["height"]?.intValue == height,
+        #expect(
+          record?["width"]?.intValue == width && record?["height"]?.intValue == height,
           "\(item.file): \(String(describing: record))")
       case .notListed:
         #expect(record == nil, "\(item.file) should not be an image record")
-        #expect(!records.keys.contains { $0.hasPrefix(item.file + "/") && item.kind == "symlink" },
+        #expect(
+          !records.keys.contains { $0.hasPrefix(item.file + "/") && item.kind == "symlink" },
           "\(item.file) was entered again")
       }
     }
@@ -66,7 +69,8 @@ import Testing
     // Walk problems: reported by the run and in summary.json.
     for skipped in corpus.skipped {
       let problem = report.folderProblems.first { $0.relativePath == skipped.path }
-      #expect(problem?.reason.contains(skipped.mentioning) == true,
+      #expect(
+        problem?.reason.contains(skipped.mentioning) == true,
         "\(skipped.path): \(String(describing: problem)) in \(report.folderProblems)")
     }
     #expect(report.folderProblems.count == corpus.skipped.count, "\(report.folderProblems)")

@@ -59,8 +59,8 @@ public struct FuzzTarget: Sendable {
   /// JSONParser; a parsed value written compactly must parse back to the same value, except
   /// that non-finite numbers (NaN, Infinity, or a literal such as 1E400 beyond Double's range,
   /// read as Python reads it) come back as null: the writer writes null for them by design.
-  static let json = FuzzTarget(name: "json", summary: "JSONParser, with a write/read round trip")
-  { bytes in
+  static let json = FuzzTarget(name: "json", summary: "JSONParser, with a write/read round trip") {
+    bytes in
     guard let value = try? JSONParser.parse(bytes) else { return }
     let written = JSONWriter.compact.string(value)
     guard let again = try? JSONParser.parse(written) else {

@@ -27,7 +27,10 @@ public enum Seeds {
 
   static func fixtures(_ folder: String, suffix: String) -> [(String, [UInt8])] {
     files(at: root + "/" + folder).filter { $0.hasSuffix(suffix) }.map {
-      (URL(fileURLWithPath: $0).lastPathComponent, [UInt8](FileManager.default.contents(atPath: $0) ?? Data()))
+      (
+        URL(fileURLWithPath: $0).lastPathComponent,
+        [UInt8](FileManager.default.contents(atPath: $0) ?? Data())
+      )
     }
   }
 
@@ -62,7 +65,9 @@ public enum Seeds {
       }
       return seeds
     case "json":
-      return fixtures(formats, suffix: ".json") + [("graph.json", Array(bytes("Models/lookout-det.json").prefix(4096)))]
+      return fixtures(formats, suffix: ".json") + [
+        ("graph.json", Array(bytes("Models/lookout-det.json").prefix(4096)))
+      ]
     case "megadetector":
       return fixtures(formats, suffix: ".json").filter { !$0.0.hasPrefix("summary") }
     case "alerts":
@@ -108,7 +113,9 @@ public enum Seeds {
     failed.failureCode = "truncated"
     failed.failureReason = "b.jpg: truncated image: premature end"
     var out: [UInt8] = []
-    for line in [try? encoder.encode(fingerprint), try? encoder.encode(good), try? encoder.encode(failed)] {
+    for line in [
+      try? encoder.encode(fingerprint), try? encoder.encode(good), try? encoder.encode(failed),
+    ] {
       out += [UInt8](line ?? Data()) + [0x0A]
     }
     return out

@@ -1,6 +1,6 @@
 #if !LOOKOUT_LIBFUZZER
   import Foundation
-import FuzzTargets
+  import FuzzTargets
 
   /// Without libFuzzer (a plain `swift build`): replays saved inputs through a target (for
   /// regressions and for running the harnesses under valgrind) and writes seed corpora.

@@ -193,7 +193,9 @@ struct HostileCorpus {
         ("shifted.jpg", Array(jpeg.dropFirst())),
       ]
       for (name, bytes) in notImages {
-        try add("not-an-image", name, bytes, .fails(code: "not_an_image", mentioning: "not a JPEG or PNG"))
+        try add(
+          "not-an-image", name, bytes, .fails(code: "not_an_image", mentioning: "not a JPEG or PNG")
+        )
       }
       // Hidden and AppleDouble files are skipped by rule, whatever they hold.
       try add("hidden", "._DSC_0001.JPG", Array(jpeg.prefix(4096)), .notListed)
@@ -214,7 +216,8 @@ struct HostileCorpus {
         .fails(code: "corrupt", mentioning: "CRC"))
       // libpng inflates as it reads, so the damaged data itself may be noticed before the CRC.
       try add(
-        "bad-crc", "idat_data.png", ByteSurgery.flipping(png, at: idat.dataOffset + idat.length / 2),
+        "bad-crc", "idat_data.png",
+        ByteSurgery.flipping(png, at: idat.dataOffset + idat.length / 2),
         .fails(code: "corrupt", mentioning: "corrupt image"))
       var text = ByteSurgery.pngChunk("tEXt", Array("Comment\0field card".utf8))
       text[text.count - 1] ^= 0x55
@@ -286,14 +289,19 @@ struct HostileCorpus {
         ("ifd0_at_end", T.document(ifd0Offset: 8, body: [])),
         (
           "exif_ifd_loops_to_ifd0",
-          T.document(ifd0Offset: 8, body: T.ifd([make, .init(tag: 0x8769, type: 4, count: 1, value: 8)], next: 8))
+          T.document(
+            ifd0Offset: 8,
+            body: T.ifd([make, .init(tag: 0x8769, type: 4, count: 1, value: 8)], next: 8))
         ),
         (
           "gps_ifd_points_to_itself",
           T.document(
             ifd0Offset: 8,
             body: T.ifd([.init(tag: 0x8825, type: 4, count: 1, value: 26)])
-              + T.ifd([.init(tag: 0x8825, type: 4, count: 1, value: 26), .init(tag: 2, type: 5, count: 3, value: 26)]))
+              + T.ifd([
+                .init(tag: 0x8825, type: 4, count: 1, value: 26),
+                .init(tag: 2, type: 5, count: 3, value: 26),
+              ]))
         ),
         ("entry_count_lies", T.document(ifd0Offset: 8, body: T.ifd(declaredCount: 0xFFFF, [make]))),
         (
@@ -309,7 +317,8 @@ struct HostileCorpus {
         ),
         (
           "orientation_nonsense",
-          T.document(ifd0Offset: 8, body: T.ifd([.init(tag: 0x0112, type: 3, count: 1, value: 0xFFFF)]))
+          T.document(
+            ifd0Offset: 8, body: T.ifd([.init(tag: 0x0112, type: 3, count: 1, value: 0xFFFF)]))
         ),
         ("tiff_header_only", Array("II*\0".utf8)),
         ("not_tiff", Array("MM\0+garbage".utf8)),
@@ -349,7 +358,9 @@ struct HostileCorpus {
       for (name, display) in raw {
         try writeRaw(Array((card + "/" + folder + "/").utf8) + name, jpeg)
         corpus.cases.append(
-          Case(kind: "non-utf8-name", file: folder + "/" + display, expectation: .decodes(width: 640, height: 512)))
+          Case(
+            kind: "non-utf8-name", file: folder + "/" + display,
+            expectation: .decodes(width: 640, height: 512)))
       }
       try add("names", "Ñandú_ünïcode.jpg", jpeg, .decodes(width: 640, height: 512))
       try add("names", "100%.jpg", jpeg, .decodes(width: 640, height: 512))
@@ -387,7 +398,9 @@ struct HostileCorpus {
         if level == lastListable - 1 {
           try writeAt(fd, "deep_ok.jpg", jpeg)
           corpus.cases.append(
-            Case(kind: kind, file: relative + "/deep_ok.jpg", expectation: .decodes(width: 640, height: 512)))
+            Case(
+              kind: kind, file: relative + "/deep_ok.jpg",
+              expectation: .decodes(width: 640, height: 512)))
         } else if level == lastListable {
           // Listed by the walk, but its full path is over PATH_MAX.
           let name = String(repeating: "n", count: 240) + ".jpg"
@@ -409,19 +422,30 @@ struct HostileCorpus {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
       precondition(mkfifo(folder + "/pipe.jpg", 0o644) == 0)
       corpus.cases.append(
-        Case(kind: "special-file", file: "hostile/special/pipe.jpg", expectation: .fails(code: "unreadable", mentioning: "FIFO")))
+        Case(
+          kind: "special-file", file: "hostile/special/pipe.jpg",
+          expectation: .fails(code: "unreadable", mentioning: "FIFO")))
       // A folder named like an image is a folder: its images are scanned, it is not a file.
       try add("special", "folder.jpg/inside.jpg", jpeg, .decodes(width: 640, height: 512))
-      corpus.cases.append(Case(kind: "special-file", file: "hostile/special/folder.jpg", expectation: .notListed))
+      corpus.cases.append(
+        Case(kind: "special-file", file: "hostile/special/folder.jpg", expectation: .notListed))
 
       let links = card + "/hostile/links"
       try FileManager.default.createDirectory(atPath: links, withIntermediateDirectories: true)
       try writeFile(links + "/target.jpg", jpeg)
-      corpus.cases.append(Case(kind: "symlink", file: "hostile/links/target.jpg", expectation: .decodes(width: 640, height: 512)))
+      corpus.cases.append(
+        Case(
+          kind: "symlink", file: "hostile/links/target.jpg",
+          expectation: .decodes(width: 640, height: 512)))
       let symlinks: [(String, String, Expectation)] = [
         ("alias.jpg", "target.jpg", .decodes(width: 640, height: 512)),
-        ("dangling.jpg", "missing/nowhere.jpg", .fails(code: "unreadable", mentioning: "No such file")),
-        ("self_loop.jpg", "self_loop.jpg", .fails(code: "unreadable", mentioning: "symbolic links")),
+        (
+          "dangling.jpg", "missing/nowhere.jpg",
+          .fails(code: "unreadable", mentioning: "No such file")
+        ),
+        (
+          "self_loop.jpg", "self_loop.jpg", .fails(code: "unreadable", mentioning: "symbolic links")
+        ),
         ("ping.jpg", "pong.jpg", .fails(code: "unreadable", mentioning: "symbolic links")),
         ("pong.jpg", "ping.jpg", .fails(code: "unreadable", mentioning: "symbolic links")),
         // Folder loops: never entered twice, never listed.
@@ -431,16 +455,19 @@ struct HostileCorpus {
       ]
       for (name, target, expectation) in symlinks {
         precondition(symlink(target, links + "/" + name) == 0)
-        corpus.cases.append(Case(kind: "symlink", file: "hostile/links/" + name, expectation: expectation))
+        corpus.cases.append(
+          Case(kind: "symlink", file: "hostile/links/" + name, expectation: expectation))
       }
       // A device behind an image name (a link to /dev/zero would otherwise read forever).
       precondition(symlink("/dev/zero", links + "/device.jpg") == 0)
       corpus.cases.append(
-        Case(kind: "special-file", file: "hostile/links/device.jpg",
+        Case(
+          kind: "special-file", file: "hostile/links/device.jpg",
           expectation: .fails(code: "unreadable", mentioning: "not a regular file")))
       // A loop that is not named like an image may hide a folder: reported, not scanned.
       precondition(symlink("loop_folder", links + "/loop_folder") == 0)
-      corpus.skipped.append(Skipped(path: "hostile/links/loop_folder", mentioning: "symbolic links"))
+      corpus.skipped.append(
+        Skipped(path: "hostile/links/loop_folder", mentioning: "symbolic links"))
     }
 
     /// Files and folders without read permission. Root reads everything, so as root these are
@@ -452,7 +479,9 @@ struct HostileCorpus {
           "running as root, which reads files and folders whatever their mode"
         return
       }
-      try add("permission", "locked.jpg", jpeg, .fails(code: "unreadable", mentioning: "Permission denied"))
+      try add(
+        "permission", "locked.jpg", jpeg,
+        .fails(code: "unreadable", mentioning: "Permission denied"))
       precondition(chmod(card + "/hostile/permission/locked.jpg", 0) == 0)
       try writeFile(card + "/hostile/permission/locked_folder/inside.jpg", jpeg)
       precondition(chmod(card + "/hostile/permission/locked_folder", 0) == 0)

@@ -96,7 +96,8 @@ final class TemporaryFolder {
   let path: String
 
   init(_ label: String = "pipeline-tests") throws {
-    path = FileManager.default.temporaryDirectory
+    path =
+      FileManager.default.temporaryDirectory
       .appendingPathComponent("\(label)-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
@@ -174,7 +175,9 @@ struct OutputSnapshot: Equatable {
   ]
 
   init(directory: String) throws {
-    func read(_ name: String) throws -> [UInt8] { try Formats.FileReader.read(directory + "/" + name) }
+    func read(_ name: String) throws -> [UInt8] {
+      try Formats.FileReader.read(directory + "/" + name)
+    }
     detections = Self.withoutTiming(try JSONParser.parse(try read("detections.json")))
     summary = Self.withoutTiming(try JSONParser.parse(try read("summary.json")))
     alertsJSONL = try read("alerts.jsonl")
