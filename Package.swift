@@ -81,10 +81,22 @@ let package = Package(
       ],
       swiftSettings: [.unsafeFlags(detectorFlags)]),
 
+    // libFuzzer harnesses (scripts/fuzz); a plain build replays saved inputs and writes seeds.
+    .target(
+      name: "FuzzTargets", dependencies: ["ImageIO", "Formats", "Pipeline"],
+      path: "Fuzz/Sources/FuzzTargets"),
+    .executableTarget(
+      name: "lookout-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/lookout-fuzz"),
+
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+    // Test-only C helpers: progressive JPEGs for the hostile corpus, a child with a file-size limit.
+    .target(
+      name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
+    .testTarget(
+      name: "PipelineTests",
+      dependencies: ["Pipeline", "ImageIO", "Formats", "PipelineTestSupport", "FuzzTargets"]),
     .testTarget(name: "ResearchTests", dependencies: ["Research"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
     .testTarget(name: "GeoTests", dependencies: ["Geo"]),

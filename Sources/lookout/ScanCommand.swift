@@ -160,8 +160,16 @@ struct ScanCommand: ParsableCommand {
         : shard.flatMap(ShardSelection.init(parsing:)))
     let stop = StopSignal()
     stop.install(quiet: quiet)
+    // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
+    // disk, instead of the process being killed by SIGXFSZ mid-write.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       let report = try ScanRunner(configuration: configuration, stop: stop).run()
+      // Even with --quiet: these folders' images are missing from the outputs.
+      for problem in report.folderProblems {
+        FileHandle.standardError.write(
+          Data("lookout: skipped \(problem.relativePath): \(problem.reason)\n".utf8))
+      }
       if !quiet { printSummary(report) }
     } catch .interrupted(let completed, let remaining) {
       FileHandle.standardError.write(
