@@ -1,7 +1,9 @@
 import Foundation
 import Formats
+import Geo
 import ImageIO
 import Pipeline
+import Research
 
 /// One parser of untrusted bytes, driven by libFuzzer (or replayed on saved inputs).
 ///
@@ -14,7 +16,10 @@ public struct FuzzTarget: Sendable {
   /// Feeds one input to the parser; returns normally for every input.
   public var run: @Sendable ([UInt8]) -> Void
 
-  public static let all: [FuzzTarget] = [jpeg, png, exif, json, megadetector, alerts, checkpoint]
+  public static let all: [FuzzTarget] = [
+    jpeg, png, exif, json, megadetector, alerts, checkpoint, config, deployments, geojson,
+    truthCSV, truthCOCO,
+  ]
 
   public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
 
@@ -111,5 +116,49 @@ public struct FuzzTarget: Sendable {
       _ = outcome.capturedAt
       _ = outcome.failed
     }
+  }
+
+  /// The config file `tune` writes and `scan`/`watch` read; what it accepts must write and
+  /// read back with the same thresholds.
+  static let config = FuzzTarget(name: "config", summary: "LookoutConfig and its thresholds") {
+    bytes in
+    guard let config = try? LookoutConfig.parse(bytes, path: "fuzz"),
+      let thresholds = try? config.thresholds(path: "fuzz")
+    else { return }
+    let again = try? LookoutConfig.parse(
+      Array(config.settingThresholds(thresholds).text().utf8), path: "fuzz")
+    precondition(
+      (try? again?.thresholds(path: "fuzz")) == thresholds, "thresholds changed on a rewrite")
+  }
+
+  /// The deployments CSV, and a lookup through its path patterns.
+  static let deployments = FuzzTarget(
+    name: "deployments", summary: "DeploymentsFile (CSV) and its path-pattern lookup"
+  ) { bytes in
+    guard let file = try? DeploymentsFile.parse(bytes, path: "fuzz") else { return }
+    for deployment in file.deployments.prefix(8) {
+      precondition(abs(deployment.latitude) <= 90 && abs(deployment.longitude) <= 180)
+    }
+    _ = file.deployment(forPath: "site/cam01/IMG_0001.JPG")
+  }
+
+  /// Protected areas from GeoJSON, and point-in-polygon queries against them.
+  static let geojson = FuzzTarget(name: "geojson", summary: "GeoJSON protected areas") { bytes in
+    guard let areas = try? GeoJSONAreaReader.parse(bytes, path: "fuzz") else { return }
+    for point in [GeoPoint(latitude: 0, longitude: 0), GeoPoint(latitude: -19.2, longitude: 23.6)]
+    {
+      _ = areas.names(containing: point)
+    }
+  }
+
+  /// Ground truth as CSV (`file,label[,x,y,w,h]`).
+  static let truthCSV = FuzzTarget(name: "truth-csv", summary: "ground truth CSV") { bytes in
+    _ = try? TruthCSV.parse(bytes, path: "fuzz")
+  }
+
+  /// Ground truth as COCO JSON.
+  static let truthCOCO = FuzzTarget(name: "truth-coco", summary: "ground truth COCO JSON") {
+    bytes in
+    _ = try? TruthCOCO.parse(bytes, path: "fuzz")
   }
 }

@@ -74,6 +74,30 @@ public enum Seeds {
       return fixtures(formats, suffix: ".jsonl")
     case "checkpoint":
       return [("checkpoint.jsonl", checkpointSeed())]
+    case "config":
+      return [
+        (
+          "config.json",
+          Array(#"{"thresholds": {"animal": 0.3, "person": 0.35, "sites": {"a": {"person": 0.2}}}}"#.utf8)
+        )
+      ]
+    case "deployments":
+      return fixtures("Tests/ResearchTests/Fixtures/eval", suffix: ".csv").filter {
+        $0.0.hasPrefix("deployments")
+      }
+    case "geojson":
+      return [
+        (
+          "park.geojson",
+          Array(
+            #"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Park"}, "geometry": {"type": "Polygon", "coordinates": [[[23, -20], [24, -20], [24, -19], [23, -19], [23, -20]], [[23.4, -19.6], [23.6, -19.6], [23.6, -19.4], [23.4, -19.6]]]}}]}"#
+              .utf8)
+        )
+      ]
+    case "truth-csv":
+      return fixtures("Tests/ResearchTests/Fixtures/eval", suffix: "truth.csv")
+    case "truth-coco":
+      return fixtures("Tests/ResearchTests/Fixtures/truth", suffix: ".json")
     default:
       return []
     }
