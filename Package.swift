@@ -17,9 +17,18 @@ let package = Package(
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
     .library(name: "Pipeline", targets: ["Pipeline"]),
+    .library(name: "Research", targets: ["Research"]),
+    .library(name: "Redaction", targets: ["Redaction"]),
+    .library(name: "Geo", targets: ["Geo"]),
+    .library(name: "Watch", targets: ["Watch"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+    // Tests only: the local webhook receiver.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     // System libraries: libjpeg(-turbo) and libpng, found through pkg-config.
@@ -40,10 +49,26 @@ let package = Package(
     .target(name: "Formats"),
     // Walking a card, the concurrent stages, checkpoints.
     .target(name: "Pipeline", dependencies: ["ImageIO", "Detector", "Formats"]),
+    // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
+    .target(name: "Research", dependencies: ["Formats"]),
+    // Redacted copies of images for sharing (decoding through ImageIO, a Swift JPEG encoder).
+    .target(name: "Redaction", dependencies: ["ImageIO", "Formats", "Research"]),
+    // Protected areas: GeoJSON polygons and point-in-polygon.
+    .target(name: "Geo", dependencies: ["Formats"]),
+    // `lookout watch`: inbox state in SQLite, exactly-once processing, alert outbox and sinks.
+    .target(
+      name: "Watch",
+      dependencies: [
+        "Pipeline", "Formats", "Geo",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .executableTarget(
       name: "lookout",
       dependencies: [
-        "Pipeline", "Formats",
+        "Pipeline", "Formats", "Research", "Redaction", "Watch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Measurements for scripts/bench (FP32 peak, kernels, decoding); built like Detector so the
@@ -56,9 +81,31 @@ let package = Package(
       ],
       swiftSettings: [.unsafeFlags(detectorFlags)]),
 
+    // libFuzzer harnesses (scripts/fuzz); a plain build replays saved inputs and writes seeds.
+    .target(
+      name: "FuzzTargets", dependencies: ["ImageIO", "Formats", "Pipeline"],
+      path: "Fuzz/Sources/FuzzTargets"),
+    .executableTarget(
+      name: "lookout-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/lookout-fuzz"),
+
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+    // Test-only C helpers: progressive JPEGs for the hostile corpus, a child with a file-size limit.
+    .target(
+      name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
+    .testTarget(
+      name: "PipelineTests",
+      dependencies: ["Pipeline", "ImageIO", "Formats", "PipelineTestSupport", "FuzzTargets"]),
+    .testTarget(name: "ResearchTests", dependencies: ["Research"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
+    .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+    .testTarget(
+      name: "WatchTests",
+      dependencies: [
+        "Watch", "Pipeline", "Formats", "Geo",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]),
   ]
 )

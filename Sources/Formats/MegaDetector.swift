@@ -510,6 +510,11 @@ public enum MegaDetectorOutput {
     guard let conf = value["conf"]?.doubleValue else {
       throw MegaDetectorDecodeError(path: path + ".conf", message: "missing or not a number")
     }
+    // NaN and Infinity (which the parser accepts as Python writes them, as it does literals
+    // beyond Double's range) are not confidences or coordinates, and would be written as null.
+    guard conf.isFinite else {
+      throw MegaDetectorDecodeError(path: path + ".conf", message: "not a finite number")
+    }
     guard let boxValues = value["bbox"]?.arrayValue, boxValues.count == 4 else {
       throw MegaDetectorDecodeError(path: path + ".bbox", message: "expected 4 numbers")
     }
@@ -517,6 +522,9 @@ public enum MegaDetectorOutput {
     for (k, v) in boxValues.enumerated() {
       guard let x = v.doubleValue else {
         throw MegaDetectorDecodeError(path: "\(path).bbox[\(k)]", message: "not a number")
+      }
+      guard x.isFinite else {
+        throw MegaDetectorDecodeError(path: "\(path).bbox[\(k)]", message: "not a finite number")
       }
       bbox.append(x)
     }

@@ -20,7 +20,9 @@
 /// }
 /// ```
 ///
-/// (shown compacted; the file has one member or element per line). Maps are written with keys in
+/// (shown compacted; the file has one member or element per line). When the scan found paths it
+/// could not scan at all (a folder it could not enter, a name it could not examine), a
+/// `"not_scanned": [{"path": …, "reason": …}]` member follows `failures`; it is absent otherwise. Maps are written with keys in
 /// byte order; `detections` always lists animal, person and vehicle. `seconds` and
 /// `images_per_second` are rounded to 3 decimals with Python's `round()`.
 public struct RunSummary: Sendable, Equatable {
@@ -49,6 +51,19 @@ public struct RunSummary: Sendable, Equatable {
   /// ISO 8601 start and end times.
   public var startedAt: String
   public var finishedAt: String
+  /// Paths found but not scanned (not images: folders, unexaminable names), in path order.
+  public var notScanned: [NotScanned] = []
+
+  /// A path the scan could not look into, and why.
+  public struct NotScanned: Sendable, Equatable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+      self.path = path
+      self.reason = reason
+    }
+  }
 
   public init(
     images: Int, imagesOK: Int, failures: Int, failuresByReason: [String: Int],
@@ -122,23 +137,36 @@ public struct RunSummary: Sendable, Equatable {
           ($0.key, .integer($0.value))
         })
     }
-    return .object([
+    var members: [(String, JSONValue)] = [
       ("images", .integer(images)),
       ("images_ok", .integer(imagesOK)),
       (
         "failures",
         .object([("total", .integer(failures)), ("by_reason", counts(failuresByReason))])
       ),
-      ("detection_threshold", .number(detectionThreshold)),
-      ("detections", counts(detectionsByClass)),
-      ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
-      ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
-      ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
-      ("model_version", .string(modelVersion)),
-      ("thresholds", MegaDetectorOutput.sortedNumberObject(thresholds)),
-      ("started_at", .string(startedAt)),
-      ("finished_at", .string(finishedAt)),
-    ])
+    ]
+    if !notScanned.isEmpty {
+      members.append(
+        (
+          "not_scanned",
+          .array(
+            notScanned.map {
+              .object([("path", .string($0.path)), ("reason", .string($0.reason))])
+            })
+        ))
+    }
+    return .object(
+      members + [
+        ("detection_threshold", .number(detectionThreshold)),
+        ("detections", counts(detectionsByClass)),
+        ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
+        ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
+        ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
+        ("model_version", .string(modelVersion)),
+        ("thresholds", MegaDetectorOutput.sortedNumberObject(thresholds)),
+        ("started_at", .string(startedAt)),
+        ("finished_at", .string(finishedAt)),
+      ])
   }
 
   /// The bytes of summary.json (ending in a newline).

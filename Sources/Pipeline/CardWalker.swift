@@ -10,8 +10,11 @@ import Foundation
 ///
 /// `relativePath` uses `/` separators and is the key every output is sorted and identified by.
 /// `path` is the absolute path as raw bytes, so names that are not valid UTF-8 can still be opened.
+/// A name that is not valid UTF-8 is shown with each invalid byte (and each `%`) written as
+/// `%XX`, so two such names never share a `relativePath` (see `CardWalker.displayName(_:)`).
 public struct CardFile: Sendable, Hashable {
-  /// Path relative to the scanned folder, for display and outputs (lossy for non-UTF-8 names).
+  /// Path relative to the scanned folder, for display and outputs (`%XX`-escaped for names
+  /// that are not valid UTF-8).
   public var relativePath: String
   /// The file's full path as raw bytes (no trailing NUL).
   public var path: [UInt8]
@@ -45,6 +48,10 @@ public struct WalkProblem: Sendable, Equatable {
 ///   `Thumbs.db` and `desktop.ini` are skipped;
 /// - symbolic links are followed, but a folder already visited (same device and inode) is never
 ///   entered twice, so link loops end;
+/// - an image name that is not a regular file (a dangling link, a FIFO, a device) is still
+///   listed, so that reading it fails with the reason and the outputs name it;
+/// - names that are not valid UTF-8 get a deterministic escaped display form; if that form
+///   equals another file's name, the second file is a walk problem (never a silent overwrite);
 /// - the result is sorted by relative path, compared as UTF-8 bytes.
 public struct CardWalker: Sendable {
   public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
@@ -52,7 +59,8 @@ public struct CardWalker: Sendable {
 
   public init() {}
 
-  /// Walks `root`. Folders that cannot be entered are returned as problems, not thrown; image
+  /// Walks `root`. Folders that cannot be entered, entries that cannot be examined (a path over
+  /// PATH_MAX, a link loop) and display-name clashes are returned as problems, not thrown; image
   /// names that cannot be stat'ed (dangling links) are listed as files so that scanning them
   /// fails with the reason. Only a root that cannot be read at all throws.
   public func walk(root: String) throws(ScanError) -> (files: [CardFile], problems: [WalkProblem]) {
@@ -69,8 +77,13 @@ public struct CardWalker: Sendable {
     var rootBytes = Array(root.utf8)
     while rootBytes.count > 1 && rootBytes.last == UInt8(ascii: "/") { rootBytes.removeLast() }
     walkDirectory(
-      path: rootBytes, relative: [], visited: &visited, files: &files, problems: &problems)
-    files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+      path: rootBytes, relative: "", visited: &visited, files: &files, problems: &problems)
+    files.sort {
+      $0.relativePath == $1.relativePath
+        ? $0.path.lexicographicallyPrecedes($1.path)
+        : $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8)
+    }
+    files = Self.removingCollisions(files, problems: &problems)
     problems.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
     return (files, problems)
   }
@@ -81,11 +94,58 @@ public struct CardWalker: Sendable {
     return imageExtensions.contains(name[name.index(after: dot)...].lowercased())
   }
 
+  /// A file name for display and outputs: the name itself when it is valid UTF-8; otherwise
+  /// its valid characters, with every byte that is not part of one and every `%` written as
+  /// `%XX` (upper-case hex). Distinct invalid names therefore never display alike.
+  public static func displayName(_ bytes: [UInt8]) -> String {
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    var out = ""
+    var index = 0
+    func escape(_ byte: UInt8) {
+      let hex = String(byte, radix: 16, uppercase: true)
+      out += "%" + (hex.count == 1 ? "0" + hex : hex)
+    }
+    outer: while index < bytes.count {
+      // UTF-8 is prefix-free: the first length that validates is the character.
+      for length in 1...4 where index + length <= bytes.count {
+        if let character = String(validating: bytes[index..<(index + length)], as: UTF8.self) {
+          if character == "%" { escape(UInt8(ascii: "%")) } else { out += character }
+          index += length
+          continue outer
+        }
+      }
+      escape(bytes[index])
+      index += 1
+    }
+    return out
+  }
+
+  /// Keeps the first (by raw path bytes) of files whose display paths are equal (possible only
+  /// when an escaped invalid name equals a real name) and reports the others. `files` is sorted.
+  private static func removingCollisions(
+    _ files: [CardFile], problems: inout [WalkProblem]
+  ) -> [CardFile] {
+    var kept: [CardFile] = []
+    kept.reserveCapacity(files.count)
+    for file in files {
+      if let last = kept.last, last.relativePath == file.relativePath {
+        problems.append(
+          WalkProblem(
+            relativePath: file.relativePath,
+            reason: "two files display under this name (one name is not valid UTF-8); "
+              + "only the first was scanned, rename the other"))
+        continue
+      }
+      kept.append(file)
+    }
+    return kept
+  }
+
   private func walkDirectory(
-    path: [UInt8], relative: [UInt8], visited: inout Set<DirectoryIdentity>,
+    path: [UInt8], relative: String, visited: inout Set<DirectoryIdentity>,
     files: inout [CardFile], problems: inout [WalkProblem]
   ) {
-    let display = relative.isEmpty ? "." : String(decoding: relative, as: UTF8.self)
+    let display = relative.isEmpty ? "." : relative
     guard let dir = withCString(path, { opendir($0) }) else {
       problems.append(
         WalkProblem(relativePath: display, reason: String(cString: strerror(errno))))
@@ -102,20 +162,24 @@ public struct CardWalker: Sendable {
     }
     entries.sort { $0.lexicographicallyPrecedes($1) }
     for name in entries {
-      let nameString = String(decoding: name, as: UTF8.self)
+      let nameString = Self.displayName(name)
       if Self.skippedNames.contains(nameString.lowercased()) { continue }
       let childPath = path + [UInt8(ascii: "/")] + name
-      let childRelative = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
+      let childRelative = relative.isEmpty ? nameString : relative + "/" + nameString
       var info = stat()
       let ok = withCString(childPath) { stat($0, &info) } == 0
       guard ok else {
-        // A dangling link or a file that vanished: if it looks like an image it is listed, so
-        // that reading it fails with the reason and the outputs name it.
+        // A dangling link, a link loop, a path too long or a file that vanished: if it looks
+        // like an image it is listed, so that reading it fails with the reason and the outputs
+        // name it. Anything else that exists but cannot be examined (it may be a folder of
+        // images) is a walk problem; a dangling link to a non-image is of no interest.
+        let code = errno
         if Self.isImageName(nameString) {
           files.append(
-            CardFile(
-              relativePath: String(decoding: childRelative, as: UTF8.self), path: childPath,
-              size: 0, modifiedNanoseconds: 0))
+            CardFile(relativePath: childRelative, path: childPath, size: 0, modifiedNanoseconds: 0))
+        } else if code != ENOENT {
+          problems.append(
+            WalkProblem(relativePath: childRelative, reason: String(cString: strerror(code))))
         }
         continue
       }
@@ -125,14 +189,14 @@ public struct CardWalker: Sendable {
         walkDirectory(
           path: childPath, relative: childRelative, visited: &visited, files: &files,
           problems: &problems)
-      case S_IFREG:
+      default:
+        // Regular files, and FIFOs, sockets and devices with an image name: those fail when
+        // read ("not a regular file") rather than vanish from the outputs unexplained.
         guard Self.isImageName(nameString) else { continue }
         files.append(
           CardFile(
-            relativePath: String(decoding: childRelative, as: UTF8.self), path: childPath,
-            size: Int64(info.st_size), modifiedNanoseconds: modificationNanoseconds(info)))
-      default:
-        continue
+            relativePath: childRelative, path: childPath, size: Int64(info.st_size),
+            modifiedNanoseconds: modificationNanoseconds(info)))
       }
     }
   }

@@ -13,8 +13,13 @@ public struct ImageScanSettings: Sendable {
   public var detection: DetectionOptions
   public var tile: TileMode
   public var maxPixels: Int
-  /// Largest file read into memory; bigger files fail as too large without being read.
+  /// Largest file read into memory; bigger files fail (`unsupported`) without being read.
   public var maxFileBytes: Int64
+  /// Test seam: called with each file just before it is opened and right after its bytes were
+  /// read, to delete, truncate or replace it at those moments. Never set outside tests.
+  var readHook: (@Sendable (CardFile, ReadMoment) -> Void)?
+
+  enum ReadMoment: Sendable { case beforeOpen, afterRead }
 
   public init(
     detection: DetectionOptions = DetectionOptions(), tile: TileMode = .auto,
@@ -43,7 +48,9 @@ public final class ImageScanner {
     var outcome = ImageOutcome(
       file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
     do {
-      let bytes = try readFile(file)
+      let (bytes, size, modified) = try readFile(file)
+      outcome.size = size
+      outcome.modifiedNanoseconds = modified
       let inputSide = settings.detection.inputLongSide
       var decoded = try ImageDecoder.decode(
         data: bytes, path: file.relativePath,
@@ -126,8 +133,19 @@ public final class ImageScanner {
     return (all, xs.count * ys.count)
   }
 
-  private func readFile(_ file: CardFile) throws(ImageDecodeError) -> [UInt8] {
-    let fd = withCString(file.path) { open($0, O_RDONLY | O_CLOEXEC) }
+  /// The file's bytes and the size and modification time they were read at.
+  ///
+  /// Never blocks: the file is opened with `O_NONBLOCK`, so a FIFO that replaced an image after
+  /// the walk fails as "not a regular file" instead of hanging the lane. A file that changes
+  /// while it is read (its size or modification time differs before and after) fails as
+  /// unreadable, since the bytes may mix two versions; a file that shrank or was replaced
+  /// between the walk and the read is decoded as it is now, and the outcome records what was
+  /// read, so a later `--resume` compares against the right version.
+  func readFile(_ file: CardFile) throws(ImageDecodeError) -> (
+    bytes: [UInt8], size: Int64, modified: Int64
+  ) {
+    settings.readHook?(file, .beforeOpen)
+    let fd = withCString(file.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
     guard fd >= 0 else {
       throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
     }
@@ -136,10 +154,14 @@ public final class ImageScanner {
     guard fstat(fd, &info) == 0 else {
       throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
     }
-    guard (info.st_mode & S_IFMT) == S_IFREG else {
-      throw .unreadable(path: file.relativePath, reason: "not a regular file")
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw .unreadable(path: file.relativePath, reason: "is a directory")
+    case S_IFIFO: throw .unreadable(path: file.relativePath, reason: "not a regular file (a FIFO)")
+    default: throw .unreadable(path: file.relativePath, reason: "not a regular file")
     }
     let size = Int64(info.st_size)
+    let modified = modificationNanoseconds(info)
     guard size <= settings.maxFileBytes else {
       throw .unsupported(
         path: file.relativePath,
@@ -156,7 +178,7 @@ public final class ImageScanner {
           failure = errno
           break
         }
-        if n == 0 { break }  // shrank while reading: decode what is there; truncation shows
+        if n == 0 { break }  // shrank while reading: caught by the check below
         filled += n
       }
       initialized = filled
@@ -164,6 +186,15 @@ public final class ImageScanner {
     if failure != 0 {
       throw .unreadable(path: file.relativePath, reason: String(cString: strerror(failure)))
     }
-    return bytes
+    settings.readHook?(file, .afterRead)
+    var after = stat()
+    if fstat(fd, &after) == 0,
+      Int64(after.st_size) != size || modificationNanoseconds(after) != modified
+    {
+      throw .unreadable(
+        path: file.relativePath,
+        reason: "the file changed while it was read (\(size) bytes, then \(after.st_size))")
+    }
+    return (bytes, size, modified)
   }
 }

@@ -135,7 +135,7 @@ public final class ScanCheckpoint {
   public static func readFingerprint(directory: String) throws(ScanError) -> ScanFingerprint {
     let path = directory + "/run.json"
     guard let data = FileManager.default.contents(atPath: path),
-      let stored = try? JSONDecoder().decode(ScanFingerprint.self, from: data)
+      let stored = fingerprint(inJSON: [UInt8](data))
     else {
       throw .checkpointMismatch(path: path, reason: "its settings file is missing or unreadable")
     }
@@ -144,9 +144,22 @@ public final class ScanCheckpoint {
 
   /// Every complete, decodable line in file order; a torn last line is ignored.
   public static func loadOutcomes(path: String) -> [ImageOutcome] {
-    guard let contents = try? JSONLinesReader.read(path: path) else { return [] }
+    guard let bytes = try? Formats.FileReader.read(path) else { return [] }
+    return outcomes(inJSONLines: bytes)
+  }
+
+  /// The outcomes of the complete lines of checkpoint bytes; lines that are not outcomes (a
+  /// damaged sector in the output folder) are skipped, so those images are scanned again.
+  public static func outcomes(inJSONLines bytes: [UInt8]) -> [ImageOutcome] {
     let decoder = JSONDecoder()
-    return contents.lines.compactMap { try? decoder.decode(ImageOutcome.self, from: Data($0.utf8)) }
+    return JSONLinesReader.split(bytes).lines.compactMap {
+      try? decoder.decode(ImageOutcome.self, from: Data($0.utf8))
+    }
+  }
+
+  /// The fingerprint in `run.json` bytes, if they hold one.
+  public static func fingerprint(inJSON bytes: [UInt8]) -> ScanFingerprint? {
+    try? JSONDecoder().decode(ScanFingerprint.self, from: Data(bytes))
   }
 
   private func openForAppend() throws(ScanError) {

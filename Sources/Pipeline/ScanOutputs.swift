@@ -1,25 +1,55 @@
 import Foundation
 import Formats
 
-/// What the output files say about the run besides the images themselves.
-struct OutputContext {
-  var modelName: String
-  var modelVersion: String
-  var thresholds: AlertThresholds
-  var inputLongSide: Int
-  var minimumConfidence: Float
-  var started: Date
-  var finished: Date
-  var seconds: Double
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What the output files say about the run besides the images themselves. `lookout watch` builds
+/// one per image too, to turn an outcome into an alert exactly as `scan` does.
+public struct OutputContext: Sendable {
+  public var modelName: String
+  public var modelVersion: String
+  public var thresholds: AlertThresholds
+  public var inputLongSide: Int
+  public var minimumConfidence: Float
+  public var started: Date
+  public var finished: Date
+  public var seconds: Double
+  /// What the walk found but could not scan (summary.json's `not_scanned`).
+  public var notScanned: [WalkProblem]
+
+  public init(
+    modelName: String, modelVersion: String, thresholds: AlertThresholds, inputLongSide: Int,
+    minimumConfidence: Float, started: Date, finished: Date, seconds: Double,
+    notScanned: [WalkProblem] = []
+  ) {
+    self.modelName = modelName
+    self.modelVersion = modelVersion
+    self.thresholds = thresholds
+    self.inputLongSide = inputLongSide
+    self.minimumConfidence = minimumConfidence
+    self.started = started
+    self.finished = finished
+    self.seconds = seconds
+    self.notScanned = notScanned
+  }
 }
 
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` from the outcomes,
 /// each replaced atomically (a reader sees the old file or the new one, never half of one).
 ///
+/// All four are first written in full (and fsynced) under `.lookout/staging/`, and only then
+/// renamed over the old ones: a full disk or a file-size limit fails before any output is
+/// replaced, so the folder keeps the previous run's complete set of outputs.
+///
 /// Everything except the timing fields is a pure function of the outcomes and thresholds, which
 /// is what makes a resumed scan's outputs equal an uninterrupted one's.
-enum ScanOutputs {
-  static let classNames = ["animal", "person", "vehicle"]
+public enum ScanOutputs {
+  /// Class names by class index (0 animal, 1 person, 2 vehicle).
+  public static let classNames = ["animal", "person", "vehicle"]
 
   static func write(
     outcomes: [ImageOutcome], context: OutputContext, directory: String
@@ -49,6 +79,9 @@ enum ScanOutputs {
       modelVersion: context.modelVersion, thresholds: thresholdMap,
       startedAt: Timestamp.iso8601UTC(context.started), finishedAt: finished)
     summary.failuresByReason = byReason
+    summary.notScanned = context.notScanned.map {
+      RunSummary.NotScanned(path: $0.relativePath, reason: $0.reason)
+    }
 
     let files: [(String, [UInt8])] = [
       ("detections.json", MegaDetectorOutput.encode(images: images, info: info)),
@@ -56,9 +89,20 @@ enum ScanOutputs {
       ("alerts.csv", Array(AlertEncoding.csvDocument(alerts).utf8)),
       ("summary.json", summary.encode()),
     ]
+    let staging = directory + "/.lookout/staging"
+    try OutputFiles.makeDirectory(staging)
     for (name, bytes) in files {
-      try OutputFiles.writeAtomically(bytes, to: directory + "/" + name)
+      do {
+        try AtomicFileWriter.write(bytes, to: staging + "/" + name)
+      } catch {
+        // Named as the output it would have become: that is the file the user knows.
+        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+      }
     }
+    for (name, _) in files {
+      try OutputFiles.moveIntoPlace(staging + "/" + name, at: directory + "/" + name)
+    }
+    OutputFiles.syncDirectory(directory)
     return alerts.map {
       AlertSummaryLine(file: $0.file, labels: $0.labels, confidence: $0.bestConfidence)
     }
@@ -101,8 +145,9 @@ enum ScanOutputs {
     return parts[0].replacingOccurrences(of: "-", with: ":") + " " + parts[1]
   }
 
-  /// The alert an image raises, if any of its people or vehicles reach their thresholds.
-  static func alert(for outcome: ImageOutcome, context: OutputContext) -> AlertRecord? {
+  /// The alert an image raises, if any of its people or vehicles reach their thresholds: its id
+  /// (``AlertID``), boxes, capture time, site and camera from the folder layout, and EXIF GPS.
+  public static func alert(for outcome: ImageOutcome, context: OutputContext) -> AlertRecord? {
     guard let detections = outcome.detections else { return nil }
     let boxes = detections.filter {
       AlertThresholds.alerts(classIndex: $0.classIndex)
@@ -144,6 +189,46 @@ enum OutputFiles {
       try AtomicFileWriter.write(bytes, to: path)
     } catch {
       throw .outputUnwritable(path: path, reason: error.reason)
+    }
+  }
+
+  /// `rename(2)`, which needs no space and so cannot fail for a full disk.
+  static func moveIntoPlace(_ source: String, at target: String) throws(ScanError) {
+    guard rename(source, target) == 0 else {
+      throw .outputUnwritable(path: target, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  /// Makes renames in `directory` durable; best effort (some file systems refuse it).
+  static func syncDirectory(_ directory: String) {
+    let fd = open(directory, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    _ = close(fd)
+  }
+
+  /// The files a scan writes atomically (outputs, checkpoint, fingerprint).
+  static let ownFiles: Set<String> = [
+    "detections.json", "alerts.jsonl", "alerts.csv", "summary.json", "checkpoint.jsonl",
+    "run.json",
+  ]
+
+  /// Removes temporary files of the scan's own files (`<name>.tmp-<pid>-<hex>`, as
+  /// `AtomicFileWriter` makes them) that a killed run left in `directory`, when the process
+  /// that made them is gone. Other files are never touched.
+  static func removeStaleTemporaries(in directory: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+      return
+    }
+    for name in names {
+      guard let range = name.range(of: ".tmp-"),
+        ownFiles.contains(String(name[..<range.lowerBound]))
+      else { continue }
+      let parts = name[range.upperBound...].split(separator: "-")
+      guard parts.count == 2, let pid = Int32(parts[0]), pid != getpid(),
+        kill(pid, 0) != 0, errno == ESRCH
+      else { continue }
+      _ = unlink(directory + "/" + name)
     }
   }
 }

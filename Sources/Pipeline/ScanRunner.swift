@@ -10,7 +10,8 @@ public struct ScanReport: Sendable {
   public var reused: Int
   public var failures: Int
   public var alerts: [AlertSummaryLine]
-  /// Folders that could not be entered (their images are missing from the outputs).
+  /// Folders that could not be entered, entries that could not be examined (their images are
+  /// missing from the outputs; summary.json lists them as not_scanned).
   public var folderProblems: [WalkProblem]
   public var seconds: Double
   public var outputDirectory: String
@@ -53,6 +54,10 @@ public final class ScanRunner {
       files = files.filter { shard.contains(relativePath: $0.relativePath) }
     }
     try OutputFiles.makeDirectory(config.output)
+    // Temporary files of a run that was killed mid-write: never outputs, only clutter.
+    OutputFiles.removeStaleTemporaries(in: config.output)
+    OutputFiles.removeStaleTemporaries(in: config.output + "/.lookout")
+    OutputFiles.removeStaleTemporaries(in: config.output + "/.lookout/staging")
 
     let fingerprint = ScanFingerprint(
       modelName: model.detector.name, modelVersion: model.detector.version,
@@ -93,7 +98,7 @@ public final class ScanRunner {
       modelName: model.detector.name, modelVersion: model.detector.version,
       thresholds: thresholds, inputLongSide: config.image.detection.inputLongSide,
       minimumConfidence: config.image.detection.minimumConfidence, started: started,
-      finished: Date(), seconds: seconds)
+      finished: Date(), seconds: seconds, notScanned: problems)
     let alerts = try ScanOutputs.write(
       outcomes: ordered, context: context, directory: config.output)
     return ScanReport(

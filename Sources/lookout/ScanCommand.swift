@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Pipeline
 
@@ -13,10 +14,10 @@ struct ScanCommand: ParsableCommand {
     abstract: "Scan a card or folder of images and write detections and alerts.",
     discussion: """
       Writes into the output folder:
-        detections.json   MegaDetector batch output (format 1.6)
-        alerts.jsonl      one alert per image with a person or vehicle at or above its threshold
-        alerts.csv        the same alerts as a spreadsheet
-        summary.json      counts, failures by reason, timing
+        detections.json  MegaDetector batch output (format 1.6)
+        alerts.jsonl     images with a person or vehicle above its threshold
+        alerts.csv       the same alerts, for a spreadsheet
+        summary.json     counts, failures by reason, timing
       Progress is checkpointed in <out>/.lookout/; after a crash, kill or Ctrl-C, run the same \
       command with --resume to finish without redoing finished images.
 
@@ -40,7 +41,7 @@ struct ScanCommand: ParsableCommand {
   var out: String
 
   @Option(name: .long, help: "Images processed at once (default: the number of cores).")
-  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+  var jobs: Int?
 
   @Flag(name: .long, help: "Finish an interrupted scan of the same output folder.")
   var resume = false
@@ -56,6 +57,11 @@ struct ScanCommand: ParsableCommand {
     help: ArgumentHelp(
       "Alert threshold override, as class=value (repeatable).", valueName: "class=value"))
   var threshold: [String] = []
+
+  @Option(
+    name: .long,
+    help: "Config file whose \"thresholds\" (written by `lookout tune`) replace the model's defaults.")
+  var config: String?
 
   @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network.")
   var inputSize: Int = 640
@@ -74,11 +80,22 @@ struct ScanCommand: ParsableCommand {
   @Option(name: .long, help: "Scan only shard i of n (0-based), e.g. 3/16.")
   var shard: String?
 
+  @Flag(
+    name: .long,
+    help: """
+      Take the shard from the scheduler: SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) of \
+      SLURM_ARRAY_TASK_COUNT, or Kubernetes' JOB_COMPLETION_INDEX of --shard-count.
+      """)
+  var shardFromEnv = false
+
+  @Option(name: .long, help: "Number of shards when --shard-from-env reads JOB_COMPLETION_INDEX.")
+  var shardCount: Int?
+
   @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
   var modelDir: String?
 
   func validate() throws {
-    guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be 1...256") }
+    if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
     guard inputSize >= 64 && inputSize <= 4096 && inputSize % 32 == 0 else {
       throw ValidationError("--input-size must be a multiple of 32 between 64 and 4096")
     }
@@ -98,11 +115,35 @@ struct ScanCommand: ParsableCommand {
         "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
     }
     if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+    if shardFromEnv && shard != nil {
+      throw ValidationError("--shard and --shard-from-env exclude each other")
+    }
+    if shardFromEnv {
+      do {
+        _ = try SchedulerShard.fromEnvironment(
+          ProcessInfo.processInfo.environment, count: shardCount)
+      } catch {
+        throw ValidationError("--shard-from-env: \(error)")
+      }
+    }
   }
 
   func run() throws {
     guard let modelDirectory = ModelLocation.resolve(explicit: modelDir, name: "lookout-det") else {
       fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
+    }
+    var overrides: [String] = []
+    if let config {
+      do {
+        let thresholds = try LookoutConfig.read(path: config).thresholds(path: config)
+        overrides = thresholds.classes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        if !thresholds.sites.isEmpty && !quiet {
+          FileHandle.standardError.write(
+            Data("lookout: note: per-site thresholds in \(config) are not applied by scan yet\n".utf8))
+        }
+      } catch {
+        fail(error.description)
+      }
     }
     var settings = ImageScanSettings()
     settings.detection.inputLongSide = inputSize
@@ -110,13 +151,25 @@ struct ScanCommand: ParsableCommand {
     settings.tile = TileMode(parsing: tile)!
     settings.maxPixels = maxMegapixels * 1_000_000
     let configuration = ScanConfiguration(
-      input: input, output: out, modelDirectory: modelDirectory, jobs: jobs, resume: resume,
-      overwrite: overwrite, quiet: quiet, image: settings, thresholdOverrides: threshold,
-      shard: shard.flatMap(ShardSelection.init(parsing:)))
+      input: input, output: out, modelDirectory: modelDirectory,
+      jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
+      overwrite: overwrite, quiet: quiet, image: settings,
+      thresholdOverrides: overrides + threshold,
+      shard: shardFromEnv
+        ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
+        : shard.flatMap(ShardSelection.init(parsing:)))
     let stop = StopSignal()
     stop.install(quiet: quiet)
+    // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
+    // disk, instead of the process being killed by SIGXFSZ mid-write.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       let report = try ScanRunner(configuration: configuration, stop: stop).run()
+      // Even with --quiet: these folders' images are missing from the outputs.
+      for problem in report.folderProblems {
+        FileHandle.standardError.write(
+          Data("lookout: skipped \(problem.relativePath): \(problem.reason)\n".utf8))
+      }
       if !quiet { printSummary(report) }
     } catch .interrupted(let completed, let remaining) {
       FileHandle.standardError.write(

@@ -199,7 +199,7 @@ private func contents(_ path: String) -> String? {
     let path = dir + "/checkpoint.jsonl"
     // What kill -9 in the middle of a write could leave behind.
     let torn = "{\"file\":\"a.jpg\"}\n{\"file\":\"b.jpg\"}\n{\"file\":\"c.j"
-    FileManager.default.createFile(atPath: path, contents: Data(torn.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(torn.utf8))
     #expect(try JSONLinesReader.read(path: path).tornTailBytes == 12)
     let writer = try JSONLinesWriter(path: path)
     try writer.append("{\"file\":\"c.jpg\"}")
@@ -213,7 +213,7 @@ private func contents(_ path: String) -> String? {
     let dir = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/x.jsonl"
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
       atPath: path, contents: Data(String(repeating: "x", count: 10_000).utf8))
     let writer = try JSONLinesWriter(path: path)
     try writer.append("{}")

@@ -1,0 +1,115 @@
+import Foundation
+import Formats
+import ImageIO
+import Pipeline
+
+/// One parser of untrusted bytes, driven by libFuzzer (or replayed on saved inputs).
+///
+/// Every target must return normally for any input: a parser that throws is fine, a trap, a
+/// hang or a memory error is a finding. Where a parser has a cheap consistency property
+/// (write what was read, read it back), the target checks it too.
+public struct FuzzTarget: Sendable {
+  public var name: String
+  public var summary: String
+  /// Feeds one input to the parser; returns normally for every input.
+  public var run: @Sendable ([UInt8]) -> Void
+
+  public static let all: [FuzzTarget] = [jpeg, png, exif, json, megadetector, alerts, checkpoint]
+
+  public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
+
+  /// Small enough that a hostile header cannot make one input take seconds or gigabytes.
+  static let maxPixels = 4_000_000
+
+  /// Full decode and downscaled decode; the input is forced to start with the JPEG signature so
+  /// that the fuzzer's effort stays in libjpeg and the shim.
+  static let jpeg = FuzzTarget(
+    name: "jpeg", summary: "ImageDecoder on JPEG bytes (libjpeg shim, EXIF, orientation)"
+  ) { bytes in
+    let data = bytes.starts(with: [0xFF, 0xD8]) ? bytes : [0xFF, 0xD8] + bytes
+    decodeBothWays(data)
+  }
+
+  static let png = FuzzTarget(
+    name: "png", summary: "ImageDecoder on PNG bytes (libpng shim, eXIf, orientation)"
+  ) { bytes in
+    let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    decodeBothWays(bytes.starts(with: signature) ? bytes : signature + bytes)
+  }
+
+  static func decodeBothWays(_ data: [UInt8]) {
+    _ = ImageDecoder.metadata(of: data)
+    for side in [nil, 64] as [Int?] {
+      let options = DecodeOptions(minimumLongSide: side, maxPixels: maxPixels)
+      if let decoded = try? ImageDecoder.decode(data: data, path: "fuzz", options: options) {
+        precondition(decoded.image.pixels.count == decoded.image.width * decoded.image.height * 3)
+      }
+    }
+  }
+
+  /// The EXIF parser on a TIFF block, an APP1 payload or a whole APP1 segment.
+  static let exif = FuzzTarget(name: "exif", summary: "ExifParser on TIFF/APP1 bytes") { bytes in
+    let metadata = ExifParser.parse(bytes)
+    if let date = metadata.dateTimeOriginal { precondition(date.utf8.count == 19) }
+    if let gps = metadata.gps {
+      precondition(abs(gps.latitude) <= 90 && abs(gps.longitude) <= 180)
+    }
+  }
+
+  /// JSONParser; a parsed value written compactly must parse back to the same value, except
+  /// that non-finite numbers (NaN, Infinity, or a literal such as 1E400 beyond Double's range,
+  /// read as Python reads it) come back as null: the writer writes null for them by design.
+  static let json = FuzzTarget(name: "json", summary: "JSONParser, with a write/read round trip") {
+    bytes in
+    guard let value = try? JSONParser.parse(bytes) else { return }
+    let written = JSONWriter.compact.string(value)
+    guard let again = try? JSONParser.parse(written) else {
+      preconditionFailure("written JSON does not parse: \(written)")
+    }
+    precondition(again == finiteOrNull(value), "round trip changed \(written)")
+  }
+
+  static func finiteOrNull(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .number(let d) where !d.isFinite: return .null
+    case .array(let elements): return .array(elements.map(finiteOrNull))
+    case .object(let members): return .object(members.map { ($0.0, finiteOrNull($0.1)) })
+    default: return value
+    }
+  }
+
+  /// MegaDetectorOutput.decode (detections.json); what it accepts must encode and decode again.
+  static let megadetector = FuzzTarget(
+    name: "megadetector", summary: "MegaDetectorOutput.decode (detections.json), re-encoded"
+  ) { bytes in
+    guard let results = try? MegaDetectorOutput.decode(bytes) else { return }
+    let encoded = MegaDetectorOutput.encode(images: results.images, info: results.info)
+    do {
+      _ = try MegaDetectorOutput.decode(encoded)
+    } catch {
+      preconditionFailure("re-encoded detections.json does not decode: \(error)")
+    }
+  }
+
+  /// An alerts.jsonl file, line by line; a decoded alert must survive a re-encoding.
+  static let alerts = FuzzTarget(name: "alerts", summary: "AlertEncoding.decodeJSONLine") { bytes in
+    for line in JSONLinesReader.split(bytes).lines {
+      guard let alert = try? AlertEncoding.decodeJSONLine(line) else { continue }
+      _ = AlertEncoding.csvRow(alert)
+      let again = try? AlertEncoding.decodeJSONLine(AlertEncoding.jsonLine(alert))
+      precondition(again != nil, "re-encoded alert does not decode: \(line)")
+    }
+  }
+
+  /// A checkpoint folder's files: the first line as run.json, all lines as checkpoint.jsonl.
+  static let checkpoint = FuzzTarget(
+    name: "checkpoint", summary: "ScanCheckpoint: run.json fingerprint and checkpoint.jsonl lines"
+  ) { bytes in
+    let firstLine = Array(bytes.prefix { $0 != 0x0A })
+    _ = ScanCheckpoint.fingerprint(inJSON: firstLine)
+    for outcome in ScanCheckpoint.outcomes(inJSONLines: bytes) {
+      _ = outcome.capturedAt
+      _ = outcome.failed
+    }
+  }
+}

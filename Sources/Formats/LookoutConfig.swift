@@ -1,0 +1,190 @@
+/// Alert thresholds per class, with optional per-site overrides.
+public struct ThresholdSettings: Sendable, Equatable {
+  /// Class name (`"animal"`, `"person"`, `"vehicle"`) → threshold in 0...1.
+  public var classes: [String: Double]
+  /// Site name → class name → threshold, overriding ``classes`` for images of that site.
+  public var sites: [String: [String: Double]]
+
+  public init(classes: [String: Double] = [:], sites: [String: [String: Double]] = [:]) {
+    self.classes = classes
+    self.sites = sites
+  }
+
+  /// The threshold for `className` at `site`: the site's own when it has one, else the class's.
+  public func threshold(for className: String, site: String? = nil) -> Double? {
+    if let site, let t = sites[site]?[className] { return t }
+    return classes[className]
+  }
+}
+
+/// A config file that could not be read or written.
+public struct LookoutConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var path: String
+  public var reason: String
+
+  public init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
+
+  public var description: String { "config file \(path): \(reason)" }
+}
+
+/// The config file that `scan` and `watch` read with `--config FILE`, and `tune` updates.
+///
+/// A JSON object. Lookout's own members are documented here; any other member is kept as it is,
+/// in its place, when Lookout rewrites the file.
+///
+/// ```json
+/// {
+///   "thresholds": {
+///     "animal": 0.3,
+///     "person": 0.42,
+///     "vehicle": 0.5,
+///     "sites": {
+///       "river-camp": {"person": 0.35}
+///     }
+///   }
+/// }
+/// ```
+///
+/// - `thresholds`: the alert threshold per class (a detection at or above it counts; person and
+///   vehicle raise alerts), each a number in 0…1; classes left out keep the model's default.
+///   `sites` optionally overrides classes for the images of one site (the first folder of the
+///   path, see the README's folder layout).
+///
+/// ``write(to:)`` writes the whole object with two-space indentation and a final newline,
+/// atomically (``AtomicFileWriter``): readers see the old file or the new one.
+/// ``settingThresholds(_:)`` replaces only the `thresholds` member (appended at the end when the
+/// file had none), so other members and the key order survive a `tune`.
+public struct LookoutConfig: Sendable, Equatable {
+  /// Every member of the file, in order.
+  public var members: [(String, JSONValue)]
+
+  public init(members: [(String, JSONValue)] = []) { self.members = members }
+
+  public static func == (a: LookoutConfig, b: LookoutConfig) -> Bool {
+    JSONValue.object(a.members) == JSONValue.object(b.members)
+  }
+
+  /// The `thresholds` member, validated; empty settings when there is none.
+  public func thresholds(path: String = "config") throws(LookoutConfigError) -> ThresholdSettings {
+    guard let value = JSONValue.object(members)["thresholds"], !value.isNull else {
+      return ThresholdSettings()
+    }
+    guard let entries = value.objectMembers else {
+      throw LookoutConfigError(path: path, reason: "\"thresholds\" is not an object")
+    }
+    func number(_ v: JSONValue, _ where_: String) throws(LookoutConfigError) -> Double {
+      guard let d = v.doubleValue, (0...1).contains(d) else {
+        throw LookoutConfigError(path: path, reason: "\(where_) is not a number in 0…1")
+      }
+      return d
+    }
+    var settings = ThresholdSettings()
+    for (key, v) in entries {
+      if key == "sites" {
+        guard let sites = v.objectMembers else {
+          throw LookoutConfigError(path: path, reason: "\"thresholds.sites\" is not an object")
+        }
+        for (site, classes) in sites {
+          guard let classMembers = classes.objectMembers else {
+            throw LookoutConfigError(
+              path: path, reason: "\"thresholds.sites.\(site)\" is not an object")
+          }
+          var map: [String: Double] = [:]
+          for (name, t) in classMembers {
+            map[name] = try number(t, "thresholds.sites.\(site).\(name)")
+          }
+          settings.sites[site] = map
+        }
+      } else {
+        settings.classes[key] = try number(v, "thresholds.\(key)")
+      }
+    }
+    return settings
+  }
+
+  /// A copy whose `thresholds` member is `settings`, every other member unchanged and in place.
+  /// Classes are written animal, person, vehicle first, then others by name; then `sites`
+  /// (sites by name) when there are any.
+  public func settingThresholds(_ settings: ThresholdSettings) -> LookoutConfig {
+    let value = LookoutConfig.thresholdsValue(settings)
+    var copy = self
+    if let i = copy.members.firstIndex(where: { $0.0 == "thresholds" }) {
+      copy.members[i].1 = value
+    } else {
+      copy.members.append(("thresholds", value))
+    }
+    return copy
+  }
+
+  static func classesValue(_ map: [String: Double]) -> [(String, JSONValue)] {
+    let known = DetectionClass.allCases.map(\.name)
+    let ordered =
+      known.filter { map[$0] != nil }
+      + map.keys.filter { !known.contains($0) }.sorted {
+        $0.utf8.lexicographicallyPrecedes($1.utf8)
+      }
+    return ordered.map { ($0, .number(map[$0]!)) }
+  }
+
+  static func thresholdsValue(_ settings: ThresholdSettings) -> JSONValue {
+    var members = classesValue(settings.classes)
+    if !settings.sites.isEmpty {
+      let sites = settings.sites.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      members.append(
+        ("sites", .object(sites.map { ($0, .object(classesValue(settings.sites[$0]!))) })))
+    }
+    return .object(members)
+  }
+
+  /// The file's text: ``JSONWriter/pretty`` and a newline.
+  public func text() -> String { JSONWriter.pretty.string(.object(members)) + "\n" }
+
+  /// Parses a config document.
+  public static func parse(_ bytes: [UInt8], path: String) throws(LookoutConfigError)
+    -> LookoutConfig
+  {
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(bytes)
+    } catch {
+      throw LookoutConfigError(path: path, reason: error.description)
+    }
+    guard let members = value.objectMembers else {
+      throw LookoutConfigError(path: path, reason: "not a JSON object")
+    }
+    let config = LookoutConfig(members: members)
+    _ = try config.thresholds(path: path)
+    return config
+  }
+
+  /// Reads the file at `path`; a file that does not exist reads as an empty config when
+  /// `missingIsEmpty` (what `tune` wants when it creates the file).
+  public static func read(path: String, missingIsEmpty: Bool = false) throws(LookoutConfigError)
+    -> LookoutConfig
+  {
+    do {
+      return try parse(try FileReader.read(path), path: path)
+    } catch let error as FileIOError {
+      if missingIsEmpty && error.step == .open && error.reason.contains("ENOENT") {
+        return LookoutConfig()
+      }
+      throw LookoutConfigError(path: path, reason: error.reason)
+    } catch let error as LookoutConfigError {
+      throw error
+    } catch {
+      throw LookoutConfigError(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Writes the file atomically.
+  public func write(to path: String) throws(LookoutConfigError) {
+    do {
+      try AtomicFileWriter.write(text(), to: path)
+    } catch {
+      throw LookoutConfigError(path: path, reason: error.description)
+    }
+  }
+}

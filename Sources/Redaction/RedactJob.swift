@@ -1,0 +1,155 @@
+import Foundation
+import Formats
+import ImageIO
+import Research
+
+/// What `lookout export redacted` (and `export camtrap-dp --redact`) does: copies of a run's
+/// images with the boxes of chosen classes hidden, for sharing.
+///
+/// Each image with a detection of a chosen class at or above ``minimumConfidence`` (default:
+/// the class's threshold in force) is decoded, upright, the boxes are hidden
+/// (``BoxRedactor``), and it is written as a JPEG (``BaselineJPEGEncoder``, no EXIF) at
+/// ``outputName(for:)`` under ``outputFolder``. Other images are copied byte for byte when
+/// ``copyUnchanged`` is set. Images that cannot be decoded are listed, not fatal.
+public struct RedactJob: Sendable {
+  public var detections: String
+  public var imagesFolder: String
+  public var outputFolder: String
+  public var classes: Set<DetectionClass>
+  public var style: BoxRedactor.Style
+  public var thresholdOverrides: [String: Double]
+  public var configPath: String?
+  /// Hide detections at or above this; nil for each class's threshold in force.
+  public var minimumConfidence: Double?
+  public var quality: Int
+  public var copyUnchanged: Bool
+
+  public init(
+    detections: String, imagesFolder: String, outputFolder: String,
+    classes: Set<DetectionClass> = [.person, .vehicle], style: BoxRedactor.Style = .block,
+    thresholdOverrides: [String: Double] = [:], configPath: String? = nil,
+    minimumConfidence: Double? = nil, quality: Int = 90, copyUnchanged: Bool = true
+  ) {
+    self.detections = detections
+    self.imagesFolder = imagesFolder
+    self.outputFolder = outputFolder
+    self.classes = classes
+    self.style = style
+    self.thresholdOverrides = thresholdOverrides
+    self.configPath = configPath
+    self.minimumConfidence = minimumConfidence
+    self.quality = quality
+    self.copyUnchanged = copyUnchanged
+  }
+
+  public struct Summary: Sendable, Equatable {
+    /// Relative paths (under the output folder) of the redacted copies, by original path.
+    public var redacted: [String: String] = [:]
+    public var copied = 0
+    /// Images that could not be read, with the reason.
+    public var unreadable: [String: String] = [:]
+  }
+
+  /// The copy's path relative to the output folder: the same path for `.jpg`/`.jpeg`, with
+  /// `.jpg` added otherwise (a redacted copy is always a JPEG).
+  public static func outputName(for file: String) -> String {
+    let lower = file.lowercased()
+    return lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") ? file : file + ".jpg"
+  }
+
+  /// Parses `people,vehicles` (also `person`, `vehicle`, `animals`).
+  public static func classes(parsing text: String) -> Set<DetectionClass>? {
+    var out: Set<DetectionClass> = []
+    for part in text.split(separator: ",") {
+      switch part.trimmingCharacters(in: .whitespaces).lowercased() {
+      case "people", "person", "persons", "humans", "human": out.insert(.person)
+      case "vehicles", "vehicle": out.insert(.vehicle)
+      case "animals", "animal": out.insert(.animal)
+      default: return nil
+      }
+    }
+    return out.isEmpty ? nil : out
+  }
+
+  @discardableResult
+  public func run() throws(ResearchError) -> Summary {
+    let detectionsFile = DetectionsLocation.file(detections)
+    let run = try DetectionRun.read(path: detectionsFile)
+    var config: ThresholdSettings?
+    if let configPath {
+      do {
+        config = try LookoutConfig.read(path: configPath).thresholds(path: configPath)
+      } catch {
+        throw .input(path: configPath, reason: error.reason)
+      }
+    }
+    let thresholds = ClassThresholds.resolve(
+      overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
+    var summary = Summary()
+    for image in run.results.images where image.detections != nil {
+      let site = FolderOrigin.siteAndCamera(image.file).site
+      let boxes = run.detections(of: image).filter { d in
+        classes.contains(d.detectionClass)
+          && d.confidence >= (minimumConfidence ?? thresholds.threshold(d.detectionClass, site: site))
+      }.map(\.bbox)
+      let source = imagesFolder + "/" + image.file
+      if boxes.isEmpty {
+        guard copyUnchanged else { continue }
+        let target = outputFolder + "/" + image.file
+        try makeFolder(for: target)
+        let bytes: [UInt8]
+        do {
+          bytes = try FileReader.read(source)
+        } catch {
+          summary.unreadable[image.file] = error.reason
+          continue
+        }
+        do {
+          try AtomicFileWriter.write(bytes, to: target)
+        } catch {
+          throw .output(path: target, reason: error.reason)
+        }
+        summary.copied += 1
+        continue
+      }
+      let decoded: DecodedImage
+      do {
+        decoded = try ImageDecoder.decode(fileAt: source)
+      } catch {
+        summary.unreadable[image.file] = error.description
+        continue
+      }
+      let hidden = BoxRedactor.redact(decoded.image, boxes: boxes, style: style)
+      let name = RedactJob.outputName(for: image.file)
+      let target = outputFolder + "/" + name
+      try makeFolder(for: target)
+      do {
+        try AtomicFileWriter.write(BaselineJPEGEncoder.encode(hidden, quality: quality), to: target)
+      } catch {
+        throw .output(path: target, reason: error.reason)
+      }
+      summary.redacted[image.file] = name
+    }
+    return summary
+  }
+
+  private func makeFolder(for file: String) throws(ResearchError) {
+    let folder = (file as NSString).deletingLastPathComponent
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw .output(path: folder, reason: "cannot create the folder")
+    }
+  }
+}
+
+/// A scan's output folder or a detections file → the detections file.
+enum DetectionsLocation {
+  static func file(_ path: String) -> String {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      return path + "/detections.json"
+    }
+    return path
+  }
+}

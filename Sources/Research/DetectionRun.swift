@@ -1,0 +1,114 @@
+import Formats
+
+/// One detector's results over a set of images: a MegaDetector 1.x file, read.
+public struct DetectionRun: Sendable {
+  /// A short name for tables and charts (`--name`, else the file's folder and name).
+  public var name: String
+  /// The file it was read from.
+  public var path: String
+  public var results: MegaDetectorResults
+  /// The processed and failed images by normalized path.
+  public var imagesByPath: [String: ImageRecord]
+
+  public init(name: String, path: String, results: MegaDetectorResults) {
+    self.name = name
+    self.path = path
+    self.results = results
+    var map: [String: ImageRecord] = [:]
+    for image in results.images { map[GroundTruth.normalizedPath(image.file)] = image }
+    imagesByPath = map
+  }
+
+  /// Reads a detections file; `name` defaults to the path's last two components.
+  public static func read(path: String, name: String? = nil) throws(ResearchError) -> DetectionRun {
+    let bytes = try ResearchFiles.read(path) { .detections(path: $0, reason: $1) }
+    let results: MegaDetectorResults
+    do {
+      results = try MegaDetectorOutput.decode(bytes)
+    } catch {
+      throw .detections(path: path, reason: error.description)
+    }
+    let parts = path.split(separator: "/").suffix(2).joined(separator: "/")
+    return DetectionRun(name: name ?? parts, path: path, results: results)
+  }
+
+  /// The thresholds the run recorded: `info.lookout.class_thresholds`, else MegaDetector's
+  /// `typical_detection_threshold` for every class.
+  public var recordedThresholds: [String: Double] {
+    if let lookout = results.info.lookout, !lookout.classThresholds.isEmpty {
+      return lookout.classThresholds
+    }
+    if let t = results.info.typicalDetectionThreshold {
+      return Dictionary(uniqueKeysWithValues: DetectionClass.allCases.map { ($0.name, t) })
+    }
+    return [:]
+  }
+
+  /// The image's detections as (class, confidence, box), categories that map to no class
+  /// dropped.
+  public func detections(of image: ImageRecord) -> [ScoredBox] {
+    (image.detections ?? []).compactMap { d in
+      guard
+        let c = ClassNames.detectionClass(category: d.category, names: results.detectionCategories)
+      else { return nil }
+      return ScoredBox(detectionClass: c, confidence: d.confidence, bbox: d.bbox)
+    }
+  }
+}
+
+/// A detection reduced to what evaluation needs.
+public struct ScoredBox: Sendable, Equatable {
+  public var detectionClass: DetectionClass
+  public var confidence: Double
+  public var bbox: [Double]
+
+  public init(detectionClass: DetectionClass, confidence: Double, bbox: [Double]) {
+    self.detectionClass = detectionClass
+    self.confidence = confidence
+    self.bbox = bbox
+  }
+}
+
+/// Alert thresholds in force for an evaluation: one per class, with optional per-site ones.
+public struct ClassThresholds: Sendable, Equatable {
+  public var settings: ThresholdSettings
+  /// Used for a class no source names.
+  public static let fallback = 0.5
+
+  public init(_ settings: ThresholdSettings) { self.settings = settings }
+
+  /// The first source that names each class wins: `overrides`, then the config file's, then
+  /// the run's recorded ones, then ``fallback``. Per-site thresholds come from the config.
+  public static func resolve(
+    overrides: [String: Double], config: ThresholdSettings?, recorded: [String: Double]
+  ) -> ClassThresholds {
+    var classes: [String: Double] = [:]
+    for c in DetectionClass.allCases {
+      classes[c.name] =
+        overrides[c.name] ?? config?.classes[c.name] ?? recorded[c.name] ?? fallback
+    }
+    return ClassThresholds(ThresholdSettings(classes: classes, sites: config?.sites ?? [:]))
+  }
+
+  /// The threshold for a class at a site (the site's own when the config has one).
+  public func threshold(_ c: DetectionClass, site: String? = nil) -> Double {
+    settings.threshold(for: c.name, site: site) ?? ClassThresholds.fallback
+  }
+}
+
+/// Site and camera from a relative path, by Lookout's folder layout: `<site>/<camera>/…`, one
+/// folder = the camera only (the same rule as the scan's).
+public enum FolderOrigin {
+  public static func siteAndCamera(_ path: String) -> (site: String?, camera: String?) {
+    let folders = path.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+    switch folders.count {
+    case 0: return (nil, nil)
+    case 1: return (nil, String(folders[folders.startIndex]))
+    default:
+      return (
+        String(folders[folders.startIndex]),
+        String(folders[folders.index(after: folders.startIndex)])
+      )
+    }
+  }
+}

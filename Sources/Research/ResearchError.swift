@@ -1,0 +1,56 @@
+import Formats
+
+/// Why a researcher command could not do its work. Each case names the file and the reason.
+public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// A ground-truth file is unreadable or malformed (`line` is 0 when not about one line).
+  case truth(path: String, line: Int, reason: String)
+  /// A detections file is unreadable or not MegaDetector output.
+  case detections(path: String, reason: String)
+  /// A deployments or config file is unreadable or malformed.
+  case input(path: String, reason: String)
+  /// An output file or folder could not be written.
+  case output(path: String, reason: String)
+  /// The inputs do not fit together (e.g. no image of the truth is in the detections).
+  case mismatch(reason: String)
+
+  public var description: String {
+    switch self {
+    case .truth(let path, let line, let reason):
+      return line > 0
+        ? "ground truth \(path): line \(line): \(reason)" : "ground truth \(path): \(reason)"
+    case .detections(let path, let reason): return "detections \(path): \(reason)"
+    case .input(let path, let reason): return "\(path): \(reason)"
+    case .output(let path, let reason): return "cannot write \(path): \(reason)"
+    case .mismatch(let reason): return reason
+    }
+  }
+}
+
+/// Reading whole files and writing outputs, with failures as ``ResearchError``.
+enum ResearchFiles {
+  static func read(_ path: String, as kind: (String, String) -> ResearchError) throws(ResearchError)
+    -> [UInt8]
+  {
+    do {
+      return try FileReader.read(path)
+    } catch {
+      throw kind(path, error.reason)
+    }
+  }
+
+  static func write(_ text: String, to path: String) throws(ResearchError) {
+    do {
+      try AtomicFileWriter.write(text, to: path)
+    } catch {
+      throw .output(path: path, reason: error.reason)
+    }
+  }
+
+  static func write(_ bytes: [UInt8], to path: String) throws(ResearchError) {
+    do {
+      try AtomicFileWriter.write(bytes, to: path)
+    } catch {
+      throw .output(path: path, reason: error.reason)
+    }
+  }
+}

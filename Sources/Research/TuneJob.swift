@@ -1,0 +1,172 @@
+import Formats
+
+/// What `lookout tune` does: choose per-class (and optionally per-site) thresholds for a goal
+/// from one run and its ground truth, and write them into the config file's `thresholds`.
+public struct TuneJob: Sendable {
+  public var detections: String
+  public var truth: [String]
+  /// The goal for every class without its own.
+  public var goal: ThresholdGoal
+  /// Per-class goals (class name → goal).
+  public var classGoals: [String: ThresholdGoal]
+  /// Classes to tune (default all three).
+  public var classes: [DetectionClass]
+  /// Also choose thresholds per site (the first folder of the path).
+  public var perSite: Bool
+  /// A site gets its own threshold for a class only with at least this many truth images of it.
+  public var minimumSitePositives: Int
+  /// The config file to update (created when missing); nil to write nothing.
+  public var configPath: String?
+
+  public init(
+    detections: String, truth: [String], goal: ThresholdGoal,
+    classGoals: [String: ThresholdGoal] = [:],
+    classes: [DetectionClass] = DetectionClass.allCases, perSite: Bool = false,
+    minimumSitePositives: Int = 10, configPath: String? = nil
+  ) {
+    self.detections = detections
+    self.truth = truth
+    self.goal = goal
+    self.classGoals = classGoals
+    self.classes = classes
+    self.perSite = perSite
+    self.minimumSitePositives = minimumSitePositives
+    self.configPath = configPath
+  }
+
+  /// One class's choice, with the table it was chosen from.
+  public struct Choice: Sendable, Equatable {
+    public var detectionClass: DetectionClass
+    /// Nil for the whole run, else the site.
+    public var site: String?
+    public var goal: ThresholdGoal
+    /// Nil when nothing could be chosen (the class is never in the truth or never detected).
+    public var tuned: TunedThreshold?
+    /// The threshold in force before (config, else the run's).
+    public var previous: Double
+    public var table: TradeOffTable
+    public var images: Int
+  }
+
+  public struct Result: Sendable, Equatable {
+    public var choices: [Choice]
+    /// What was (or would be) written into `thresholds`.
+    public var settings: ThresholdSettings
+    /// Alerts per 1,000 images and alert precision/recall with the new thresholds.
+    public var alertsBefore: OperatingPoint
+    public var alertsAfter: OperatingPoint
+  }
+
+  /// Chooses the thresholds and writes the config file (when one is given).
+  public func run() throws(ResearchError) -> Result {
+    let truth = try TruthLoader.read(paths: truth)
+    let run = try DetectionRun.read(path: detections)
+    var config = LookoutConfig()
+    var existing = ThresholdSettings()
+    if let configPath {
+      do {
+        config = try LookoutConfig.read(path: configPath, missingIsEmpty: true)
+        existing = try config.thresholds(path: configPath)
+      } catch {
+        throw .input(path: configPath, reason: error.reason)
+      }
+    }
+    let before = ClassThresholds.resolve(
+      overrides: [:], config: existing, recorded: run.recordedThresholds)
+    let evaluation = Evaluator(truth: truth).evaluate([(run, before)]).runs[0]
+    guard evaluation.imagesEvaluated > 0 else {
+      throw .mismatch(reason: "no image of the ground truth is in \(detections)")
+    }
+    var choices: [Choice] = []
+    var settings = existing
+    for c in classes {
+      let goal = classGoals[c.name] ?? self.goal
+      guard let e = evaluation.evaluation(of: c) else { continue }
+      let tuned = ThresholdTuner.choose(e.image.sweep, goal: goal)
+      let previous = before.threshold(c)
+      choices.append(
+        Choice(
+          detectionClass: c, site: nil, goal: goal, tuned: tuned, previous: previous,
+          table: TradeOffTable(
+            sweep: e.image.sweep, extra: [previous] + (tuned.map { [$0.threshold] } ?? [])),
+          images: evaluation.imagesEvaluated))
+      if let tuned { settings.classes[c.name] = tuned.threshold }
+    }
+    if perSite {
+      let sites = Set(truth.images.keys.compactMap { FolderOrigin.siteAndCamera($0).site })
+      for site in sites.sorted() {
+        var siteTruth = GroundTruth()
+        for image in truth.images.values where FolderOrigin.siteAndCamera(image.file).site == site {
+          siteTruth.add(
+            file: image.file, classes: image.classes, boxes: image.boxes,
+            boxesComplete: image.boxesComplete)
+        }
+        let siteEvaluation = Evaluator(truth: siteTruth).evaluate([(run, before)]).runs[0]
+        for c in classes {
+          let goal = classGoals[c.name] ?? self.goal
+          guard let e = siteEvaluation.evaluation(of: c), e.image.positives >= minimumSitePositives,
+            let tuned = ThresholdTuner.choose(e.image.sweep, goal: goal)
+          else {
+            settings.sites[site]?[c.name] = nil
+            continue
+          }
+          let previous = before.threshold(c, site: site)
+          choices.append(
+            Choice(
+              detectionClass: c, site: site, goal: goal, tuned: tuned, previous: previous,
+              table: TradeOffTable(sweep: e.image.sweep, extra: [previous, tuned.threshold]),
+              images: siteEvaluation.imagesEvaluated))
+          settings.sites[site, default: [:]][c.name] = tuned.threshold
+        }
+        if settings.sites[site]?.isEmpty == true { settings.sites[site] = nil }
+      }
+    }
+    let after = Evaluator(truth: truth).evaluate([
+      (
+        run,
+        ClassThresholds.resolve(overrides: [:], config: settings, recorded: run.recordedThresholds)
+      )
+    ]).runs[0]
+    if let configPath {
+      do {
+        try config.settingThresholds(settings).write(to: configPath)
+      } catch {
+        throw .output(path: configPath, reason: error.reason)
+      }
+    }
+    return Result(
+      choices: choices, settings: settings, alertsBefore: evaluation.alerts,
+      alertsAfter: after.alerts)
+  }
+
+  /// The trade-off tables and the choices, for the terminal.
+  public static func text(_ result: Result) -> String {
+    var out: [String] = []
+    for choice in result.choices {
+      let scope = choice.site.map { " at site \($0)" } ?? ""
+      out.append(
+        "\(choice.detectionClass.name)\(scope) (\(choice.images) images), goal \(choice.goal):")
+      var marked: Set<Double> = []
+      if let t = choice.tuned { marked.insert(t.threshold) }
+      out.append(choice.table.text(marked: marked))
+      if let t = choice.tuned {
+        let note = t.goalMet ? "" : " (goal not reached; closest threshold)"
+        out.append(
+          "chosen \(HTMLText.fixed(t.threshold, 3)) (was \(HTMLText.fixed(choice.previous, 3))): recall "
+            + "\(HTMLText.ratio(t.point.recall)), precision \(HTMLText.ratio(t.point.precision)), "
+            + "\(HTMLText.fixed(t.point.perThousandImages, 1)) per 1,000 images\(note)")
+      } else {
+        out.append(
+          "not changed (\(HTMLText.fixed(choice.previous, 3))): the class is never in the truth or never detected"
+        )
+      }
+      out.append("")
+    }
+    let b = result.alertsBefore, a = result.alertsAfter
+    out.append(
+      "alerts per 1,000 images: \(HTMLText.fixed(b.perThousandImages, 1)) -> \(HTMLText.fixed(a.perThousandImages, 1)); "
+        + "alert recall \(HTMLText.ratio(b.recall)) -> \(HTMLText.ratio(a.recall)), precision "
+        + "\(HTMLText.ratio(b.precision)) -> \(HTMLText.ratio(a.precision))")
+    return out.joined(separator: "\n")
+  }
+}

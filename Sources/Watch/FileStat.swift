@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A file's size and modification time (nanoseconds since 1970), as `stat(2)` gives them.
+struct FileStat: Equatable {
+  var size: Int64
+  var mtimeNanoseconds: Int64
+  var inode: Int64
+
+  /// Nil when the path does not exist or cannot be stat'ed.
+  static func of(_ path: String) -> FileStat? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return FileStat(info)
+  }
+
+  /// The same for a path given as raw bytes.
+  static func of(bytes path: [UInt8]) -> FileStat? {
+    var terminated = path.map { CChar(bitPattern: $0) }
+    terminated.append(0)
+    var info = stat()
+    guard terminated.withUnsafeBufferPointer({ stat($0.baseAddress!, &info) }) == 0 else {
+      return nil
+    }
+    return FileStat(info)
+  }
+
+  private init(_ info: stat) {
+    size = Int64(info.st_size)
+    inode = Int64(info.st_ino)
+    #if canImport(Darwin)
+      mtimeNanoseconds =
+        Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+    #else
+      mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    #endif
+  }
+}

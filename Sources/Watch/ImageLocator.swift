@@ -1,0 +1,64 @@
+import Geo
+import Pipeline
+
+/// Where an image's position came from.
+public enum LocationSource: String, Sendable, Equatable {
+  /// The image's EXIF GPS tags.
+  case exif
+  /// Its deployment's coordinates.
+  case deployment
+}
+
+/// Where an image was taken and what that means for the geofence.
+public struct ImagePlace: Sendable, Equatable {
+  public var point: GeoPoint?
+  public var source: LocationSource?
+  public var deployment: CameraDeployment?
+  /// The protected areas containing the point, in file order.
+  public var areas: [String]
+  /// Inside a protected area (true), outside all of them (false), or unknown (nil: no position,
+  /// or no areas configured).
+  public var inside: Bool?
+  /// Site and camera: the deployment's when it names them, else from the folder layout.
+  public var site: String?
+  public var camera: String?
+}
+
+/// Finds an image's position (EXIF GPS, else its deployment) and the protected areas it is in.
+public struct ImageLocator: Sendable {
+  public var areas: ProtectedAreas?
+  public var deployments: CameraDeployments?
+
+  public init(areas: ProtectedAreas? = nil, deployments: CameraDeployments? = nil) {
+    self.areas = areas
+    self.deployments = deployments
+  }
+
+  public func place(relativePath: String, outcome: ImageOutcome) -> ImagePlace {
+    let origin = ImageOrigin(relativePath: relativePath)
+    let deployment = deployments?.deployment(
+      forPath: relativePath, capturedLocal: outcome.capturedLocal)
+    var place = ImagePlace(
+      point: nil, source: nil, deployment: deployment, areas: [], inside: nil,
+      site: deployment?.site ?? origin.site, camera: deployment?.cameraID ?? origin.camera)
+    if let lat = outcome.latitude, let lon = outcome.longitude,
+      // (0, 0) is what receivers without a fix write.
+      !(lat == 0 && lon == 0)
+    {
+      let point = GeoPoint(latitude: lat, longitude: lon)
+      if point.isValid {
+        place.point = point
+        place.source = .exif
+      }
+    }
+    if place.point == nil, let deployment {
+      place.point = GeoPoint(latitude: deployment.latitude, longitude: deployment.longitude)
+      place.source = .deployment
+    }
+    if let areas, let point = place.point {
+      place.areas = areas.names(containing: point)
+      place.inside = !place.areas.isEmpty
+    }
+    return place
+  }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Formats
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The always-on sink: `<out>/alerts.jsonl`, one ``AlertPayload`` line per delivered revision.
+///
+/// Exactly once in the file, not just at least once: each line is appended with one `write()`
+/// and `fsync`ed, and the file length after it is committed in the same transaction that marks
+/// the delivery done (`sink_state.file_bytes`). A line written but not committed before a crash
+/// is cut off by ``prepare(state:)`` on the next run and written again. Rotating the file away
+/// (a new inode) or truncating it is noticed and the new file is taken as it is.
+public final class JSONLinesSink: AlertSink, @unchecked Sendable {
+  public static let fileName = "alerts.jsonl"
+  public let name = "jsonl"
+  public let path: String
+  // Guarded by `lock`.
+  private var writer: JSONLinesWriter?
+  private let lock = NSLock()
+
+  public init(directory: String) {
+    path = directory + "/" + Self.fileName
+  }
+
+  public func prepare(state: SinkState) throws(WatchError) -> SinkState {
+    var state = state
+    guard let info = FileStat.of(path) else {
+      state.fileInode = nil
+      state.fileBytes = 0
+      return state
+    }
+    if let inode = state.fileInode, inode == info.inode, let committed = state.fileBytes {
+      if info.size > committed {
+        lock.lock()
+        defer { lock.unlock() }
+        writer = nil
+        guard truncate(path, off_t(committed)) == 0 else {
+          throw .outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+      } else if info.size < committed {
+        state.fileBytes = info.size
+      }
+    } else {
+      // First use, or the file was rotated: take it as it is.
+      state.fileInode = info.inode
+      state.fileBytes = info.size
+    }
+    return state
+  }
+
+  public func deliver(_ item: PendingDelivery) async -> DeliveryResult {
+    lock.withLock { append(item) }
+  }
+
+  private func append(_ item: PendingDelivery) -> DeliveryResult {
+    do {
+      if writer == nil { writer = try JSONLinesWriter(path: path) }
+      try writer!.append(item.payload)
+      try writer!.sync()
+    } catch {
+      writer = nil
+      // A full disk is worth retrying later; nothing was committed.
+      return .retry(status: nil, after: nil, reason: error.description)
+    }
+    guard let info = FileStat.of(path) else {
+      return .retry(status: nil, after: nil, reason: "\(path) vanished after writing")
+    }
+    return .delivered(
+      status: nil, remoteID: nil, file: FileCursor(inode: info.inode, bytes: info.size))
+  }
+}
+
+/// A file's identity and committed length.
+public struct FileCursor: Sendable, Equatable {
+  public var inode: Int64
+  public var bytes: Int64
+}

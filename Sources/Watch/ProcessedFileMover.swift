@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Moves finished files (done, duplicate, failed) from the inbox to `--move-processed`, keeping
+/// their relative path, without ever losing one.
+///
+/// The move is queued (`move_state = pending`) in the transaction that finishes the file. Then:
+/// 1. a destination that is free is chosen and recorded (`moved_to`) before anything is touched;
+/// 2. the file is renamed there (across file systems: copied to a temporary name, synced,
+///    renamed into place, the folder synced, and only then the original removed);
+/// 3. the move is recorded as done.
+/// After a crash at any step the next run sees where things are: the original still in the
+/// inbox (move again, reusing the recorded destination), only at the destination (record it), or
+/// at both after a cross-device copy (remove the original once the copy has the same size).
+public struct ProcessedFileMover: Sendable {
+  public var inbox: String
+  public var destination: String
+
+  public init(inbox: String, destination: String) {
+    self.inbox = inbox
+    self.destination = destination
+  }
+
+  /// Carries out every pending move; returns how many files were moved. A move that fails (disk
+  /// full, permissions) stays pending for the next pass and is reported once.
+  public func movePending(store: WatchStore) throws(WatchError) -> (moved: Int, problems: [String])
+  {
+    let pending = try store.read { db in
+      try InboxFile.filter(sql: "move_state = 'pending'").order(sql: "id").fetchAll(db)
+    }
+    var moved = 0
+    var problems: [String] = []
+    for var row in pending {
+      let source = inbox + "/" + row.path
+      let sourceInfo = Self.stat(source)
+      let sourceIsThisVersion =
+        sourceInfo.map { $0.size == row.size && $0.mtime == row.mtimeNanoseconds } ?? false
+      if row.movedTo == nil {
+        guard sourceIsThisVersion else {
+          // Gone (or replaced by a new upload, which is a new version of its own).
+          row.moveState = .missing
+          try store.write { db in try row.update(db) }
+          continue
+        }
+        row.movedTo = freeDestination(for: row.path)
+        let planned = row
+        try store.write { db in try planned.update(db) }
+      }
+      let target = row.movedTo!
+      if !sourceIsThisVersion && Self.stat(target) == nil {
+        row.moveState = .missing
+        let missing = row
+        try store.write { db in try missing.update(db) }
+        continue
+      }
+      do throws(MoveFailure) {
+        if sourceIsThisVersion { try Self.move(source, to: target, size: row.size) }
+      } catch {
+        problems.append("cannot move \(source) to \(target): \(error.reason)")
+        continue
+      }
+      row.moveState = .moved
+      let done = row
+      try store.write { db in try done.update(db) }
+      moved += 1
+    }
+    return (moved, problems)
+  }
+
+  /// `<destination>/<relative path>`, or `name-1.ext`, `name-2.ext`, … when taken.
+  private func freeDestination(for relativePath: String) -> String {
+    let base = destination + "/" + relativePath
+    if Self.stat(base) == nil && Self.stat(base + ".lookout-partial") == nil { return base }
+    let url = URL(fileURLWithPath: base)
+    let ext = url.pathExtension
+    let stem = url.deletingPathExtension().path
+    for n in 1... {
+      let candidate = stem + "-\(n)" + (ext.isEmpty ? "" : "." + ext)
+      if Self.stat(candidate) == nil && Self.stat(candidate + ".lookout-partial") == nil {
+        return candidate
+      }
+    }
+    fatalError("unreachable")
+  }
+
+  struct MoveFailure: Error {
+    var reason: String
+  }
+
+  private static func errnoText() -> String { String(cString: strerror(errno)) }
+
+  static func move(_ source: String, to target: String, size: Int64) throws(MoveFailure) {
+    let folder = (target as NSString).deletingLastPathComponent
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw MoveFailure(reason: "cannot create \(folder): \(error.localizedDescription)")
+    }
+    if let existing = stat(target), existing.size == size {
+      // A cross-device copy finished before a crash: only the original is left to remove.
+      if unlink(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
+      return
+    }
+    if rename(source, target) == 0 {
+      syncFolder(folder)
+      return
+    }
+    guard errno == EXDEV else { throw MoveFailure(reason: errnoText()) }
+    let partial = target + ".lookout-partial"
+    try copy(source, to: partial)
+    guard rename(partial, target) == 0 else {
+      let reason = errnoText()
+      unlink(partial)
+      throw MoveFailure(reason: reason)
+    }
+    syncFolder(folder)
+    if unlink(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
+  }
+
+  private static func copy(_ source: String, to target: String) throws(MoveFailure) {
+    let input = open(source, O_RDONLY | O_CLOEXEC)
+    guard input >= 0 else { throw MoveFailure(reason: errnoText()) }
+    defer { close(input) }
+    let output = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard output >= 0 else { throw MoveFailure(reason: errnoText()) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 {
+        let reason = errnoText()
+        close(output)
+        unlink(target)
+        throw MoveFailure(reason: reason)
+      }
+      if n == 0 { break }
+      var offset = 0
+      while offset < n {
+        let w = buffer.withUnsafeBytes { write(output, $0.baseAddress! + offset, n - offset) }
+        if w < 0 && errno == EINTR { continue }
+        if w <= 0 {
+          let reason = errnoText()
+          close(output)
+          unlink(target)
+          throw MoveFailure(reason: reason)
+        }
+        offset += w
+      }
+    }
+    if fsync(output) != 0 {
+      let reason = errnoText()
+      close(output)
+      unlink(target)
+      throw MoveFailure(reason: reason)
+    }
+    close(output)
+  }
+
+  private static func syncFolder(_ folder: String) {
+    let fd = open(folder, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    close(fd)
+  }
+
+  static func stat(_ path: String) -> (size: Int64, mtime: Int64)? {
+    FileStat.of(path).map { ($0.size, $0.mtimeNanoseconds) }
+  }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Formats
+
+/// The config file (`--config FILE`): JSON, shared with the researcher tooling.
+///
+/// ```json
+/// {
+///   "thresholds": {"animal": 0.3, "person": 0.42, "vehicle": 0.5,
+///                  "sites": {"river-camp": {"person": 0.35}}},
+///   "watch": {
+///     "inbox": "/srv/inbox", "out": "/srv/triage",
+///     "interval": 60, "settle": 15, "max_attempts": 3, "retry_delay": 60,
+///     "move_processed": "/srv/processed", "jobs": 1, "group_window": 120,
+///     "areas": "areas.geojson", "deployments": "deployments.csv",
+///     "geofence_policy": "all", "camera_utc_offset": "+03:00",
+///     "model_dir": "/opt/lookout/Models", "input_size": 640, "min_confidence": 0.05, "tile": "auto",
+///     "webhook": {"url": "https://alerts.example.org/hook", "token_env": "LOOKOUT_WEBHOOK_TOKEN"},
+///     "earthranger": {"url": "https://reserve.pamdas.org", "token_file": "/etc/lookout/er.token",
+///                     "event_type": "lookout_detection", "priority": {"person": 300, "vehicle": 200}},
+///     "delivery": {"retry_base": 2, "retry_max": 600, "once_wait": 30, "timeout": 30}
+///   }
+/// }
+/// ```
+///
+/// `thresholds` is the member the researcher tooling writes (per class, and per site); `watch`
+/// holds the watch options, named as the flags with `_` for `-`. Every member is optional,
+/// flags override them, and relative paths are taken from the config file's folder. Other
+/// top-level members are ignored (they belong to other tools); an unknown member inside `watch`
+/// is an error, so a typo does not go unnoticed. Tokens are never in the file itself: only the
+/// name of the environment variable or of the file that holds them.
+public enum WatchConfigFile {
+  public static func read(path: String) throws(WatchError) -> WatchSettings {
+    let bytes: [UInt8]
+    do {
+      bytes = try FileReader.read(path)
+    } catch {
+      throw .config(path: path, reason: error.reason)
+    }
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    return try parse(bytes, path: path, folder: folder)
+  }
+
+  /// Parses a config document; relative paths are resolved against `folder`.
+  public static func parse(_ bytes: [UInt8], path: String, folder: String) throws(WatchError)
+    -> WatchSettings
+  {
+    func fail(_ reason: String) -> WatchError { .config(path: path, reason: reason) }
+    let root: JSONValue
+    do {
+      root = try JSONParser.parse(bytes)
+    } catch {
+      throw fail(error.description)
+    }
+    guard root.objectMembers != nil else { throw fail("not a JSON object") }
+    var settings = WatchSettings()
+    if let thresholds = root["thresholds"], !thresholds.isNull {
+      guard let members = thresholds.objectMembers else {
+        throw fail("thresholds is not an object")
+      }
+      for (key, value) in members {
+        if key == "sites" {
+          guard let sites = value.objectMembers else {
+            throw fail("thresholds.sites is not an object")
+          }
+          for (site, classes) in sites {
+            guard let classMembers = classes.objectMembers else {
+              throw fail("thresholds.sites.\(site) is not an object")
+            }
+            for (name, t) in classMembers {
+              settings.siteThresholds[site, default: [:]][name] = try threshold(
+                t, "thresholds.sites.\(site).\(name)", fail)
+            }
+          }
+        } else {
+          settings.thresholds[key] = try threshold(value, "thresholds.\(key)", fail)
+        }
+      }
+    }
+    guard let watch = root["watch"], !watch.isNull else { return settings }
+    guard let members = watch.objectMembers else { throw fail("watch is not an object") }
+    let reader = MemberReader(prefix: "watch", folder: folder, fail: fail)
+    for (key, value) in members {
+      switch key {
+      case "inbox": settings.inbox = try reader.path(value, key)
+      case "out": settings.output = try reader.path(value, key)
+      case "once": settings.once = try reader.bool(value, key)
+      case "interval": settings.interval = try reader.number(value, key)
+      case "settle": settings.settle = try reader.number(value, key)
+      case "max_attempts": settings.maxAttempts = try reader.integer(value, key)
+      case "retry_delay": settings.retryDelay = try reader.number(value, key)
+      case "move_processed": settings.moveProcessed = try reader.path(value, key)
+      case "jobs": settings.jobs = try reader.integer(value, key)
+      case "group_window": settings.groupWindow = try reader.number(value, key)
+      case "areas": settings.areas = try reader.path(value, key)
+      case "deployments": settings.deployments = try reader.path(value, key)
+      case "geofence_policy":
+        let text = try reader.string(value, key)
+        guard let policy = GeofencePolicy(rawValue: text) else {
+          throw fail("watch.geofence_policy \"\(text)\": expected all, inside or inside-or-unknown")
+        }
+        settings.geofencePolicy = policy
+      case "camera_utc_offset": settings.cameraUTCOffset = try reader.string(value, key)
+      case "model_dir": settings.modelDirectory = try reader.path(value, key)
+      case "input_size": settings.inputSize = try reader.integer(value, key)
+      case "min_confidence": settings.minConfidence = Float(try reader.number(value, key))
+      case "tile": settings.tile = try reader.string(value, key)
+      case "json": settings.json = try reader.bool(value, key)
+      case "webhook":
+        let sub = reader.nested(key)
+        for (k, v) in try reader.object(value, key) {
+          switch k {
+          case "url": settings.webhookURL = try sub.string(v, k)
+          case "token_env": settings.webhookTokenEnv = try sub.string(v, k)
+          case "token_file": settings.webhookTokenFile = try sub.path(v, k)
+          default: throw fail("unknown member watch.webhook.\(k)")
+          }
+        }
+      case "earthranger":
+        let sub = reader.nested(key)
+        for (k, v) in try reader.object(value, key) {
+          switch k {
+          case "url": settings.earthRangerURL = try sub.string(v, k)
+          case "token_env": settings.earthRangerTokenEnv = try sub.string(v, k)
+          case "token_file": settings.earthRangerTokenFile = try sub.path(v, k)
+          case "event_type": settings.earthRangerEventType = try sub.string(v, k)
+          case "priority":
+            let inner = sub.nested(k)
+            for (label, p) in try sub.object(v, k) {
+              settings.earthRangerPriorities[label] = try inner.integer(p, label)
+            }
+          default: throw fail("unknown member watch.earthranger.\(k)")
+          }
+        }
+      case "delivery":
+        let sub = reader.nested(key)
+        for (k, v) in try reader.object(value, key) {
+          switch k {
+          case "retry_base": settings.retryBase = try sub.number(v, k)
+          case "retry_max": settings.retryMax = try sub.number(v, k)
+          case "once_wait": settings.deliveryWait = try sub.number(v, k)
+          case "timeout": settings.requestTimeout = try sub.number(v, k)
+          default: throw fail("unknown member watch.delivery.\(k)")
+          }
+        }
+      case "token", "webhook_token", "earthranger_token":
+        throw fail(
+          "watch.\(key): tokens are not kept in the config file; name a token_env or token_file")
+      default:
+        throw fail("unknown member watch.\(key)")
+      }
+    }
+    return settings
+  }
+
+  private static func threshold(
+    _ value: JSONValue, _ name: String, _ fail: (String) -> WatchError
+  ) throws(WatchError) -> Float {
+    guard let d = value.doubleValue, (0...1).contains(d) else {
+      throw fail("\(name) is not a number in 0…1")
+    }
+    return Float(d)
+  }
+}
+
+/// Typed access to config members, with errors that name the member.
+private struct MemberReader {
+  var prefix: String
+  var folder: String
+  var fail: (String) -> WatchError
+
+  func nested(_ key: String) -> MemberReader {
+    MemberReader(prefix: "\(prefix).\(key)", folder: folder, fail: fail)
+  }
+
+  func string(_ v: JSONValue, _ key: String) throws(WatchError) -> String {
+    guard let s = v.stringValue else { throw fail("\(prefix).\(key) is not a string") }
+    return s
+  }
+
+  func path(_ v: JSONValue, _ key: String) throws(WatchError) -> String {
+    let s = try string(v, key)
+    if s.hasPrefix("/") { return s }
+    if s.hasPrefix("~/") { return NSString(string: s).expandingTildeInPath }
+    return URL(fileURLWithPath: folder).appendingPathComponent(s).standardizedFileURL.path
+  }
+
+  func number(_ v: JSONValue, _ key: String) throws(WatchError) -> Double {
+    guard let d = v.doubleValue, d.isFinite else { throw fail("\(prefix).\(key) is not a number") }
+    return d
+  }
+
+  func integer(_ v: JSONValue, _ key: String) throws(WatchError) -> Int {
+    guard let i = v.intValue else { throw fail("\(prefix).\(key) is not an integer") }
+    return i
+  }
+
+  func bool(_ v: JSONValue, _ key: String) throws(WatchError) -> Bool {
+    guard let b = v.boolValue else { throw fail("\(prefix).\(key) is not true or false") }
+    return b
+  }
+
+  func object(_ v: JSONValue, _ key: String) throws(WatchError) -> [(String, JSONValue)] {
+    guard let m = v.objectMembers else { throw fail("\(prefix).\(key) is not an object") }
+    return m
+  }
+}

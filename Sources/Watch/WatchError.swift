@@ -1,0 +1,43 @@
+/// Why `lookout watch` could not start or finish a pass. Problems with single images are not
+/// errors: they are retried and then recorded as failed in the state database.
+public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The inbox is missing, not a folder, or cannot be listed.
+  case inboxUnreadable(path: String, reason: String)
+  /// The output folder (or the move-processed folder) cannot be created or written.
+  case outputUnwritable(path: String, reason: String)
+  /// The state database cannot be opened, migrated or written (disk full included).
+  case database(path: String, reason: String)
+  /// Another `lookout watch` holds the lock on this output folder.
+  case locked(path: String, holder: String?)
+  /// The config file is unreadable or invalid.
+  case config(path: String, reason: String)
+  /// An option's value (from the config file or a flag) is invalid, or needs another option.
+  case option(reason: String)
+  /// The protected-areas GeoJSON is unreadable or invalid.
+  case areas(path: String, reason: String)
+  /// The deployments CSV is unreadable or invalid (`line` 0 for the file as a whole).
+  case deployments(path: String, line: Int, reason: String)
+  /// A sink's token or URL cannot be used.
+  case sink(name: String, reason: String)
+  /// The detector model cannot be loaded.
+  case model(reason: String)
+
+  public var description: String {
+    switch self {
+    case .inboxUnreadable(let path, let reason): return "cannot read inbox \(path): \(reason)"
+    case .outputUnwritable(let path, let reason): return "cannot write \(path): \(reason)"
+    case .database(let path, let reason): return "state database \(path): \(reason)"
+    case .locked(let path, let holder):
+      return "another lookout watch is running on this output folder (lock \(path)"
+        + (holder.map { ", held by \($0)" } ?? "") + "); this run does nothing"
+    case .config(let path, let reason): return "config file \(path): \(reason)"
+    case .option(let reason): return reason
+    case .areas(let path, let reason): return "protected areas \(path): \(reason)"
+    case .deployments(let path, let line, let reason):
+      return line > 0
+        ? "deployments \(path): line \(line): \(reason)" : "deployments \(path): \(reason)"
+    case .sink(let name, let reason): return "\(name) sink: \(reason)"
+    case .model(let reason): return "cannot load the detector model: \(reason)"
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// `lookout watch`'s options as given, every one optional: one value from the config file
+/// (``WatchConfigFile``), one from the command line, merged with ``overridden(by:)`` (flags win)
+/// and turned into a ``WatchConfiguration`` with the defaults by ``resolved()``.
+public struct WatchSettings: Sendable, Equatable {
+  public var inbox: String?
+  public var output: String?
+  public var once: Bool?
+  public var interval: Double?
+  public var settle: Double?
+  public var maxAttempts: Int?
+  public var retryDelay: Double?
+  public var moveProcessed: String?
+  public var jobs: Int?
+  /// Class → threshold; merged class by class.
+  public var thresholds: [String: Float] = [:]
+  public var siteThresholds: [String: [String: Float]] = [:]
+  public var groupWindow: Double?
+  public var areas: String?
+  public var deployments: String?
+  public var geofencePolicy: GeofencePolicy?
+  public var cameraUTCOffset: String?
+  public var webhookURL: String?
+  public var webhookTokenEnv: String?
+  public var webhookTokenFile: String?
+  public var earthRangerURL: String?
+  public var earthRangerTokenEnv: String?
+  public var earthRangerTokenFile: String?
+  public var earthRangerEventType: String?
+  public var earthRangerPriorities: [String: Int] = [:]
+  public var retryBase: Double?
+  public var retryMax: Double?
+  public var deliveryWait: Double?
+  public var requestTimeout: Double?
+  public var json: Bool?
+  public var modelDirectory: String?
+  public var inputSize: Int?
+  public var minConfidence: Float?
+  public var tile: String?
+
+  public init() {}
+
+  /// Defaults of the options that have one.
+  public enum Defaults {
+    public static let interval = 60.0
+    public static let settle = 15.0
+    public static let maxAttempts = 3
+    public static let retryDelay = 60.0
+    public static let groupWindow = 120.0
+    public static let webhookTokenEnv = "LOOKOUT_WEBHOOK_TOKEN"
+    public static let earthRangerTokenEnv = "LOOKOUT_EARTHRANGER_TOKEN"
+  }
+
+  /// These settings with every option that `flags` gives replaced by the flag's value.
+  public func overridden(by flags: WatchSettings) -> WatchSettings {
+    var out = self
+    func take<T>(_ path: WritableKeyPath<WatchSettings, T?>) {
+      if let value = flags[keyPath: path] { out[keyPath: path] = value }
+    }
+    take(\.inbox)
+    take(\.output)
+    take(\.once)
+    take(\.interval)
+    take(\.settle)
+    take(\.maxAttempts)
+    take(\.retryDelay)
+    take(\.moveProcessed)
+    take(\.jobs)
+    take(\.groupWindow)
+    take(\.areas)
+    take(\.deployments)
+    take(\.geofencePolicy)
+    take(\.cameraUTCOffset)
+    take(\.webhookURL)
+    take(\.earthRangerURL)
+    take(\.earthRangerEventType)
+    take(\.retryBase)
+    take(\.retryMax)
+    take(\.deliveryWait)
+    take(\.requestTimeout)
+    take(\.json)
+    take(\.modelDirectory)
+    take(\.inputSize)
+    take(\.minConfidence)
+    take(\.tile)
+    // A token source given on the command line replaces the file's, whichever kind it is.
+    if flags.webhookTokenEnv != nil || flags.webhookTokenFile != nil {
+      out.webhookTokenEnv = flags.webhookTokenEnv
+      out.webhookTokenFile = flags.webhookTokenFile
+    }
+    if flags.earthRangerTokenEnv != nil || flags.earthRangerTokenFile != nil {
+      out.earthRangerTokenEnv = flags.earthRangerTokenEnv
+      out.earthRangerTokenFile = flags.earthRangerTokenFile
+    }
+    out.thresholds.merge(flags.thresholds) { _, flag in flag }
+    for (site, classes) in flags.siteThresholds {
+      out.siteThresholds[site, default: [:]].merge(classes) { _, flag in flag }
+    }
+    out.earthRangerPriorities.merge(flags.earthRangerPriorities) { _, flag in flag }
+    return out
+  }
+
+  /// Checks the values and fills in the defaults. Errors name the option.
+  public func resolved() throws(WatchError) -> WatchConfiguration {
+    func bad(_ reason: String) -> WatchError { .option(reason: reason) }
+    guard let inbox, !inbox.isEmpty else { throw bad("no inbox folder given") }
+    guard let output, !output.isEmpty else { throw bad("no output folder given (--out)") }
+    let settle = self.settle ?? Defaults.settle
+    guard settle >= 0 else { throw bad("settle must be 0 or more seconds") }
+    if let interval, !(interval > 0) { throw bad("interval must be more than 0 seconds") }
+    let attempts = maxAttempts ?? Defaults.maxAttempts
+    guard attempts >= 1 else { throw bad("max attempts must be at least 1") }
+    let retryDelay = self.retryDelay ?? Defaults.retryDelay
+    guard retryDelay >= 0 else { throw bad("retry delay must be 0 or more seconds") }
+    let jobs = self.jobs ?? 1
+    guard (1...64).contains(jobs) else { throw bad("jobs must be 1...64") }
+    let window = groupWindow ?? Defaults.groupWindow
+    guard window >= 0 else { throw bad("group window must be 0 or more seconds") }
+    for (name, value) in thresholds {
+      guard ["animal", "person", "vehicle"].contains(name), (0...1).contains(value) else {
+        throw bad("threshold \(name)=\(value): expected animal, person or vehicle in 0…1")
+      }
+    }
+    var offset: Int?
+    if let text = cameraUTCOffset {
+      guard let minutes = UTCOffset.minutes(text) else {
+        throw bad("camera UTC offset \"\(text)\" is not an offset such as +03:00")
+      }
+      offset = minutes
+    }
+    let policy = geofencePolicy ?? .all
+    if policy != .all && areas == nil {
+      throw bad("geofence policy \(policy.rawValue) needs protected areas (--areas)")
+    }
+    var delivery = DeliverySettings()
+    if let retryBase {
+      guard retryBase > 0 else { throw bad("retry base must be more than 0 seconds") }
+      delivery.retryBaseSeconds = retryBase
+    }
+    if let retryMax {
+      guard retryMax >= delivery.retryBaseSeconds else {
+        throw bad("retry max must be at least the retry base")
+      }
+      delivery.retryMaxSeconds = retryMax
+    }
+    if let deliveryWait {
+      guard deliveryWait >= 0 else { throw bad("delivery wait must be 0 or more seconds") }
+      delivery.onceWaitSeconds = deliveryWait
+    }
+    if let requestTimeout {
+      guard requestTimeout > 0 else { throw bad("request timeout must be more than 0 seconds") }
+      delivery.requestTimeoutSeconds = requestTimeout
+    }
+    if let url = webhookURL {
+      try HTTPSender.validate(url: url, sink: "webhook")
+      var token = TokenSource(environmentVariable: webhookTokenEnv, file: webhookTokenFile)
+      if token.environmentVariable == nil && token.file == nil,
+        ProcessInfo.processInfo.environment[Defaults.webhookTokenEnv] != nil
+      {
+        token.environmentVariable = Defaults.webhookTokenEnv
+      }
+      delivery.webhook = WebhookSettings(url: url, token: token)
+    }
+    if let url = earthRangerURL {
+      try HTTPSender.validate(url: url, sink: "earthranger")
+      var settings = EarthRangerSettings(
+        url: url,
+        token: TokenSource(
+          environmentVariable: earthRangerTokenFile == nil
+            ? (earthRangerTokenEnv ?? Defaults.earthRangerTokenEnv) : earthRangerTokenEnv,
+          file: earthRangerTokenFile))
+      if let type = earthRangerEventType { settings.eventType = type }
+      settings.priorities.merge(earthRangerPriorities) { _, given in given }
+      delivery.earthRanger = settings
+    }
+    return WatchConfiguration(
+      inbox: inbox, output: output, settleSeconds: settle, maxAttempts: attempts,
+      retryDelaySeconds: retryDelay, moveProcessedTo: moveProcessed, jobs: jobs,
+      thresholds: ThresholdOverrides(classes: thresholds, sites: siteThresholds),
+      groupWindowSeconds: window,
+      geofence: GeofenceSettings(
+        areasPath: areas, deploymentsPath: deployments, policy: policy,
+        cameraUTCOffsetMinutes: offset),
+      delivery: delivery)
+  }
+}

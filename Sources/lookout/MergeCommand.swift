@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `lookout merge`: combine the outputs of sharded scans.
+struct MergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Merge the output folders of `lookout scan --shard i/n` runs into one.",
+    discussion: """
+      The merged folder holds the same detections.json, alerts and summary that one unsharded \
+      scan of the whole card would have written (timing fields aside). Shards made with another \
+      model, other settings or other thresholds are refused, and missing or duplicate shards are \
+      named.
+
+      Example (after a SLURM array of 16 tasks wrote out/shard-0 ... out/shard-15):
+        lookout merge out/shard-* --out out/merged
+      """)
+
+  @Argument(help: "The shards' output folders.")
+  var shards: [String]
+
+  @Option(name: .long, help: "Folder for the merged outputs.")
+  var out: String
+
+  @Flag(name: [.short, .long], help: "No summary on stderr.")
+  var quiet = false
+
+  func validate() throws {
+    guard !shards.isEmpty else { throw ValidationError("name at least one shard folder") }
+  }
+
+  func run() throws {
+    do {
+      let result = try ShardMerger.merge(shardDirectories: shards, output: out)
+      if !quiet {
+        FileHandle.standardError.write(
+          Data(
+            "Merged \(result.shards) shards: \(result.images) images, \(result.alerts) alerts, in \(out)/\n"
+              .utf8))
+      }
+    } catch {
+      fail("\(error)")
+    }
+  }
+}

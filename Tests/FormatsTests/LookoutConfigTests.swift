@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Formats
+
+@Suite struct LookoutConfigTests {
+  @Test func replacesOnlyThresholdsKeepingOrder() throws {
+    let text = """
+      {"model_dir": "Models", "thresholds": {"person": 0.5}, "jobs": 2, "notify": {"x": [1, 2]}}
+      """
+    let config = try LookoutConfig.parse(Array(text.utf8), path: "c.json")
+    #expect(try config.thresholds().classes == ["person": 0.5])
+    let updated = config.settingThresholds(
+      ThresholdSettings(
+        classes: ["vehicle": 0.5, "person": 0.42, "animal": 0.3],
+        sites: ["river-camp": ["person": 0.35]]))
+    #expect(
+      updated.text() == """
+        {
+          "model_dir": "Models",
+          "thresholds": {
+            "animal": 0.3,
+            "person": 0.42,
+            "vehicle": 0.5,
+            "sites": {
+              "river-camp": {
+                "person": 0.35
+              }
+            }
+          },
+          "jobs": 2,
+          "notify": {
+            "x": [
+              1,
+              2
+            ]
+          }
+        }
+
+        """)
+    let back = try LookoutConfig.parse(Array(updated.text().utf8), path: "c.json").thresholds()
+    #expect(back.threshold(for: "person", site: "river-camp") == 0.35)
+    #expect(back.threshold(for: "person", site: "hill") == 0.42)
+    #expect(back.threshold(for: "vehicle") == 0.5)
+  }
+
+  @Test func appendsWhenAbsentAndWritesAtomically() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "lookout-config-\(UInt64.random(in: 0...UInt64.max))")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("lookout.json").path
+    let empty = try LookoutConfig.read(path: path, missingIsEmpty: true)
+    #expect(empty.members.isEmpty)
+    #expect(throws: LookoutConfigError.self) { try LookoutConfig.read(path: path) }
+    try LookoutConfig(members: [("a", .integer(1))])
+      .settingThresholds(ThresholdSettings(classes: ["person": 0.25])).write(to: path)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text == "{\n  \"a\": 1,\n  \"thresholds\": {\n    \"person\": 0.25\n  }\n}\n")
+  }
+
+  @Test func rejectsBadThresholds() {
+    #expect(
+      throws: LookoutConfigError(path: "c.json", reason: "thresholds.person is not a number in 0…1")
+    ) {
+      _ = try LookoutConfig.parse(Array(#"{"thresholds": {"person": 1.5}}"#.utf8), path: "c.json")
+    }
+    #expect(throws: LookoutConfigError(path: "c.json", reason: "not a JSON object")) {
+      _ = try LookoutConfig.parse(Array("[1]".utf8), path: "c.json")
+    }
+  }
+}

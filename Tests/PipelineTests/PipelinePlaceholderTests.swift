@@ -1,4 +1,0 @@
-import Testing
-@testable import Pipeline
-
-@Test func placeholderPipeline() { #expect(Bool(true)) }

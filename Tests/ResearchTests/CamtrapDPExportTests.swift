@@ -1,0 +1,136 @@
+import Foundation
+import Formats
+import Testing
+
+@testable import Research
+
+/// Exports Fixtures/eval (thresholds animal 0.4, person 0.5, vehicle 0.6) with
+/// Fixtures/eval/deployments.csv. By hand: img8 and img9 (2024-05-04) fall after siteB-cam1's
+/// end, img10 failed, so img1…img7 are media. Observations: img1 person 0.9; img2 vehicle 0.7
+/// and person 0.55; img3 animal 0.45; img4 animal 0.8; img5 blank (its person 0.35 is below);
+/// img6 vehicle 0.65; img7 person 0.6 = 8. Media with people, not public: img1, img2, img7.
+@Suite struct CamtrapDPExportTests {
+  func export() throws -> (folder: String, summary: CamtrapDPExport.Summary) {
+    let folder = try Fixture.scratchFolder("camtrap")
+    let job = CamtrapDPExport(
+      detections: Fixture.path("eval/detections.json"),
+      deploymentsPath: Fixture.path("eval/deployments.csv"), outputFolder: folder + "/package",
+      title: "Test export", contributor: "Field Team", contributorEmail: "team@example.org",
+      created: Date(timeIntervalSince1970: 1_717_000_000))
+    return (folder, try job.run())
+  }
+
+  func table(_ path: String) throws -> CSVTable {
+    try CSVReader.read(path: path)
+  }
+
+  @Test func tablesHaveTheHandCheckedContent() throws {
+    let (folder, summary) = try export()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(summary.deployments == 3 && summary.media == 7 && summary.observations == 8)
+    #expect(summary.privateMedia == 3 && summary.failed == 1)
+    #expect(summary.withoutDeployment == ["siteB/cam1/img8.jpg", "siteB/cam1/img9.jpg"])
+
+    let media = try table(folder + "/package/media.csv")
+    #expect(media.header == CamtrapDPTables.media)
+    func column(_ t: CSVTable, _ name: String) -> [String] {
+      t.rows.map { $0.fields[t.column(name)!] }
+    }
+    #expect(column(media, "fileName") == (1...7).map { "img\($0).jpg" })
+    #expect(
+      column(media, "filePublic") == ["false", "false", "true", "true", "true", "true", "false"])
+    #expect(column(media, "timestamp")[0] == "2024-05-01T06:00:00+03:00")
+    #expect(
+      column(media, "deploymentID") == [
+        "siteA-cam1", "siteA-cam1", "siteA-cam2", "siteA-cam2", "siteB-cam1", "siteB-cam1",
+        "siteB-cam1",
+      ])
+    #expect(column(media, "mediaID")[0] == CamtrapDPExport.mediaID("siteA/cam1/img1.jpg"))
+    #expect(column(media, "fileMediatype").allSatisfy { $0 == "image/jpeg" })
+
+    let obs = try table(folder + "/package/observations.csv")
+    #expect(obs.header == CamtrapDPTables.observations)
+    #expect(
+      column(obs, "observationType") == [
+        "human", "vehicle", "human", "animal", "animal", "blank", "vehicle", "human",
+      ])
+    #expect(
+      column(obs, "classificationProbability") == [
+        "0.9", "0.7", "0.55", "0.45", "0.8", "", "0.65", "0.6",
+      ])
+    let first = obs.rows[0]
+    func value(_ name: String) -> String { first.fields[obs.column(name)!] }
+    #expect(
+      [value("bboxX"), value("bboxY"), value("bboxWidth"), value("bboxHeight")] == [
+        "0.1", "0.1", "0.2", "0.2",
+      ])
+    #expect(value("observationLevel") == "media" && value("count") == "1")
+    #expect(
+      value("eventStart") == "2024-05-01T06:00:00+03:00"
+        && value("classifiedBy") == "lookout-det v0.1.0")
+    #expect(value("classificationMethod") == "machine")
+
+    let deployments = try table(folder + "/package/deployments.csv")
+    #expect(column(deployments, "deploymentStart")[0] == "2024-04-01T00:00:00+03:00")
+    #expect(column(deployments, "deploymentEnd")[0] == "2024-06-30T23:59:59+03:00")
+    #expect(column(deployments, "locationName")[0] == "River bend, north")
+
+    let package = try JSONParser.parse(
+      Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/package/datapackage.json"))))
+    #expect(
+      package["profile"]?.stringValue
+        == "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json")
+    #expect(package["created"]?.stringValue == "2024-05-29T16:26:40Z")
+    #expect(package["temporal"]?["start"]?.stringValue == "2024-04-01")
+    #expect(package["temporal"]?["end"]?.stringValue == "2024-06-30")
+    #expect(
+      package["spatial"]?["bbox"]?.arrayValue?.compactMap(\.doubleValue) == [
+        34.1, -2.52, 34.27, -2.4,
+      ])
+    #expect(
+      package["resources"]?.arrayValue?.compactMap { $0["schema"]?.stringValue } == [
+        "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/deployments-table-schema.json",
+        "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/media-table-schema.json",
+        "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/observations-table-schema.json",
+      ])
+  }
+
+  @Test func deploymentsWithoutOffsetAreRefused() throws {
+    let folder = try Fixture.scratchFolder("camtrap-offset")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try "deployment_id,latitude,longitude,start,end,path_pattern\nd1,1,2,2024-01-01,2024-12-31,*\n"
+      .write(toFile: folder + "/d.csv", atomically: true, encoding: .utf8)
+    let job = CamtrapDPExport(
+      detections: Fixture.path("eval/detections.json"), deploymentsPath: folder + "/d.csv",
+      outputFolder: folder + "/p", contributor: "x")
+    #expect(throws: ResearchError.self) { try job.run() }
+  }
+
+  @Test(
+    .enabled(
+      if: Python.withFrictionless != nil || ProcessInfo.processInfo.environment["CI"] == "true",
+      "needs Python with frictionless (pip install frictionless); required under CI"))
+  func validatesWithFrictionless() throws {
+    let (folder, _) = try export()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let script = Python.repositoryRoot + "/scripts/validate_camtrap_dp.py"
+    let python = try #require(Python.withFrictionless, "Python with frictionless is not installed")
+    let result = try Python.run(python, [script, folder + "/package"])
+    #expect(result.status == 0, "\(result.output)")
+    #expect(result.output.contains("valid Camtrap DP 1.0 package"))
+    #expect(result.output.contains("'observations': 8"))
+
+    // The validator does catch mistakes: a bad observationType and a timestamp without offset.
+    let obsPath = folder + "/package/observations.csv"
+    var text = try String(contentsOfFile: obsPath, encoding: .utf8)
+    text = text.replacingOccurrences(of: ",human,", with: ",person,")
+    try text.write(toFile: obsPath, atomically: true, encoding: .utf8)
+    let mediaPath = folder + "/package/media.csv"
+    let media = try String(contentsOfFile: mediaPath, encoding: .utf8)
+      .replacingOccurrences(of: "2024-05-01T06:00:00+03:00", with: "2024-05-01T06:00:00")
+    try media.write(toFile: mediaPath, atomically: true, encoding: .utf8)
+    let broken = try Python.run(python, [script, folder + "/package"])
+    #expect(broken.status == 1, "\(broken.output)")
+    #expect(broken.output.contains("observations") && broken.output.contains("media"))
+  }
+}
