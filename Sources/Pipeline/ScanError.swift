@@ -11,6 +11,8 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   case checkpointMismatch(path: String, reason: String)
   /// The model files could not be loaded.
   case modelUnavailable(reason: String)
+  /// A threshold override is not `animal=`, `person=` or `vehicle=` with a value in 0...1.
+  case invalidThreshold(String)
   /// The run was interrupted (SIGINT/SIGTERM); the checkpoint is consistent and resumable.
   case interrupted(completed: Int, remaining: Int)
 
@@ -28,6 +30,8 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
       return "cannot resume from \(path): \(reason); use --overwrite to start over"
     case .modelUnavailable(let reason):
       return "cannot load the detector model: \(reason)"
+    case .invalidThreshold(let text):
+      return "invalid threshold \(text): expected animal=, person= or vehicle= with a value in 0...1"
     case .interrupted(let completed, let remaining):
       return
         "interrupted after \(completed) images (\(remaining) left); "

@@ -46,7 +46,7 @@ public final class ScanRunner {
     let model = try ModelBundle.load(directory: config.modelDirectory, name: config.modelName)
     var thresholds = config.thresholds ?? model.defaultThresholds
     for text in config.thresholdOverrides where !thresholds.apply(override: text) {
-      throw .modelUnavailable(reason: "bad threshold override \(text)")
+      throw .invalidThreshold(text)
     }
 
     var (files, problems) = try CardWalker().walk(root: config.input)
