@@ -272,6 +272,10 @@ public enum MegaDetectorOutput {
   public static func encode(images: [ImageRecord], info: RunInfo) -> [UInt8] {
     let writer = JSONWriter.megaDetector
     var out: [UInt8] = []
+    // More than each image and detection takes (a detection is ~135 bytes at indent 1): one
+    // allocation instead of a doubling buffer whose last copy briefly holds 1.5x the file.
+    let detectionCount = images.reduce(0) { $0 + ($1.detections?.count ?? 0) }
+    out.reserveCapacity(1024 + images.count * 256 + detectionCount * 160)
     out.append(UInt8(ascii: "{"))
     writer.appendMember(key: "info", value: infoValue(info), first: true, level: 0, into: &out)
     writer.appendMember(
