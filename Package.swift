@@ -76,7 +76,7 @@ let package = Package(
     .executableTarget(
       name: "lookout-bench",
       dependencies: [
-        "Detector", "ImageIO",
+        "Detector", "ImageIO", "Pipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: [.unsafeFlags(detectorFlags)]),

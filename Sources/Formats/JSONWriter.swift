@@ -61,6 +61,38 @@ public struct JSONWriter: Sendable {
     String(decoding: bytes(value), as: UTF8.self)
   }
 
+  // Pieces of `write` for a document written part by part (MegaDetector output): together they
+  // give the same bytes as writing the whole value at once. `level` is the container's level.
+
+  /// `"key": value` as a member of an object at `level` (with the separator unless `first`).
+  func appendMember(
+    key: String, value: JSONValue, first: Bool, level: Int, into out: inout [UInt8]
+  ) {
+    appendKey(key, first: first, level: level, into: &out)
+    write(value, level: level + 1, into: &out)
+  }
+
+  /// `"key": ` of a member of an object at `level`; the value is appended next, at `level + 1`.
+  func appendKey(_ key: String, first: Bool, level: Int, into out: inout [UInt8]) {
+    if !first { out.append(contentsOf: itemSeparator.utf8) }
+    newline(level: level + 1, into: &out)
+    JSONWriter.writeString(key, asciiOnly: asciiOnly, into: &out)
+    out.append(contentsOf: keySeparator.utf8)
+  }
+
+  /// One element of a non-empty array at `level` (after its `[`).
+  func appendElement(_ value: JSONValue, first: Bool, level: Int, into out: inout [UInt8]) {
+    if !first { out.append(contentsOf: itemSeparator.utf8) }
+    newline(level: level + 1, into: &out)
+    write(value, level: level + 1, into: &out)
+  }
+
+  /// The closing bracket or brace of a non-empty container at `level`.
+  func appendClosing(_ bracket: UInt8, level: Int, into out: inout [UInt8]) {
+    newline(level: level, into: &out)
+    out.append(bracket)
+  }
+
   private func newline(level: Int, into out: inout [UInt8]) {
     guard let indent else { return }
     out.append(UInt8(ascii: "\n"))

@@ -266,31 +266,64 @@ public enum MegaDetectorOutput {
   public static let detectionCategories: [(id: Int, name: String)] =
     DetectionClass.allCases.map { ($0.rawValue, $0.name) }
 
-  /// The file's bytes.
+  /// The file's bytes: exactly `JSONWriter.megaDetector.bytes(document(images:info:))`, written
+  /// one image at a time so that the whole document never exists as a `JSONValue` tree (for a
+  /// card of 10,000 images with 100 detections each, that tree took about half a gigabyte).
   public static func encode(images: [ImageRecord], info: RunInfo) -> [UInt8] {
-    JSONWriter.megaDetector.bytes(document(images: images, info: info))
+    let writer = JSONWriter.megaDetector
+    var out: [UInt8] = []
+    // More than each image and detection takes (a detection is ~135 bytes at indent 1): one
+    // allocation instead of a doubling buffer whose last copy briefly holds 1.5x the file.
+    let detectionCount = images.reduce(0) { $0 + ($1.detections?.count ?? 0) }
+    out.reserveCapacity(1024 + images.count * 256 + detectionCount * 160)
+    out.append(UInt8(ascii: "{"))
+    writer.appendMember(key: "info", value: infoValue(info), first: true, level: 0, into: &out)
+    writer.appendMember(
+      key: "detection_categories",
+      value: .object(detectionCategories.map { (String($0.id), .string($0.name)) }),
+      first: false, level: 0, into: &out)
+    writer.appendKey("images", first: false, level: 0, into: &out)
+    if images.isEmpty {
+      out.append(contentsOf: "[]".utf8)
+    } else {
+      out.append(UInt8(ascii: "["))
+      for (i, index) in writtenOrder(images).enumerated() {
+        writer.appendElement(
+          imageValue(normalized(images[index])), first: i == 0, level: 1, into: &out)
+      }
+      writer.appendClosing(UInt8(ascii: "]"), level: 1, into: &out)
+    }
+    writer.appendClosing(UInt8(ascii: "}"), level: 0, into: &out)
+    return out
+  }
+
+  /// Indices of `images` in the order they are written (stable for equal keys).
+  static func writtenOrder(_ images: [ImageRecord]) -> [Int] {
+    images.indices.sorted { a, b in
+      if ImageRecord.writtenBefore(images[a], images[b]) { return true }
+      if ImageRecord.writtenBefore(images[b], images[a]) { return false }
+      return a < b
+    }
+  }
+
+  /// One image as written: confidences and boxes rounded, detections sorted.
+  static func normalized(_ image: ImageRecord) -> ImageRecord {
+    var image = image
+    image.detections = image.detections.map { detections in
+      detections.map { d in
+        DetectionRecord(
+          category: d.category,
+          confidence: PythonFloat.round(d.confidence, digits: confidenceDigits),
+          bbox: d.bbox.map { PythonFloat.round($0, digits: coordinateDigits) })
+      }.sorted(by: DetectionRecord.writtenBefore)
+    }
+    return image
   }
 
   /// The images as they are written: sorted by file, confidences and boxes rounded, detections
   /// sorted. `decode(encode(images: x, info: i)).images == normalized(x)`.
   public static func normalized(_ images: [ImageRecord]) -> [ImageRecord] {
-    let indexed = images.enumerated().sorted { a, b in
-      if ImageRecord.writtenBefore(a.element, b.element) { return true }
-      if ImageRecord.writtenBefore(b.element, a.element) { return false }
-      return a.offset < b.offset
-    }
-    return indexed.map { entry in
-      var image = entry.element
-      image.detections = image.detections.map { detections in
-        detections.map { d in
-          DetectionRecord(
-            category: d.category,
-            confidence: PythonFloat.round(d.confidence, digits: confidenceDigits),
-            bbox: d.bbox.map { PythonFloat.round($0, digits: coordinateDigits) })
-        }.sorted(by: DetectionRecord.writtenBefore)
-      }
-      return image
-    }
+    writtenOrder(images).map { normalized(images[$0]) }
   }
 
   /// The whole document as a ``JSONValue`` (what ``encode(images:info:)`` writes).

@@ -9,7 +9,9 @@ struct LookoutBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lookout-bench",
     abstract: "Micro-benchmarks for scripts/bench: FP32 peak, network kernels, decoding.",
-    subcommands: [PeakCommand.self, NetworkCommand.self, DecodeCommand.self])
+    subcommands: [
+      PeakCommand.self, NetworkCommand.self, DecodeCommand.self, EvaluateCommand.self,
+    ])
 }
 
 /// Seconds since an arbitrary origin, monotonic.
