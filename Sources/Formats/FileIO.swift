@@ -266,9 +266,10 @@ public final class JSONLinesWriter: @unchecked Sendable {
     }
   }
 
-  /// Appends `line` and a newline in one `write()`. `line` must not contain a newline (JSON from
-  /// ``JSONWriter/compact`` never does).
-  public func append(_ line: String) throws(FileIOError) {
+  /// Appends `line` and a newline in one `write()` and returns the file offset the line starts
+  /// at. `line` must not contain a newline (JSON from ``JSONWriter/compact`` never does).
+  @discardableResult
+  public func append(_ line: String) throws(FileIOError) -> Int64 {
     precondition(!line.utf8.contains(0x0A), "a JSON Lines line cannot contain a newline")
     var bytes = Array(line.utf8)
     bytes.append(0x0A)
@@ -280,10 +281,12 @@ public final class JSONLinesWriter: @unchecked Sendable {
       if before >= 0 { _ = ftruncate(fd, before) }
       throw FileIOError(path: path, step: .write, code: code)
     }
+    return Int64(before)
   }
 
   /// Appends `value` written with ``JSONWriter/compact``.
-  public func append(_ value: JSONValue) throws(FileIOError) {
+  @discardableResult
+  public func append(_ value: JSONValue) throws(FileIOError) -> Int64 {
     try append(JSONWriter.compact.string(value))
   }
 

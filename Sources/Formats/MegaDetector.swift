@@ -267,33 +267,16 @@ public enum MegaDetectorOutput {
     DetectionClass.allCases.map { ($0.rawValue, $0.name) }
 
   /// The file's bytes: exactly `JSONWriter.megaDetector.bytes(document(images:info:))`, written
-  /// one image at a time so that the whole document never exists as a `JSONValue` tree (for a
-  /// card of 10,000 images with 100 detections each, that tree took about half a gigabyte).
+  /// one image at a time through ``MegaDetectorStreamEncoder`` so that the whole document never
+  /// exists as a `JSONValue` tree. Writers of large cards stream the encoder's pieces to a file
+  /// instead of calling this.
   public static func encode(images: [ImageRecord], info: RunInfo) -> [UInt8] {
-    let writer = JSONWriter.megaDetector
-    var out: [UInt8] = []
-    // More than each image and detection takes (a detection is ~135 bytes at indent 1): one
-    // allocation instead of a doubling buffer whose last copy briefly holds 1.5x the file.
-    let detectionCount = images.reduce(0) { $0 + ($1.detections?.count ?? 0) }
-    out.reserveCapacity(1024 + images.count * 256 + detectionCount * 160)
-    out.append(UInt8(ascii: "{"))
-    writer.appendMember(key: "info", value: infoValue(info), first: true, level: 0, into: &out)
-    writer.appendMember(
-      key: "detection_categories",
-      value: .object(detectionCategories.map { (String($0.id), .string($0.name)) }),
-      first: false, level: 0, into: &out)
-    writer.appendKey("images", first: false, level: 0, into: &out)
-    if images.isEmpty {
-      out.append(contentsOf: "[]".utf8)
-    } else {
-      out.append(UInt8(ascii: "["))
-      for (i, index) in writtenOrder(images).enumerated() {
-        writer.appendElement(
-          imageValue(normalized(images[index])), first: i == 0, level: 1, into: &out)
-      }
-      writer.appendClosing(UInt8(ascii: "]"), level: 1, into: &out)
+    var encoder = MegaDetectorStreamEncoder()
+    var out = encoder.header(info: info)
+    for index in writtenOrder(images) {
+      out += encoder.image(images[index])
     }
-    writer.appendClosing(UInt8(ascii: "}"), level: 0, into: &out)
+    out += encoder.footer()
     return out
   }
 

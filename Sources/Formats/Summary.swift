@@ -96,32 +96,72 @@ public struct RunSummary: Sendable, Equatable {
     seconds: Double, modelVersion: String, thresholds: [String: Double], startedAt: String,
     finishedAt: String
   ) {
-    var ok = 0
-    var byReason: [String: Int] = [:]
-    var detections: [String: Int] = [:]
-    for c in DetectionClass.allCases { detections[c.name] = 0 }
-    for image in images {
+    var tally = Tally(detectionThreshold: detectionThreshold, alertClasses: thresholds.keys)
+    for image in images { tally.add(image) }
+    for alert in alerts { tally.add(alert) }
+    self.init(
+      tally: tally, seconds: seconds, modelVersion: modelVersion, thresholds: thresholds,
+      startedAt: startedAt, finishedAt: finishedAt)
+  }
+
+  /// The summary of everything a ``Tally`` counted.
+  public init(
+    tally: Tally, seconds: Double, modelVersion: String, thresholds: [String: Double],
+    startedAt: String, finishedAt: String
+  ) {
+    self.init(
+      images: tally.images, imagesOK: tally.imagesOK, failures: tally.images - tally.imagesOK,
+      failuresByReason: tally.failuresByReason, detectionThreshold: tally.detectionThreshold,
+      detectionsByClass: tally.detectionsByClass, alerts: tally.alerts,
+      alertsByClass: tally.alertsByClass, seconds: seconds, modelVersion: modelVersion,
+      thresholds: thresholds, startedAt: startedAt, finishedAt: finishedAt)
+  }
+
+  /// The counts of a summary, added up one image and one alert at a time, so a writer that
+  /// streams a large card never needs all its records at once. The rules are those of
+  /// ``init(tallying:alerts:detectionThreshold:seconds:modelVersion:thresholds:startedAt:finishedAt:)``.
+  public struct Tally: Sendable, Equatable {
+    public private(set) var images = 0
+    public private(set) var imagesOK = 0
+    public private(set) var failuresByReason: [String: Int] = [:]
+    public let detectionThreshold: Double
+    public private(set) var detectionsByClass: [String: Int] = [:]
+    public private(set) var alerts = 0
+    public private(set) var alertsByClass: [String: Int] = [:]
+
+    /// Every class in `alertClasses` appears in ``alertsByClass``, with 0 if it raised no alert.
+    public init(detectionThreshold: Double, alertClasses: some Sequence<String>) {
+      self.detectionThreshold = detectionThreshold
+      for c in DetectionClass.allCases { detectionsByClass[c.name] = 0 }
+      for name in alertClasses { alertsByClass[name] = 0 }
+    }
+
+    /// Counts one image: OK with its detections at or above the threshold, or a failure under
+    /// its reason (`"unknown"` without one).
+    public mutating func add(_ image: ImageRecord) {
+      images += 1
       if image.failure == nil, let list = image.detections {
-        ok += 1
+        imagesOK += 1
         for d in list where d.confidence >= detectionThreshold {
-          detections[DetectionClass.name(forCategory: d.category), default: 0] += 1
+          detectionsByClass[DetectionClass.name(forCategory: d.category), default: 0] += 1
         }
       } else {
-        byReason[image.failure ?? "unknown", default: 0] += 1
+        failuresByReason[image.failure ?? "unknown", default: 0] += 1
       }
     }
-    var alertsByClass: [String: Int] = [:]
-    for name in thresholds.keys { alertsByClass[name] = 0 }
-    for alert in alerts {
+
+    /// Counts one alert under each class it names.
+    public mutating func add(_ alert: AlertRecord) {
+      alerts += 1
       for label in Set(alert.labels + alert.boxes.map(\.label)) {
         alertsByClass[label, default: 0] += 1
       }
     }
-    self.init(
-      images: images.count, imagesOK: ok, failures: images.count - ok, failuresByReason: byReason,
-      detectionThreshold: detectionThreshold, detectionsByClass: detections, alerts: alerts.count,
-      alertsByClass: alertsByClass, seconds: seconds, modelVersion: modelVersion,
-      thresholds: thresholds, startedAt: startedAt, finishedAt: finishedAt)
+
+    /// Replaces the failure counts (for writers that count failures by a shorter code).
+    public mutating func setFailuresByReason(_ counts: [String: Int]) {
+      failuresByReason = counts
+    }
   }
 
   /// Images per second (0 when ``seconds`` is not positive).

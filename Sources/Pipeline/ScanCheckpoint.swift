@@ -2,6 +2,12 @@ import Foundation
 
 import Formats
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The settings that decide what detections an image gets. A checkpoint is resumable only by a
 /// run with the same fingerprint; thresholds are not part of it because alerts are derived from
 /// the stored detections when the outputs are written.
@@ -55,8 +61,20 @@ public struct ScanFingerprint: Codable, Sendable, Equatable {
 /// file is fsynced at most every `syncInterval` seconds, which bounds what a power cut can lose.
 /// When a scan finishes the file is compacted to exactly the card's current images, in order.
 public final class ScanCheckpoint {
+  /// Where a finished image's line lies in `checkpoint.jsonl`, and the file state it was made
+  /// from. The scan keeps only these in memory, not the outcomes themselves.
+  public struct Entry: Sendable, Equatable {
+    public var offset: Int64
+    public var length: Int
+    public var size: Int64
+    public var modifiedNanoseconds: Int64
+  }
+
   public let directory: String
   private var writer: JSONLinesWriter?
+  /// The latest line of each file appended or found on resume (touched by one thread at a time:
+  /// the caller, or the scan's writer queue while it runs).
+  public private(set) var entries: [String: Entry] = [:]
   private var lastSync = DispatchTime.now()
   private let syncInterval: Double = 2
 
@@ -81,27 +99,54 @@ public final class ScanCheckpoint {
       }
     }
     try OutputFiles.writeAtomically(Self.encode(fingerprint), to: fingerprintPath)
+    entries = [:]
     try openForAppend()
   }
 
-  /// Loads the finished outcomes of an earlier run after checking it used the same settings.
-  /// Later lines win over earlier ones for the same file.
-  public func resume(fingerprint: ScanFingerprint) throws(ScanError) -> [String: ImageOutcome] {
+  /// Indexes the finished images of an earlier run (``entries``) after checking it used the same
+  /// settings, reading the file a piece at a time. Later lines win over earlier ones for the same
+  /// file; lines that are not outcomes (a damaged sector) are skipped, so those images are
+  /// scanned again.
+  public func resume(fingerprint: ScanFingerprint) throws(ScanError) {
     let stored = try Self.readFingerprint(directory: directory)
     if let difference = fingerprint.firstDifference(from: stored) {
       throw .checkpointMismatch(path: directory, reason: difference)
     }
-    var outcomes: [String: ImageOutcome] = [:]
-    for outcome in Self.loadOutcomes(path: checkpointPath) { outcomes[outcome.file] = outcome }
+    // The torn last line, if any, is cut off first, so every indexed line stays where it is.
     try openForAppend()
-    return outcomes
+    entries = [:]
+    let decoder = JSONDecoder()
+    do {
+      try JSONLinesStreamReader.forEachLine(path: checkpointPath) { offset, line in
+        if let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) {
+          entries[outcome.file] = Entry(
+            offset: offset, length: line.count, size: outcome.size,
+            modifiedNanoseconds: outcome.modifiedNanoseconds)
+        }
+        return true
+      }
+    } catch where error.code == ENOENT {
+      // No line was ever appended.
+    } catch {
+      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
+    }
+  }
+
+  /// Whether `file` has an outcome here made from the file as it is now (same size and time).
+  public func hasCurrentOutcome(for file: CardFile) -> Bool {
+    guard let entry = entries[file.relativePath] else { return false }
+    return entry.size == file.size && entry.modifiedNanoseconds == file.modifiedNanoseconds
   }
 
   /// Appends one finished image.
   public func append(_ outcome: ImageOutcome) throws(ScanError) {
     guard let writer else { preconditionFailure("checkpoint not started") }
     do {
-      try writer.append(String(decoding: Self.encode(outcome), as: UTF8.self))
+      let line = Self.encode(outcome)
+      let offset = try writer.append(String(decoding: line, as: UTF8.self))
+      entries[outcome.file] = Entry(
+        offset: offset, length: line.count, size: outcome.size,
+        modifiedNanoseconds: outcome.modifiedNanoseconds)
       let now = DispatchTime.now()
       if Double(now.uptimeNanoseconds - lastSync.uptimeNanoseconds) / 1e9 >= syncInterval {
         try writer.sync()
@@ -127,6 +172,56 @@ public final class ScanCheckpoint {
       bytes.append(UInt8(ascii: "\n"))
     }
     try OutputFiles.writeAtomically(bytes, to: checkpointPath)
+  }
+
+  /// Rewrites the checkpoint as exactly `files`' outcomes in that order, streaming: each
+  /// image's stored line is read back, handed to `body` decoded, and copied to
+  /// `.lookout/staging/checkpoint.jsonl`; ``commitCompaction()`` then renames it into place.
+  /// A file without a stored outcome gets an empty one (reported as not processed).
+  public func compact(
+    files: [CardFile], _ body: (ImageOutcome) throws(ScanError) -> Void
+  ) throws(ScanError) {
+    close()
+    let staging = directory + "/staging"
+    try OutputFiles.makeDirectory(staging)
+    let reader = open(checkpointPath, O_RDONLY | O_CLOEXEC)
+    guard reader >= 0 || errno == ENOENT else {
+      throw .outputUnwritable(path: checkpointPath, reason: String(cString: strerror(errno)))
+    }
+    defer { if reader >= 0 { closeDescriptor(reader) } }
+    let decoder = JSONDecoder()
+    do {
+      let out = try StreamingFileWriter(path: staging + "/checkpoint.jsonl")
+      for file in files {
+        var outcome: ImageOutcome?
+        var line: [UInt8] = []
+        if let entry = entries[file.relativePath], reader >= 0 {
+          line = try JSONLinesStreamReader.readLine(
+            fd: reader, path: checkpointPath, offset: entry.offset, count: entry.length)
+          outcome = try? decoder.decode(ImageOutcome.self, from: Data(line))
+        }
+        if outcome == nil {
+          outcome = ImageOutcome(
+            file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
+          line = Self.encode(outcome!)
+        }
+        line.append(UInt8(ascii: "\n"))
+        try out.write(line)
+        try body(outcome!)
+      }
+      try out.finish()
+    } catch let error as FileIOError {
+      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
+    } catch let error as ScanError {
+      throw error
+    } catch {
+      throw .outputUnwritable(path: checkpointPath, reason: "\(error)")
+    }
+  }
+
+  /// Moves the checkpoint written by ``compact(files:_:)`` over the old one.
+  public func commitCompaction() throws(ScanError) {
+    try OutputFiles.moveIntoPlace(directory + "/staging/checkpoint.jsonl", at: checkpointPath)
   }
 
   deinit { close() }
@@ -178,3 +273,6 @@ public final class ScanCheckpoint {
     return Array(try! encoder.encode(value))
   }
 }
+
+/// `close(2)`, where `ScanCheckpoint.close()` would shadow it.
+private func closeDescriptor(_ fd: Int32) { _ = close(fd) }

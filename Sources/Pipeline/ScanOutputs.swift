@@ -38,12 +38,8 @@ public struct OutputContext: Sendable {
   }
 }
 
-/// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` from the outcomes,
-/// each replaced atomically (a reader sees the old file or the new one, never half of one).
-///
-/// All four are first written in full (and fsynced) under `.lookout/staging/`, and only then
-/// renamed over the old ones: a full disk or a file-size limit fails before any output is
-/// replaced, so the folder keeps the previous run's complete set of outputs.
+/// How outcomes become output records: detections.json images, alerts, summary counts. The
+/// files themselves are written by ``ScanOutputWriter``.
 ///
 /// Everything except the timing fields is a pure function of the outcomes and thresholds, which
 /// is what makes a resumed scan's outputs equal an uninterrupted one's.
@@ -51,61 +47,19 @@ public enum ScanOutputs {
   /// Class names by class index (0 animal, 1 person, 2 vehicle).
   public static let classNames = ["animal", "person", "vehicle"]
 
+  /// Writes the outputs of `outcomes` (in any order; they are written sorted by file).
   static func write(
     outcomes: [ImageOutcome], context: OutputContext, directory: String
   ) throws(ScanError) -> [AlertSummaryLine] {
-    let images = outcomes.map(imageRecord)
-    let alerts = outcomes.compactMap { alert(for: $0, context: context) }
-    let thresholdMap = thresholdDictionary(context.thresholds)
-    let finished = Timestamp.iso8601UTC(context.finished)
-    let info = RunInfo(
-      detector: "\(context.modelName) v\(context.modelVersion)",
-      detectionCompletionTime: finished,
-      detectorVersion: context.modelVersion,
-      typicalDetectionThreshold: decimal(min(context.thresholds.person, context.thresholds.vehicle)),
-      conservativeDetectionThreshold: decimal(context.minimumConfidence),
-      lookout: LookoutRunInfo(
-        modelVersion: context.modelVersion,
-        inputSize: context.inputLongSide,
-        classThresholds: thresholdMap))
-
-    var byReason: [String: Int] = [:]
-    for image in images where image.detections == nil {
-      byReason[reasonCode(image.failure), default: 0] += 1
+    let writer = try ScanOutputWriter(context: context, directory: directory)
+    let order = outcomes.indices.sorted { a, b in
+      if outcomes[a].file.utf8.lexicographicallyPrecedes(outcomes[b].file.utf8) { return true }
+      if outcomes[b].file.utf8.lexicographicallyPrecedes(outcomes[a].file.utf8) { return false }
+      return a < b
     }
-    var summary = RunSummary(
-      tallying: images, alerts: alerts,
-      detectionThreshold: decimal(context.minimumConfidence), seconds: context.seconds,
-      modelVersion: context.modelVersion, thresholds: thresholdMap,
-      startedAt: Timestamp.iso8601UTC(context.started), finishedAt: finished)
-    summary.failuresByReason = byReason
-    summary.notScanned = context.notScanned.map {
-      RunSummary.NotScanned(path: $0.relativePath, reason: $0.reason)
-    }
-
-    let files: [(String, [UInt8])] = [
-      ("detections.json", MegaDetectorOutput.encode(images: images, info: info)),
-      ("alerts.jsonl", Array(AlertEncoding.jsonLinesDocument(alerts).utf8)),
-      ("alerts.csv", Array(AlertEncoding.csvDocument(alerts).utf8)),
-      ("summary.json", summary.encode()),
-    ]
-    let staging = directory + "/.lookout/staging"
-    try OutputFiles.makeDirectory(staging)
-    for (name, bytes) in files {
-      do {
-        try AtomicFileWriter.write(bytes, to: staging + "/" + name)
-      } catch {
-        // Named as the output it would have become: that is the file the user knows.
-        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
-      }
-    }
-    for (name, _) in files {
-      try OutputFiles.moveIntoPlace(staging + "/" + name, at: directory + "/" + name)
-    }
-    OutputFiles.syncDirectory(directory)
-    return alerts.map {
-      AlertSummaryLine(file: $0.file, labels: $0.labels, confidence: $0.bestConfidence)
-    }
+    for index in order { try writer.add(outcomes[index]) }
+    try writer.stage()
+    return try writer.commit()
   }
 
   static func thresholdDictionary(_ t: AlertThresholds) -> [String: Double] {

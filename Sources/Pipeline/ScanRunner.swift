@@ -53,6 +53,9 @@ public final class ScanRunner {
     if let shard = config.shard {
       files = files.filter { shard.contains(relativePath: $0.relativePath) }
     }
+    // Scanned, checkpointed and written in the order detections.json lists images (by path,
+    // UTF-8 bytes), so outputs can be streamed straight from the compacted checkpoint.
+    files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
     try OutputFiles.makeDirectory(config.output)
     // Temporary files of a run that was killed mid-write: never outputs, only clutter.
     OutputFiles.removeStaleTemporaries(in: config.output)
@@ -66,52 +69,48 @@ public final class ScanRunner {
       tile: config.image.tile.description, maxPixels: config.image.maxPixels,
       shard: config.shard?.description)
     let checkpoint = ScanCheckpoint(outputDirectory: config.output)
-    var previous: [String: ImageOutcome] = [:]
     if checkpoint.exists && !config.overwrite {
       guard config.resume else { throw .unfinishedScanPresent(path: config.output) }
-      previous = try checkpoint.resume(fingerprint: fingerprint)
+      try checkpoint.resume(fingerprint: fingerprint)
     } else {
       try checkpoint.start(fingerprint: fingerprint)
     }
-    let pending = files.filter { file in
-      guard let done = previous[file.relativePath] else { return true }
-      return done.size != file.size || done.modifiedNanoseconds != file.modifiedNanoseconds
-    }
+    let pending = files.filter { !checkpoint.hasCurrentOutcome(for: $0) }
 
-    let fresh = try process(pending, model: model.detector, checkpoint: checkpoint)
-    var outcomes = previous
-    for outcome in fresh { outcomes[outcome.file] = outcome }
+    let scannedNow = try process(pending, model: model.detector, checkpoint: checkpoint)
     if stop.isRequested {
       checkpoint.close()
-      throw .interrupted(completed: files.count - pending.count + fresh.count,
-        remaining: pending.count - fresh.count)
+      throw .interrupted(completed: files.count - pending.count + scannedNow,
+        remaining: pending.count - scannedNow)
     }
 
+    // One streaming pass: each image's outcome is read back from the checkpoint, copied to the
+    // compacted checkpoint and encoded into every output; memory does not grow with the card.
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
-    let ordered = files.map { file in
-      outcomes[file.relativePath]
-        ?? ImageOutcome(
-          file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
-    }
-    try checkpoint.compact(to: ordered)
     let context = OutputContext(
       modelName: model.detector.name, modelVersion: model.detector.version,
       thresholds: thresholds, inputLongSide: config.image.detection.inputLongSide,
       minimumConfidence: config.image.detection.minimumConfidence, started: started,
       finished: Date(), seconds: seconds, notScanned: problems)
-    let alerts = try ScanOutputs.write(
-      outcomes: ordered, context: context, directory: config.output)
+    let outputs = try ScanOutputWriter(context: context, directory: config.output)
+    try checkpoint.compact(files: files) { outcome throws(ScanError) in
+      try outputs.add(outcome)
+    }
+    try outputs.stage()
+    try checkpoint.commitCompaction()
+    let alerts = try outputs.commit()
     return ScanReport(
-      images: files.count, scannedNow: fresh.count, reused: files.count - pending.count,
-      failures: ordered.filter(\.failed).count, alerts: alerts, folderProblems: problems,
+      images: files.count, scannedNow: scannedNow, reused: files.count - pending.count,
+      failures: outputs.failures, alerts: alerts, folderProblems: problems,
       seconds: seconds, outputDirectory: config.output)
   }
 
   /// The concurrent part: `jobs` lanes pull the next image index, scan it, and hand the outcome
   /// to the writer queue, which appends outcomes to the checkpoint strictly in index order.
+  /// Returns how many images were checkpointed.
   private func process(
     _ pending: [CardFile], model: DetectorModel, checkpoint: ScanCheckpoint
-  ) throws(ScanError) -> [ImageOutcome] {
+  ) throws(ScanError) -> Int {
     let lanes = max(1, configuration.jobs)
     let window = DispatchSemaphore(value: 2 * lanes)
     let nextIndex = Mutex(0)
@@ -150,7 +149,7 @@ private final class OrderedWriter: @unchecked Sendable {
   // Touched only on `queue`.
   private var waiting: [Int: ImageOutcome] = [:]
   private var nextToWrite = 0
-  private var written: [ImageOutcome] = []
+  private var written = 0
   private var failure: ScanError?
 
   init(
@@ -171,7 +170,7 @@ private final class OrderedWriter: @unchecked Sendable {
         if failure == nil {
           do throws(ScanError) {
             try checkpoint.append(ready)
-            written.append(ready)
+            written += 1
             progress.advance(failed: ready.failed)
           } catch {
             failure = error
@@ -183,10 +182,11 @@ private final class OrderedWriter: @unchecked Sendable {
     }
   }
 
-  func finish() throws(ScanError) -> [ImageOutcome] {
-    let (outcomes, error) = queue.sync { (written, failure) }
+  /// Waits for the queue and returns how many outcomes were checkpointed.
+  func finish() throws(ScanError) -> Int {
+    let (count, error) = queue.sync { (written, failure) }
     progress.finish()
     if let error { throw error }
-    return outcomes
+    return count
   }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import Formats
+
+/// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` one outcome at a
+/// time, so memory does not grow with the card: each image's records are encoded and buffered
+/// to disk as they come, and only counts (and one short line per alert, for the terminal) are
+/// kept.
+///
+/// All four files are written in full and fsynced under `.lookout/staging/` (``stage()``), and
+/// only then renamed over the old ones (``commit()``): a full disk or a file-size limit fails
+/// before any output is replaced, so the folder keeps the previous run's complete set of outputs
+/// and a reader never sees half a file.
+///
+/// Outcomes must be added sorted by file (UTF-8 bytes), the order detections.json lists images in.
+final class ScanOutputWriter {
+  static let fileNames = ["detections.json", "alerts.jsonl", "alerts.csv", "summary.json"]
+
+  private let context: OutputContext
+  private let directory: String
+  private let staging: String
+  private let detections: StreamingFileWriter
+  private let alertLines: StreamingFileWriter
+  private let alertRows: StreamingFileWriter
+  private var encoder = MegaDetectorStreamEncoder()
+  private var tally: RunSummary.Tally
+  private var failuresByReason: [String: Int] = [:]
+  private var summaries: [AlertSummaryLine] = []
+
+  /// Images that failed so far.
+  private(set) var failures = 0
+
+  init(context: OutputContext, directory: String) throws(ScanError) {
+    self.context = context
+    self.directory = directory
+    staging = directory + "/.lookout/staging"
+    try OutputFiles.makeDirectory(staging)
+    let thresholds = ScanOutputs.thresholdDictionary(context.thresholds)
+    tally = RunSummary.Tally(
+      detectionThreshold: ScanOutputs.decimal(context.minimumConfidence),
+      alertClasses: thresholds.keys)
+    func open(_ name: String) throws(ScanError) -> StreamingFileWriter {
+      do {
+        return try StreamingFileWriter(path: "\(directory)/.lookout/staging/\(name)")
+      } catch {
+        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+      }
+    }
+    detections = try open("detections.json")
+    alertLines = try open("alerts.jsonl")
+    alertRows = try open("alerts.csv")
+    let info = RunInfo(
+      detector: "\(context.modelName) v\(context.modelVersion)",
+      detectionCompletionTime: Timestamp.iso8601UTC(context.finished),
+      detectorVersion: context.modelVersion,
+      typicalDetectionThreshold: ScanOutputs.decimal(
+        min(context.thresholds.person, context.thresholds.vehicle)),
+      conservativeDetectionThreshold: ScanOutputs.decimal(context.minimumConfidence),
+      lookout: LookoutRunInfo(
+        modelVersion: context.modelVersion, inputSize: context.inputLongSide,
+        classThresholds: thresholds))
+    try write(encoder.header(info: info), to: detections, name: "detections.json")
+    try write(Array((AlertEncoding.csvHeader + "\r\n").utf8), to: alertRows, name: "alerts.csv")
+  }
+
+  /// Adds one image: its detections.json record, its alert if it raises one, and its counts.
+  func add(_ outcome: ImageOutcome) throws(ScanError) {
+    let image = ScanOutputs.imageRecord(outcome)
+    tally.add(image)
+    if image.detections == nil {
+      failures += 1
+      failuresByReason[ScanOutputs.reasonCode(image.failure), default: 0] += 1
+    }
+    try write(encoder.image(image), to: detections, name: "detections.json")
+    guard let alert = ScanOutputs.alert(for: outcome, context: context) else { return }
+    tally.add(alert)
+    summaries.append(
+      AlertSummaryLine(file: alert.file, labels: alert.labels, confidence: alert.bestConfidence))
+    try write(Array((AlertEncoding.jsonLine(alert) + "\n").utf8), to: alertLines, name: "alerts.jsonl")
+    try write(Array((AlertEncoding.csvRow(alert) + "\r\n").utf8), to: alertRows, name: "alerts.csv")
+  }
+
+  /// Finishes the four files in the staging folder (fsynced), replacing nothing yet.
+  func stage() throws(ScanError) {
+    try write(encoder.footer(), to: detections, name: "detections.json")
+    tally.setFailuresByReason(failuresByReason)
+    var summary = RunSummary(
+      tally: tally, seconds: context.seconds, modelVersion: context.modelVersion,
+      thresholds: ScanOutputs.thresholdDictionary(context.thresholds),
+      startedAt: Timestamp.iso8601UTC(context.started),
+      finishedAt: Timestamp.iso8601UTC(context.finished))
+    summary.notScanned = context.notScanned.map {
+      RunSummary.NotScanned(path: $0.relativePath, reason: $0.reason)
+    }
+    for (writer, name) in [
+      (detections, "detections.json"), (alertLines, "alerts.jsonl"), (alertRows, "alerts.csv"),
+    ] {
+      do {
+        try writer.finish()
+      } catch {
+        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+      }
+    }
+    do {
+      try AtomicFileWriter.write(summary.encode(), to: staging + "/summary.json")
+    } catch {
+      throw .outputUnwritable(path: directory + "/summary.json", reason: error.reason)
+    }
+  }
+
+  /// Renames the staged files over the outputs and returns the alerts, briefly.
+  func commit() throws(ScanError) -> [AlertSummaryLine] {
+    for name in Self.fileNames {
+      try OutputFiles.moveIntoPlace(staging + "/" + name, at: directory + "/" + name)
+    }
+    OutputFiles.syncDirectory(directory)
+    return summaries
+  }
+
+  private func write(
+    _ bytes: [UInt8], to writer: StreamingFileWriter, name: String
+  ) throws(ScanError) {
+    do {
+      try writer.write(bytes)
+    } catch {
+      // Named as the output it would have become: that is the file the user knows.
+      throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+    }
+  }
+}
