@@ -62,6 +62,17 @@ public enum ScanOutputs {
     return try writer.commit()
   }
 
+  /// Degrees to 7 decimals (about 1 cm): EXIF stores degrees, minutes and seconds as
+  /// rationals, and summing them leaves float noise (`-19.210169999999998`) no GPS can mean.
+  static func coordinate(_ degrees: Double) -> Double {
+    degrees.isFinite ? PythonFloat.round(degrees, digits: 7) : degrees
+  }
+
+  /// Altitude to the millimetre, for the same reason.
+  static func metres(_ value: Double) -> Double {
+    value.isFinite ? PythonFloat.round(value, digits: 3) : value
+  }
+
   static func thresholdDictionary(_ t: AlertThresholds) -> [String: Double] {
     ["animal": decimal(t.animal), "person": decimal(t.person), "vehicle": decimal(t.vehicle)]
   }
@@ -120,8 +131,9 @@ public enum ScanOutputs {
         modelVersion: version, relativePath: outcome.file, fileSize: UInt64(outcome.size),
         modificationSeconds: seconds.quotient, modificationNanoseconds: Int(seconds.remainder)),
       file: outcome.file, boxes: boxes, capturedAt: outcome.capturedAt, camera: origin.camera,
-      site: origin.site, latitude: outcome.latitude, longitude: outcome.longitude,
-      altitude: outcome.altitude, modelVersion: version,
+      site: origin.site, latitude: outcome.latitude.map(coordinate),
+      longitude: outcome.longitude.map(coordinate), altitude: outcome.altitude.map(metres),
+      modelVersion: version,
       thresholds: [
         "person": decimal(context.thresholds.person), "vehicle": decimal(context.thresholds.vehicle),
       ])
