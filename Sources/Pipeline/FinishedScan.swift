@@ -1,13 +1,15 @@
 import Foundation
 import Formats
 
-/// A finished scan's output folder read back: its settings, its per-image outcomes (from the
-/// compacted checkpoint) and the thresholds and timing its outputs were written with. Merging
-/// shards and re-thresholding both start from this.
+/// A finished scan's output folder read back: its settings, where each image's outcome lies in
+/// its compacted checkpoint, and the thresholds and timing its outputs were written with.
+/// Merging shards and re-thresholding both start from this, and both stream the outcomes from
+/// the checkpoint, so neither holds a card's outcomes in memory.
 public struct FinishedScan: Sendable {
   public var directory: String
   public var fingerprint: ScanFingerprint
-  public var outcomes: [ImageOutcome]
+  /// Each image's outcome line in ``checkpointPath``.
+  public var entries: [String: ScanCheckpoint.Entry]
   public var thresholds: AlertThresholds
   public var seconds: Double
 
@@ -33,36 +35,62 @@ public struct FinishedScan: Sendable {
     {
       seconds = summary["seconds"]?.doubleValue ?? 0
     }
-    let outcomes = ScanCheckpoint.loadOutcomes(path: directory + "/.lookout/checkpoint.jsonl")
+    let entries = try ScanCheckpoint.index(path: directory + "/.lookout/checkpoint.jsonl")
     return FinishedScan(
-      directory: directory, fingerprint: fingerprint, outcomes: outcomes, thresholds: thresholds,
+      directory: directory, fingerprint: fingerprint, entries: entries, thresholds: thresholds,
       seconds: seconds)
   }
 
-  /// Writes the outputs for `outcomes` with `thresholds`, plus a checkpoint and settings file, so
-  /// the folder reads back like a scan's (it can be merged, re-thresholded or resumed).
+  /// The number of images in the scan.
+  public var imageCount: Int { entries.count }
+
+  /// The compacted checkpoint the outcomes are read from.
+  public var checkpointPath: String { directory + "/.lookout/checkpoint.jsonl" }
+
+  /// Writes the outputs for the outcomes of `scans` with `thresholds`, plus a checkpoint and
+  /// settings file, so the folder reads back like a scan's (it can be merged, re-thresholded or
+  /// resumed). Outcomes are streamed from the scans' checkpoints in file order; a file in more
+  /// than one scan is taken from the last. `directory` may be one of the scans' own folders.
   static func writeScanFolder(
-    directory: String, fingerprint: ScanFingerprint, outcomes: [ImageOutcome],
+    directory: String, fingerprint: ScanFingerprint, scans: [FinishedScan],
     thresholds: AlertThresholds, seconds: Double
   ) throws -> [AlertSummaryLine] {
-    try OutputFiles.makeDirectory(directory)
-    let checkpoint = ScanCheckpoint(outputDirectory: directory)
-    try checkpoint.start(fingerprint: fingerprint)
-    try checkpoint.compact(to: outcomes)
+    try OutputFiles.makeDirectory(directory + "/.lookout")
+    var latest: [String: (source: Int, entry: ScanCheckpoint.Entry)] = [:]
+    for (source, scan) in scans.enumerated() {
+      for (file, entry) in scan.entries { latest[file] = (source, entry) }
+    }
+    let items = latest.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map {
+      ScanCheckpoint.CompactionItem(
+        file: $0.key, size: $0.value.entry.size,
+        modifiedNanoseconds: $0.value.entry.modifiedNanoseconds, source: $0.value.source,
+        entry: $0.value.entry)
+    }
     let now = Date()
     let context = OutputContext(
       modelName: fingerprint.modelName, modelVersion: fingerprint.modelVersion,
       thresholds: thresholds, inputLongSide: fingerprint.inputLongSide,
       minimumConfidence: fingerprint.minimumConfidence, started: now, finished: now,
       seconds: seconds)
-    return try ScanOutputs.write(outcomes: outcomes, context: context, directory: directory)
+    let outputs = try ScanOutputWriter(context: context, directory: directory)
+    let checkpoint = ScanCheckpoint(outputDirectory: directory)
+    try ScanCheckpoint.writeCompacted(
+      items, sources: scans.map(\.checkpointPath),
+      to: checkpoint.directory + "/staging/checkpoint.jsonl"
+    ) { outcome throws(ScanError) in
+      try outputs.add(outcome)
+    }
+    try outputs.stage()
+    try OutputFiles.writeAtomically(ScanCheckpoint.encode(fingerprint), to: checkpoint.fingerprintPath)
+    try checkpoint.commitCompaction()
+    return try outputs.commit()
   }
 
   /// Re-derives the alerts (and rewrites every output) with new thresholds, without running the
   /// network: the stored detections are kept down to the scan's minimum confidence.
   public func rethreshold(_ newThresholds: AlertThresholds) throws -> [AlertSummaryLine] {
     try Self.writeScanFolder(
-      directory: directory, fingerprint: fingerprint, outcomes: outcomes,
-      thresholds: newThresholds, seconds: seconds)
+      directory: directory, fingerprint: fingerprint, scans: [self], thresholds: newThresholds,
+      seconds: seconds)
   }
 }

@@ -114,10 +114,16 @@ public final class ScanCheckpoint {
     }
     // The torn last line, if any, is cut off first, so every indexed line stays where it is.
     try openForAppend()
-    entries = [:]
+    entries = try Self.index(path: checkpointPath)
+  }
+
+  /// Where each file's latest outcome line is in the checkpoint at `path`, read a piece at a
+  /// time. Lines that are not outcomes (a damaged sector) are skipped; a missing file is empty.
+  public static func index(path: String) throws(ScanError) -> [String: Entry] {
+    var entries: [String: Entry] = [:]
     let decoder = JSONDecoder()
     do {
-      try JSONLinesStreamReader.forEachLine(path: checkpointPath) { offset, line in
+      try JSONLinesStreamReader.forEachLine(path: path) { offset, line in
         if let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) {
           entries[outcome.file] = Entry(
             offset: offset, length: line.count, size: outcome.size,
@@ -128,8 +134,9 @@ public final class ScanCheckpoint {
     } catch where error.code == ENOENT {
       // No line was ever appended.
     } catch {
-      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
+      throw .outputUnwritable(path: path, reason: error.reason)
     }
+    return entries
   }
 
   /// Whether `file` has an outcome here made from the file as it is now (same size and time).
@@ -163,17 +170,6 @@ public final class ScanCheckpoint {
     writer = nil
   }
 
-  /// Replaces the checkpoint with exactly `outcomes` (the card's images, in order), atomically.
-  public func compact(to outcomes: [ImageOutcome]) throws(ScanError) {
-    close()
-    var bytes: [UInt8] = []
-    for outcome in outcomes {
-      bytes += Self.encode(outcome)
-      bytes.append(UInt8(ascii: "\n"))
-    }
-    try OutputFiles.writeAtomically(bytes, to: checkpointPath)
-  }
-
   /// Rewrites the checkpoint as exactly `files`' outcomes in that order, streaming: each
   /// image's stored line is read back, handed to `body` decoded, and copied to
   /// `.lookout/staging/checkpoint.jsonl`; ``commitCompaction()`` then renames it into place.
@@ -182,28 +178,58 @@ public final class ScanCheckpoint {
     files: [CardFile], _ body: (ImageOutcome) throws(ScanError) -> Void
   ) throws(ScanError) {
     close()
-    let staging = directory + "/staging"
-    try OutputFiles.makeDirectory(staging)
-    let reader = open(checkpointPath, O_RDONLY | O_CLOEXEC)
-    guard reader >= 0 || errno == ENOENT else {
-      throw .outputUnwritable(path: checkpointPath, reason: String(cString: strerror(errno)))
+    let items = files.map {
+      CompactionItem(
+        file: $0.relativePath, size: $0.size, modifiedNanoseconds: $0.modifiedNanoseconds,
+        source: 0, entry: entries[$0.relativePath])
     }
-    defer { if reader >= 0 { closeDescriptor(reader) } }
+    try Self.writeCompacted(
+      items, sources: [checkpointPath], to: directory + "/staging/checkpoint.jsonl", body)
+  }
+
+  /// One image of a compacted checkpoint: its stored line (in checkpoint `sources[source]`, at
+  /// `entry`), or, when it has none, an empty outcome for the file as walked.
+  struct CompactionItem {
+    var file: String
+    var size: Int64
+    var modifiedNanoseconds: Int64
+    var source: Int
+    var entry: Entry?
+  }
+
+  /// Writes `items`' lines, in order, to a new checkpoint file at `target` (created with its
+  /// folder), reading each from its source checkpoint and handing it to `body` decoded. Only one
+  /// line is in memory at a time.
+  static func writeCompacted(
+    _ items: [CompactionItem], sources: [String], to target: String,
+    _ body: (ImageOutcome) throws(ScanError) -> Void
+  ) throws(ScanError) {
+    try OutputFiles.makeDirectory(URL(fileURLWithPath: target).deletingLastPathComponent().path)
+    var readers: [Int32] = []
+    defer { for fd in readers where fd >= 0 { closeDescriptor(fd) } }
+    for path in sources {
+      let fd = open(path, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 || errno == ENOENT else {
+        throw .outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+      }
+      readers.append(fd)
+    }
     let decoder = JSONDecoder()
     do {
-      let out = try StreamingFileWriter(path: staging + "/checkpoint.jsonl")
-      for file in files {
+      let out = try StreamingFileWriter(path: target)
+      for item in items {
         var outcome: ImageOutcome?
         var line: [UInt8] = []
-        if let entry = entries[file.relativePath], reader >= 0 {
+        if let entry = item.entry, readers[item.source] >= 0 {
           line = try JSONLinesStreamReader.readLine(
-            fd: reader, path: checkpointPath, offset: entry.offset, count: entry.length)
+            fd: readers[item.source], path: sources[item.source], offset: entry.offset,
+            count: entry.length)
           outcome = try? decoder.decode(ImageOutcome.self, from: Data(line))
         }
         if outcome == nil {
           outcome = ImageOutcome(
-            file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
-          line = Self.encode(outcome!)
+            file: item.file, size: item.size, modifiedNanoseconds: item.modifiedNanoseconds)
+          line = encode(outcome!)
         }
         line.append(UInt8(ascii: "\n"))
         try out.write(line)
@@ -211,11 +237,11 @@ public final class ScanCheckpoint {
       }
       try out.finish()
     } catch let error as FileIOError {
-      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
+      throw .outputUnwritable(path: target, reason: error.reason)
     } catch let error as ScanError {
       throw error
     } catch {
-      throw .outputUnwritable(path: checkpointPath, reason: "\(error)")
+      throw .outputUnwritable(path: target, reason: "\(error)")
     }
   }
 
@@ -235,12 +261,6 @@ public final class ScanCheckpoint {
       throw .checkpointMismatch(path: path, reason: "its settings file is missing or unreadable")
     }
     return stored
-  }
-
-  /// Every complete, decodable line in file order; a torn last line is ignored.
-  public static func loadOutcomes(path: String) -> [ImageOutcome] {
-    guard let bytes = try? Formats.FileReader.read(path) else { return [] }
-    return outcomes(inJSONLines: bytes)
   }
 
   /// The outcomes of the complete lines of checkpoint bytes; lines that are not outcomes (a

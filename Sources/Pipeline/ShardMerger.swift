@@ -73,12 +73,10 @@ public enum ShardMerger {
     let missing = (0..<count).filter { byIndex[$0] == nil }.map { "\($0)/\(count)" }
     guard missing.isEmpty else { throw MergeError.missingShards(missing) }
 
-    let outcomes = shards.flatMap(\.outcomes).sorted {
-      $0.file.utf8.lexicographicallyPrecedes($1.file.utf8)
-    }
     let alerts = try FinishedScan.writeScanFolder(
-      directory: output, fingerprint: unsharded, outcomes: outcomes, thresholds: first.thresholds,
+      directory: output, fingerprint: unsharded, scans: shards, thresholds: first.thresholds,
       seconds: shards.map(\.seconds).reduce(0, +))
-    return Result(images: outcomes.count, alerts: alerts.count, shards: shards.count)
+    return Result(
+      images: shards.map(\.imageCount).reduce(0, +), alerts: alerts.count, shards: shards.count)
   }
 }

@@ -45,7 +45,7 @@ struct RethresholdCommand: ParsableCommand {
       if !quiet {
         FileHandle.standardError.write(
           Data(
-            "\(alerts.count) alerts at person=\(thresholds.person) vehicle=\(thresholds.vehicle) (\(scan.outcomes.count) images)\n"
+            "\(alerts.count) alerts at person=\(thresholds.person) vehicle=\(thresholds.vehicle) (\(scan.imageCount) images)\n"
               .utf8))
       }
     } catch {
