@@ -14,6 +14,8 @@ public enum ImageDecodeError: Error, Sendable, Equatable, CustomStringConvertibl
   case truncated(path: String, reason: String)
   /// The header claims more pixels than `limit`; reported before any pixel memory is allocated.
   case tooLarge(path: String, width: Int, height: Int, limit: Int)
+  /// The file has more bytes than `limit`, so it is not read at all.
+  case fileTooLarge(path: String, bytes: Int64, limit: Int64)
   /// A well-formed image this decoder cannot handle (12-bit or lossless JPEG, ...).
   case unsupported(path: String, reason: String)
 
@@ -22,7 +24,7 @@ public enum ImageDecodeError: Error, Sendable, Equatable, CustomStringConvertibl
     switch self {
     case .unreadable(let path, _), .empty(let path), .notAnImage(let path),
       .corrupt(let path, _), .truncated(let path, _), .tooLarge(let path, _, _, _),
-      .unsupported(let path, _):
+      .fileTooLarge(let path, _, _), .unsupported(let path, _):
       path
     }
   }
@@ -38,12 +40,15 @@ public enum ImageDecodeError: Error, Sendable, Equatable, CustomStringConvertibl
     case .tooLarge(let path, let width, let height, let limit):
       "\(path): image is \(width)x\(height) (\(width * height) pixels), over the limit of "
         + "\(limit) pixels"
+    case .fileTooLarge(let path, let bytes, let limit):
+      "\(path): file is \(bytes) bytes (\(Self.mebibytes(bytes))), over the limit of \(limit) "
+        + "bytes (\(Self.mebibytes(limit)))"
     case .unsupported(let path, let reason): "\(path): unsupported image: \(reason)"
     }
   }
 
   /// A short stable machine code: "unreadable", "empty", "not_an_image", "corrupt",
-  /// "truncated", "too_large" or "unsupported".
+  /// "truncated", "too_large" (too many pixels, or too many bytes) or "unsupported".
   public var reasonCode: String {
     switch self {
     case .unreadable: "unreadable"
@@ -51,8 +56,14 @@ public enum ImageDecodeError: Error, Sendable, Equatable, CustomStringConvertibl
     case .notAnImage: "not_an_image"
     case .corrupt: "corrupt"
     case .truncated: "truncated"
-    case .tooLarge: "too_large"
+    case .tooLarge, .fileTooLarge: "too_large"
     case .unsupported: "unsupported"
     }
+  }
+
+  /// `"572.2 MiB"`.
+  private static func mebibytes(_ bytes: Int64) -> String {
+    let tenths = bytes * 10 / (1 << 20)
+    return "\(tenths / 10).\(tenths % 10) MiB"
   }
 }

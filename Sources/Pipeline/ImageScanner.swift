@@ -13,7 +13,7 @@ public struct ImageScanSettings: Sendable {
   public var detection: DetectionOptions
   public var tile: TileMode
   public var maxPixels: Int
-  /// Largest file read into memory; bigger files fail (`unsupported`) without being read.
+  /// Largest file read into memory; bigger files fail (`too_large`) without being read.
   public var maxFileBytes: Int64
   /// The smallest long side JPEGs are DCT-scaled to before resizing into the network input; nil
   /// (the default) means the input size, so the network never gets an upsampled image. Smaller
@@ -169,9 +169,7 @@ public final class ImageScanner {
     let size = Int64(info.st_size)
     let modified = modificationNanoseconds(info)
     guard size <= settings.maxFileBytes else {
-      throw .unsupported(
-        path: file.relativePath,
-        reason: "file of \(size) bytes exceeds the \(settings.maxFileBytes)-byte limit")
+      throw .fileTooLarge(path: file.relativePath, bytes: size, limit: settings.maxFileBytes)
     }
     // Filled straight from read(2): zeroing a 4 MB buffer first would cost as much as copying it.
     var failure: Int32 = 0

@@ -334,6 +334,10 @@ import Testing
         "f.jpg: image is 60000x60000 (3600000000 pixels), over the limit of 100000000 pixels"
       ),
       (
+        .fileTooLarge(path: "h.jpg", bytes: 600_000_000, limit: 512 << 20), "too_large",
+        "h.jpg: file is 600000000 bytes (572.2 MiB), over the limit of 536870912 bytes (512.0 MiB)"
+      ),
+      (
         .unsupported(path: "g.jpg", reason: "Unsupported JPEG data precision 12"), "unsupported",
         "g.jpg: unsupported image: Unsupported JPEG data precision 12"
       ),
