@@ -319,6 +319,10 @@ import Testing
         .unreadable(path: "a.jpg", reason: "Permission denied"), "unreadable",
         "a.jpg: cannot read file: Permission denied"
       ),
+      (
+        .readFailed(path: "i.jpg", code: EIO), "read_error",
+        "i.jpg: read error: Input/output error (EIO)"
+      ),
       (.empty(path: "b.jpg"), "empty", "b.jpg: file is empty (0 bytes)"),
       (.notAnImage(path: "c.jpg"), "not_an_image", "c.jpg: not a JPEG or PNG image"),
       (
