@@ -83,7 +83,8 @@ let package = Package(
 
     // libFuzzer harnesses (scripts/fuzz); a plain build replays saved inputs and writes seeds.
     .target(
-      name: "FuzzTargets", dependencies: ["ImageIO", "Formats", "Pipeline", "Geo", "Research"],
+      name: "FuzzTargets",
+      dependencies: ["ImageIO", "Formats", "Pipeline", "Geo", "Research", "Watch"],
       path: "Fuzz/Sources/FuzzTargets"),
     .executableTarget(
       name: "lookout-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/lookout-fuzz"),

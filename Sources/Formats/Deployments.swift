@@ -6,7 +6,9 @@ public struct Deployment: Sendable, Equatable {
   public var latitude: Double
   public var longitude: Double
   /// When the camera was set up and taken down (camera-local clock; the offset, when written or
-  /// given by ``timezoneOffset``, is kept).
+  /// given by ``timezoneOffsetMinutes``, is kept). A bound the file leaves open (allowed only with
+  /// ``DeploymentsFile/DateColumns/optional``) is ``LocalDateTime/earliest`` or
+  /// ``LocalDateTime/latest``.
   public var start: LocalDateTime
   public var end: LocalDateTime
   /// Which images belong to it (see ``DeploymentPathPattern``).
@@ -118,7 +120,7 @@ public typealias DeploymentsError = CSVReadError
 /// |---|---|---|
 /// | `deployment_id` | yes | unique id of the deployment |
 /// | `latitude`, `longitude` | yes | WGS 84 decimal degrees (-90…90, -180…180) |
-/// | `start`, `end` | yes | camera-local date-time, `2024-05-01T08:00:00`, `2024-05-01 08:00`, EXIF's `2024:05:01 08:00:00` or a date `2024-05-01` (an `end` given as a date covers that whole day); an offset such as `+02:00` may follow |
+/// | `start`, `end` | yes (see ``DateColumns``) | camera-local date-time, `2024-05-01T08:00:00`, `2024-05-01 08:00`, EXIF's `2024:05:01 08:00:00` or a date `2024-05-01` (an `end` given as a date covers that whole day); an offset such as `+02:00` may follow |
 /// | `path_pattern` | yes | the images' relative paths, e.g. `river-camp/cam03/*` (see ``DeploymentPathPattern``) |
 /// | `camera_id` | no | the camera's id or serial |
 /// | `site` | no | the site name (else the first folder of the path, by Lookout's layout) |
@@ -138,6 +140,16 @@ public struct DeploymentsFile: Sendable, Equatable {
 
   public init(deployments: [Deployment]) { self.deployments = deployments }
 
+  /// Whether every deployment must give `start` and `end`.
+  public enum DateColumns: Sendable {
+    /// Both columns and both values are required (what Camtrap DP needs).
+    case required
+    /// Either column may be missing and either value empty: the deployment is then open at that
+    /// end (``LocalDateTime/earliest`` or ``LocalDateTime/latest``), as for a camera that stays
+    /// where it is (what `watch` accepts).
+    case optional
+  }
+
   /// The deployment an image belongs to, if any.
   public func deployment(forPath relativePath: String, capturedAt: LocalDateTime? = nil)
     -> Deployment?
@@ -148,18 +160,22 @@ public struct DeploymentsFile: Sendable, Equatable {
   }
 
   /// Reads the file at `path`.
-  public static func read(path: String) throws(DeploymentsError) -> DeploymentsFile {
-    try parse(try CSVReader.read(path: path), path: path)
+  public static func read(path: String, dates: DateColumns = .required) throws(DeploymentsError)
+    -> DeploymentsFile
+  {
+    try parse(try CSVReader.read(path: path), path: path, dates: dates)
   }
 
   /// Parses CSV text; `path` is only used in error messages.
-  public static func parse(_ bytes: [UInt8], path: String) throws(DeploymentsError)
-    -> DeploymentsFile
+  public static func parse(_ bytes: [UInt8], path: String, dates: DateColumns = .required)
+    throws(DeploymentsError) -> DeploymentsFile
   {
-    try parse(try CSVReader.parse(bytes, path: path), path: path)
+    try parse(try CSVReader.parse(bytes, path: path), path: path, dates: dates)
   }
 
-  static func parse(_ table: CSVTable, path: String) throws(DeploymentsError) -> DeploymentsFile {
+  static func parse(_ table: CSVTable, path: String, dates: DateColumns) throws(DeploymentsError)
+    -> DeploymentsFile
+  {
     func required(_ name: String) throws(DeploymentsError) -> Int {
       guard let i = table.column(name) else {
         throw DeploymentsError(path: path, line: 1, reason: "no \"\(name)\" column")
@@ -169,8 +185,9 @@ public struct DeploymentsFile: Sendable, Equatable {
     let idColumn = try required("deployment_id")
     let latColumn = try required("latitude")
     let lonColumn = try required("longitude")
-    let startColumn = try required("start")
-    let endColumn = try required("end")
+    let datesRequired = dates == .required
+    let startColumn = datesRequired ? try required("start") : table.column("start")
+    let endColumn = datesRequired ? try required("end") : table.column("end")
     let patternColumn = try required("path_pattern")
     let optional = { (name: String) in table.column(name) }
     let cameraColumn = optional("camera_id"), siteColumn = optional("site")
@@ -217,19 +234,25 @@ public struct DeploymentsFile: Sendable, Equatable {
         }
         offset = minutes
       }
-      let startText = try nonEmpty(startColumn, "start")
-      let endText = try nonEmpty(endColumn, "end")
-      guard var start = LocalDateTime(startText) else {
-        throw fail("start \"\(startText)\" is not a date or date-time")
+      // A date bound; nil when it is left open, which only optional dates allow (a required
+      // column is never nil).
+      func bound(_ column: Int?, _ name: String, endOfDay: Bool) throws(DeploymentsError)
+        -> LocalDateTime?
+      {
+        guard let column, datesRequired || !value(column).isEmpty else { return nil }
+        let text = try nonEmpty(column, name)
+        guard var time = LocalDateTime(text) else {
+          throw fail("\(name) \"\(text)\" is not a date or date-time")
+        }
+        if endOfDay && text.utf8.count == 10 {
+          time.hour = 23
+          time.minute = 59
+          time.second = 59
+        }
+        return time
       }
-      guard var end = LocalDateTime(endText) else {
-        throw fail("end \"\(endText)\" is not a date or date-time")
-      }
-      if endText.utf8.count == 10 {
-        end.hour = 23
-        end.minute = 59
-        end.second = 59
-      }
+      var start = try bound(startColumn, "start", endOfDay: false) ?? .earliest
+      var end = try bound(endColumn, "end", endOfDay: true) ?? .latest
       if start.offsetMinutes == nil { start.offsetMinutes = offset }
       if end.offsetMinutes == nil { end.offsetMinutes = offset }
       guard end.localSeconds >= start.localSeconds else { throw fail("end is before start") }

@@ -27,6 +27,12 @@ public struct LocalDateTime: Sendable, Equatable, Hashable, Comparable, CustomSt
     self.offsetMinutes = offsetMinutes
   }
 
+  /// The earliest and the latest readings ``init(_:)`` can give (years 0001 to 9999): what an
+  /// open start or end stands for (see ``DeploymentsFile/DateColumns/optional``).
+  public static let earliest = LocalDateTime(year: 1, month: 1, day: 1)
+  public static let latest = LocalDateTime(
+    year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)
+
   /// Parses `text`; nil when it is not one of the accepted forms or not a real date.
   public init?(_ text: String) {
     let b = Array(text.trimmingSpaces().utf8)

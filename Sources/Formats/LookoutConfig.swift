@@ -52,6 +52,8 @@ public struct LookoutConfigError: Error, Sendable, Equatable, CustomStringConver
 ///   vehicle raise alerts), each a number in 0…1; classes left out keep the model's default.
 ///   `sites` optionally overrides classes for the images of one site (the first folder of the
 ///   path, see the README's folder layout).
+/// - `watch`: `lookout watch`'s own options, which the Watch module reads (``member(_:)``);
+///   like any other member, kept as it is here.
 ///
 /// ``write(to:)`` writes the whole object with two-space indentation and a final newline,
 /// atomically (``AtomicFileWriter``): readers see the old file or the new one.
@@ -65,6 +67,12 @@ public struct LookoutConfig: Sendable, Equatable {
 
   public static func == (a: LookoutConfig, b: LookoutConfig) -> Bool {
     JSONValue.object(a.members) == JSONValue.object(b.members)
+  }
+
+  /// The member `name` (the first, should the file repeat it); nil when there is none. For
+  /// members that belong to one tool, such as `watch`, which that tool reads itself.
+  public func member(_ name: String) -> JSONValue? {
+    members.first { $0.0 == name }?.1
   }
 
   /// The `thresholds` member, validated; empty settings when there is none.

@@ -72,8 +72,9 @@ public enum Timestamp {
     return s
   }
 
-  /// Minutes east of UTC for `"+02:00"`, `"-0530"`, `"Z"`; nil when not an offset.
-  static func offsetMinutes(_ text: String) -> Int? {
+  /// Minutes east of UTC for `"+02:00"`, `"-0530"`, `"Z"` (at most 14 hours); nil when not an
+  /// offset.
+  public static func offsetMinutes(_ text: String) -> Int? {
     let t = text.trimmingCharacters(in: CharacterSet(charactersIn: " \u{0}"))
     if t == "Z" { return 0 }
     let b = Array(t.utf8)
@@ -88,7 +89,8 @@ public enum Timestamp {
     return (b[0] == UInt8(ascii: "-") ? -1 : 1) * (h * 60 + m)
   }
 
-  static func offsetText(minutes: Int) -> String {
+  /// `"+02:00"`, `"-05:30"`, or `"Z"` for 0: the offset as ISO 8601 writes it.
+  public static func offsetText(minutes: Int) -> String {
     if minutes == 0 { return "Z" }
     let sign = minutes < 0 ? "-" : "+"
     let m = abs(minutes)

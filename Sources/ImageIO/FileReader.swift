@@ -6,20 +6,20 @@
   import Darwin
 #endif
 
-/// Reads a whole regular file with POSIX calls, reporting failures as `.unreadable` with the
-/// system's error text (and `.empty` for a zero-byte file).
+/// Reads a whole regular file with POSIX calls, reporting failures as
+/// ``ImageDecodeError/system(path:code:)`` classifies them (`.unreadable` with the system's error
+/// text when the file cannot be reached, `.readFailed` when the storage fails), and `.empty`
+/// for a zero-byte file.
 enum FileReader {
   static func contents(ofFileAt path: String) throws(ImageDecodeError) -> [UInt8] {
     // O_NONBLOCK so that a FIFO or device cannot block the open; it has no effect on the
     // reads of a regular file, the only kind read below.
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard descriptor >= 0 else { throw .unreadable(path: path, reason: errorText(errno)) }
+    guard descriptor >= 0 else { throw .system(path: path, code: errno) }
     defer { _ = close(descriptor) }
 
     var info = stat()
-    guard fstat(descriptor, &info) == 0 else {
-      throw .unreadable(path: path, reason: errorText(errno))
-    }
+    guard fstat(descriptor, &info) == 0 else { throw .system(path: path, code: errno) }
     switch info.st_mode & S_IFMT {
     case S_IFREG: break
     case S_IFDIR: throw .unreadable(path: path, reason: "is a directory")
@@ -36,7 +36,7 @@ enum FileReader {
       let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
-        throw .unreadable(path: path, reason: errorText(errno))
+        throw .system(path: path, code: errno)
       }
       if count == 0 { break }
       bytes.append(contentsOf: chunk[0..<count])
@@ -46,9 +46,5 @@ enum FileReader {
     }
     guard !bytes.isEmpty else { throw .empty(path: path) }
     return bytes
-  }
-
-  private static func errorText(_ code: Int32) -> String {
-    String(cString: strerror(code))
   }
 }

@@ -6,8 +6,9 @@ public enum ImageDecoder {
   /// Sniffs the format from the bytes (not the extension), decodes, reads EXIF (JPEG APP1;
   /// PNG eXIf chunk if present), applies orientation.
   ///
-  /// Reads the whole file first: a missing file, a directory or a read failure is
-  /// `.unreadable` (with the system's reason), a zero-byte file `.empty`. Then as
+  /// Reads the whole file first: a missing file, a directory or no permission is `.unreadable`
+  /// (with the system's reason), a failure of the storage (EIO, ...) `.readFailed`, a zero-byte
+  /// file `.empty`. Then as
   /// `decode(data:path:options:)`.
   public static func decode(
     fileAt path: String, options: DecodeOptions = DecodeOptions()

@@ -13,7 +13,7 @@ public struct ImageScanSettings: Sendable {
   public var detection: DetectionOptions
   public var tile: TileMode
   public var maxPixels: Int
-  /// Largest file read into memory; bigger files fail (`unsupported`) without being read.
+  /// Largest file read into memory; bigger files fail (`too_large`) without being read.
   public var maxFileBytes: Int64
   /// The smallest long side JPEGs are DCT-scaled to before resizing into the network input; nil
   /// (the default) means the input size, so the network never gets an upsampled image. Smaller
@@ -25,6 +25,10 @@ public struct ImageScanSettings: Sendable {
   var readHook: (@Sendable (CardFile, ReadMoment) -> Void)?
 
   enum ReadMoment: Sendable { case beforeOpen, afterRead }
+  /// Test seam: stands in for read(2) on a file's descriptor (same arguments and result, with
+  /// `errno` set when it returns -1), to fail a read the way a failing card does. Never set
+  /// outside tests.
+  var readCall: (@Sendable (CardFile, Int32, UnsafeMutableRawPointer, Int) -> Int)?
 
   public init(
     detection: DetectionOptions = DetectionOptions(), tile: TileMode = .auto,
@@ -152,14 +156,10 @@ public final class ImageScanner {
   ) {
     settings.readHook?(file, .beforeOpen)
     let fd = withCString(file.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
-    guard fd >= 0 else {
-      throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
-    }
+    guard fd >= 0 else { throw .system(path: file.relativePath, code: errno) }
     defer { _ = close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      throw .unreadable(path: file.relativePath, reason: String(cString: strerror(errno)))
-    }
+    guard fstat(fd, &info) == 0 else { throw .system(path: file.relativePath, code: errno) }
     switch info.st_mode & S_IFMT {
     case S_IFREG: break
     case S_IFDIR: throw .unreadable(path: file.relativePath, reason: "is a directory")
@@ -169,16 +169,17 @@ public final class ImageScanner {
     let size = Int64(info.st_size)
     let modified = modificationNanoseconds(info)
     guard size <= settings.maxFileBytes else {
-      throw .unsupported(
-        path: file.relativePath,
-        reason: "file of \(size) bytes exceeds the \(settings.maxFileBytes)-byte limit")
+      throw .fileTooLarge(path: file.relativePath, bytes: size, limit: settings.maxFileBytes)
     }
     // Filled straight from read(2): zeroing a 4 MB buffer first would cost as much as copying it.
     var failure: Int32 = 0
+    let readCall = settings.readCall
     let bytes = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
       var filled = 0
       while filled < buffer.count {
-        let n = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+        let start = UnsafeMutableRawPointer(buffer.baseAddress! + filled)
+        let wanted = buffer.count - filled
+        let n = readCall?(file, fd, start, wanted) ?? read(fd, start, wanted)
         if n < 0 {
           if errno == EINTR { continue }
           failure = errno
@@ -189,9 +190,9 @@ public final class ImageScanner {
       }
       initialized = filled
     }
-    if failure != 0 {
-      throw .unreadable(path: file.relativePath, reason: String(cString: strerror(failure)))
-    }
+    // EIO from a failing card, ESTALE from a share that went away, ...: the scan records the
+    // file as read_error and goes on.
+    if failure != 0 { throw .system(path: file.relativePath, code: failure) }
     settings.readHook?(file, .afterRead)
     var after = stat()
     if fstat(fd, &after) == 0,

@@ -27,7 +27,7 @@ public enum AlertPayload {
       preconditionFailure("an alert record encodes as an object")
     }
     members.append(("location_source", .nullable(frame.place.source?.rawValue)))
-    members.append(("deployment", .nullable(frame.place.deployment?.id)))
+    members.append(("deployment", .nullable(frame.place.deployment?.deploymentID)))
     return .object(members)
   }
 

@@ -65,13 +65,13 @@ public struct FrameAlertBuilder: Sendable {
     record.longitude = place.point?.longitude
     record.insideArea = place.areas.first
     if let captured = outcome.capturedLocal, outcome.capturedOffset == nil,
-      let minutes = place.deployment?.utcOffsetMinutes ?? cameraUTCOffsetMinutes
+      let minutes = place.deployment?.timezoneOffsetMinutes ?? cameraUTCOffsetMinutes
     {
-      record.capturedAt = captured + UTCOffset.text(minutes: minutes)
+      record.capturedAt = captured + Timestamp.offsetText(minutes: minutes)
     }
     let label = record.labels.contains("person") ? "person" : "vehicle"
     let source =
-      place.deployment.map { "deployment:\($0.id)" }
+      place.deployment.map { "deployment:\($0.deploymentID)" }
       ?? {
         if place.site != nil || place.camera != nil {
           return "camera:\(place.site ?? "")/\(place.camera ?? "")"

@@ -1,3 +1,4 @@
+import Formats
 import Geo
 import Pipeline
 
@@ -13,7 +14,7 @@ public enum LocationSource: String, Sendable, Equatable {
 public struct ImagePlace: Sendable, Equatable {
   public var point: GeoPoint?
   public var source: LocationSource?
-  public var deployment: CameraDeployment?
+  public var deployment: Deployment?
   /// The protected areas containing the point, in file order.
   public var areas: [String]
   /// Inside a protected area (true), outside all of them (false), or unknown (nil: no position,
@@ -27,9 +28,9 @@ public struct ImagePlace: Sendable, Equatable {
 /// Finds an image's position (EXIF GPS, else its deployment) and the protected areas it is in.
 public struct ImageLocator: Sendable {
   public var areas: ProtectedAreas?
-  public var deployments: CameraDeployments?
+  public var deployments: DeploymentsFile?
 
-  public init(areas: ProtectedAreas? = nil, deployments: CameraDeployments? = nil) {
+  public init(areas: ProtectedAreas? = nil, deployments: DeploymentsFile? = nil) {
     self.areas = areas
     self.deployments = deployments
   }

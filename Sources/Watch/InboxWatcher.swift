@@ -1,4 +1,5 @@
 import Dispatch
+import Formats
 import Foundation
 import Geo
 import Pipeline
@@ -56,7 +57,7 @@ public final class InboxWatcher: @unchecked Sendable {
       }
     }
     let deployments = try configuration.geofence.deploymentsPath.map {
-      (path: String) throws(WatchError) in try CameraDeployments.read(path: path)
+      (path: String) throws(WatchError) in try DeploymentsFile.readForWatch(path: path)
     }
     locator = ImageLocator(areas: areas, deployments: deployments)
     let allSinks: [any AlertSink] = [JSONLinesSink(directory: configuration.output)] + sinks

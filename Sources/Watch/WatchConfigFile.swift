@@ -40,43 +40,33 @@ public enum WatchConfigFile {
     return try parse(bytes, path: path, folder: folder)
   }
 
-  /// Parses a config document; relative paths are resolved against `folder`.
+  /// Parses a config document; relative paths are resolved against `folder`. The document and
+  /// its `thresholds` are read by ``LookoutConfig`` (the one parser that `scan`, `tune` and
+  /// `watch` share); only the `watch` member is read here.
   public static func parse(_ bytes: [UInt8], path: String, folder: String) throws(WatchError)
     -> WatchSettings
   {
-    func fail(_ reason: String) -> WatchError { .config(path: path, reason: reason) }
-    let root: JSONValue
+    let config: LookoutConfig
+    let thresholds: ThresholdSettings
     do {
-      root = try JSONParser.parse(bytes)
+      config = try LookoutConfig.parse(bytes, path: path)
+      thresholds = try config.thresholds(path: path)
     } catch {
-      throw fail(error.description)
+      throw .config(path: path, reason: error.reason)
     }
-    guard root.objectMembers != nil else { throw fail("not a JSON object") }
     var settings = WatchSettings()
-    if let thresholds = root["thresholds"], !thresholds.isNull {
-      guard let members = thresholds.objectMembers else {
-        throw fail("thresholds is not an object")
-      }
-      for (key, value) in members {
-        if key == "sites" {
-          guard let sites = value.objectMembers else {
-            throw fail("thresholds.sites is not an object")
-          }
-          for (site, classes) in sites {
-            guard let classMembers = classes.objectMembers else {
-              throw fail("thresholds.sites.\(site) is not an object")
-            }
-            for (name, t) in classMembers {
-              settings.siteThresholds[site, default: [:]][name] = try threshold(
-                t, "thresholds.sites.\(site).\(name)", fail)
-            }
-          }
-        } else {
-          settings.thresholds[key] = try threshold(value, "thresholds.\(key)", fail)
-        }
-      }
-    }
-    guard let watch = root["watch"], !watch.isNull else { return settings }
+    settings.thresholds = thresholds.classes.mapValues { Float($0) }
+    settings.siteThresholds = thresholds.sites.mapValues { $0.mapValues { Float($0) } }
+    guard let watch = config.member("watch"), !watch.isNull else { return settings }
+    try readWatchMember(watch, into: &settings, path: path, folder: folder)
+    return settings
+  }
+
+  /// The `watch` member's options, set in `settings`.
+  static func readWatchMember(
+    _ watch: JSONValue, into settings: inout WatchSettings, path: String, folder: String
+  ) throws(WatchError) {
+    func fail(_ reason: String) -> WatchError { .config(path: path, reason: reason) }
     guard let members = watch.objectMembers else { throw fail("watch is not an object") }
     let reader = MemberReader(prefix: "watch", folder: folder, fail: fail)
     for (key, value) in members {
@@ -149,16 +139,6 @@ public enum WatchConfigFile {
         throw fail("unknown member watch.\(key)")
       }
     }
-    return settings
-  }
-
-  private static func threshold(
-    _ value: JSONValue, _ name: String, _ fail: (String) -> WatchError
-  ) throws(WatchError) -> Float {
-    guard let d = value.doubleValue, (0...1).contains(d) else {
-      throw fail("\(name) is not a number in 0…1")
-    }
-    return Float(d)
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 
 /// `lookout watch`'s options as given, every one optional: one value from the config file
 /// (``WatchConfigFile``), one from the command line, merged with ``overridden(by:)`` (flags win)
@@ -124,7 +125,7 @@ public struct WatchSettings: Sendable, Equatable {
     }
     var offset: Int?
     if let text = cameraUTCOffset {
-      guard let minutes = UTCOffset.minutes(text) else {
+      guard let minutes = Timestamp.offsetMinutes(text) else {
         throw bad("camera UTC offset \"\(text)\" is not an offset such as +03:00")
       }
       offset = minutes

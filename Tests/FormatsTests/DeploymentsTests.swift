@@ -82,4 +82,41 @@ import Testing
         Array("deployment_id,latitude,longitude,start,end\n".utf8), path: "e.csv")
     }
   }
+
+  @Test func optionalDatesLeaveTheDeploymentOpen() throws {
+    let csv = """
+      deployment_id,latitude,longitude,path_pattern,start,end,timezone_offset
+      fixed,-2.5,34.25,gate/cam1,,,+03:00
+      from,-2.5,34.25,gate/cam2,2024-05-01,,
+      until,-2.5,34.25,gate/cam3,,2024-05-01,
+
+      """
+    let file = try DeploymentsFile.parse(Array(csv.utf8), path: "d.csv", dates: .optional)
+    let fixed = file.deployments[0]
+    #expect(fixed.start == LocalDateTime.earliest.withOffset(180))
+    #expect(fixed.end == LocalDateTime.latest.withOffset(180))
+    #expect(
+      fixed.covers(LocalDateTime("1970-01-01")!) && fixed.covers(LocalDateTime("2999-12-31")!))
+    #expect(file.deployments[1].end == .latest)
+    #expect(!file.deployments[1].covers(LocalDateTime("2024-04-30T23:59:59")!))
+    #expect(file.deployments[2].start == .earliest)
+    #expect(file.deployments[2].end.iso8601 == "2024-05-01T23:59:59")
+    // No date columns at all.
+    let bare = try DeploymentsFile.parse(
+      Array("deployment_id,latitude,longitude,path_pattern\nx,1,2,a\n".utf8), path: "d.csv",
+      dates: .optional)
+    #expect(bare.deployments.first?.start == .earliest)
+    // A date that is given must still be one, and required dates stay required.
+    #expect(
+      throws: DeploymentsError(
+        path: "d.csv", line: 2, reason: "end \"later\" is not a date or date-time")
+    ) {
+      _ = try DeploymentsFile.parse(
+        Array("deployment_id,latitude,longitude,path_pattern,end\nx,1,2,a,later\n".utf8),
+        path: "d.csv", dates: .optional)
+    }
+    #expect(throws: DeploymentsError(path: "d.csv", line: 2, reason: "empty start")) {
+      _ = try DeploymentsFile.parse(Array(csv.utf8), path: "d.csv")
+    }
+  }
 }

@@ -69,4 +69,11 @@ import Testing
       _ = try LookoutConfig.parse(Array("[1]".utf8), path: "c.json")
     }
   }
+
+  @Test func otherToolsMembersAreReachable() throws {
+    let text = #"{"watch": {"inbox": "in"}, "thresholds": {}, "watch": 2}"#
+    let config = try LookoutConfig.parse(Array(text.utf8), path: "c.json")
+    #expect(config.member("watch") == .object([("inbox", .string("in"))]))
+    #expect(config.member("tune") == nil)
+  }
 }

@@ -319,6 +319,10 @@ import Testing
         .unreadable(path: "a.jpg", reason: "Permission denied"), "unreadable",
         "a.jpg: cannot read file: Permission denied"
       ),
+      (
+        .readFailed(path: "i.jpg", code: EIO), "read_error",
+        "i.jpg: read error: Input/output error (EIO)"
+      ),
       (.empty(path: "b.jpg"), "empty", "b.jpg: file is empty (0 bytes)"),
       (.notAnImage(path: "c.jpg"), "not_an_image", "c.jpg: not a JPEG or PNG image"),
       (
@@ -332,6 +336,10 @@ import Testing
       (
         .tooLarge(path: "f.jpg", width: 60000, height: 60000, limit: 100_000_000), "too_large",
         "f.jpg: image is 60000x60000 (3600000000 pixels), over the limit of 100000000 pixels"
+      ),
+      (
+        .fileTooLarge(path: "h.jpg", bytes: 600_000_000, limit: 512 << 20), "too_large",
+        "h.jpg: file is 600000000 bytes (572.2 MiB), over the limit of 536870912 bytes (512.0 MiB)"
       ),
       (
         .unsupported(path: "g.jpg", reason: "Unsupported JPEG data precision 12"), "unsupported",

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Geo
 import Testing
@@ -137,28 +138,53 @@ import Testing
   }
 
   @Test func deploymentsFileRules() throws {
-    let table = try CameraDeployments.parse(Array(Self.deployments.utf8), path: "d.csv")
+    let folder = TestFolder("deployments")
+    defer { folder.remove() }
+    func read(_ text: String) throws(WatchError) -> DeploymentsFile {
+      TestFiles.write(text, to: folder.path + "/d.csv")
+      return try DeploymentsFile.readForWatch(path: folder.path + "/d.csv")
+    }
+    let table = try read(Self.deployments)
     #expect(table.deployments.count == 2)
     let gate = try #require(table.deployment(forPath: "gate/cam1/x.jpg", capturedLocal: nil))
-    #expect(gate.start == "2024-01-01T00:00:00" && gate.end == "2024-12-31T23:59:59")
-    #expect(gate.utcOffsetMinutes == 180)
+    #expect(gate.start.iso8601 == "2024-01-01T00:00:00+03:00")
+    #expect(gate.end.iso8601 == "2024-12-31T23:59:59+03:00")
+    #expect(gate.timezoneOffsetMinutes == 180)
     #expect(
       table.deployment(forPath: "gate/cam1/x.jpg", capturedLocal: "2025-01-01T00:00:00") == nil)
     #expect(table.deployment(forPath: "gate/cam10/x.jpg", capturedLocal: nil) == nil)
-    #expect(
-      table.deployment(forPath: "village/any/deeper/x.jpg", capturedLocal: nil)?.id == "village")
-    #expect(
-      CameraDeployment(id: "a", latitude: 0, longitude: 0, pathPattern: "**/cam3")
-        .matches(relativePath: "r/2024/cam3/x.jpg"))
+    // Without dates a deployment covers any capture time.
+    let village = table.deployment(
+      forPath: "village/any/deeper/x.jpg", capturedLocal: "1999-01-01T00:00:00")
+    #expect(village?.deploymentID == "village")
+    #expect(village?.start == .earliest && village?.end == .latest)
+    #expect(DeploymentPathPattern("**/cam3").matches("r/2024/cam3/x.jpg"))
+    // Errors are the Formats parser's: file, line and reason.
+    let path = folder.path + "/d.csv"
     #expect(
       throws: WatchError.deployments(
-        path: "d.csv", line: 2, reason: "latitude \"north\" is not a number in -90…90")
+        path: path, line: 2, reason: "latitude \"north\" is not a number")
     ) {
-      _ = try CameraDeployments.parse(
-        Array("deployment_id,latitude,longitude,path_pattern\nx,north,1,a\n".utf8), path: "d.csv")
+      _ = try read("deployment_id,latitude,longitude,path_pattern\nx,north,1,a\n")
     }
-    #expect(throws: WatchError.self) {
-      _ = try CameraDeployments.parse(Array("id,lat\n".utf8), path: "d.csv")
+    #expect(
+      throws: WatchError.deployments(path: path, line: 3, reason: "end is before start")
+    ) {
+      _ = try read(
+        "deployment_id,latitude,longitude,path_pattern,start,end\n"
+          + "x,1,1,a,,\ny,1,1,b,2024-05-02,2024-05-01\n")
+    }
+    #expect(
+      throws: WatchError.deployments(path: path, line: 1, reason: "no \"deployment_id\" column")
+    ) {
+      _ = try read("id,lat\n")
+    }
+    #expect(
+      throws: WatchError.deployments(
+        path: folder.path + "/missing.csv", line: 0,
+        reason: "no such file or directory (ENOENT)")
+    ) {
+      _ = try DeploymentsFile.readForWatch(path: folder.path + "/missing.csv")
     }
   }
 }

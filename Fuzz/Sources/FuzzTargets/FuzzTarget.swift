@@ -4,6 +4,7 @@ import Geo
 import ImageIO
 import Pipeline
 import Research
+import Watch
 
 /// One parser of untrusted bytes, driven by libFuzzer (or replayed on saved inputs).
 ///
@@ -18,7 +19,7 @@ public struct FuzzTarget: Sendable {
 
   public static let all: [FuzzTarget] = [
     jpeg, png, exif, json, megadetector, alerts, checkpoint, config, deployments, geojson,
-    truthCSV, truthCOCO,
+    truthCSV, truthCOCO, watchConfig,
   ]
 
   public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -131,24 +132,51 @@ public struct FuzzTarget: Sendable {
       (try? again?.thresholds(path: "fuzz")) == thresholds, "thresholds changed on a rewrite")
   }
 
-  /// The deployments CSV, and a lookup through its path patterns.
+  /// The deployments CSV, with dates required (Camtrap DP) and optional (`watch`), and a lookup
+  /// through its path patterns.
   static let deployments = FuzzTarget(
     name: "deployments", summary: "DeploymentsFile (CSV) and its path-pattern lookup"
   ) { bytes in
-    guard let file = try? DeploymentsFile.parse(bytes, path: "fuzz") else { return }
-    for deployment in file.deployments.prefix(8) {
-      precondition(abs(deployment.latitude) <= 90 && abs(deployment.longitude) <= 180)
+    for dates in [DeploymentsFile.DateColumns.required, .optional] {
+      guard let file = try? DeploymentsFile.parse(bytes, path: "fuzz", dates: dates) else {
+        continue
+      }
+      for deployment in file.deployments.prefix(8) {
+        precondition(abs(deployment.latitude) <= 90 && abs(deployment.longitude) <= 180)
+        precondition(deployment.end.localSeconds >= deployment.start.localSeconds)
+      }
+      _ = file.deployment(forPath: "site/cam01/IMG_0001.JPG")
+      _ = file.deployment(
+        forPath: "site/cam01/IMG_0001.JPG", capturedLocal: "2024-05-01T06:12:33")
     }
-    _ = file.deployment(forPath: "site/cam01/IMG_0001.JPG")
   }
 
   /// Protected areas from GeoJSON, and point-in-polygon queries against them.
   static let geojson = FuzzTarget(name: "geojson", summary: "GeoJSON protected areas") { bytes in
     guard let areas = try? GeoJSONAreaReader.parse(bytes, path: "fuzz") else { return }
-    for point in [GeoPoint(latitude: 0, longitude: 0), GeoPoint(latitude: -19.2, longitude: 23.6)]
-    {
+    for point in [GeoPoint(latitude: 0, longitude: 0), GeoPoint(latitude: -19.2, longitude: 23.6)] {
       _ = areas.names(containing: point)
     }
+  }
+
+  /// `lookout watch`'s config file: the document and its thresholds go through LookoutConfig
+  /// (as in `config`), the `watch` member through WatchConfigFile. What it accepts must have
+  /// only absolute paths, stay the same when merged with no flags, and resolve or be refused
+  /// (never trap).
+  static let watchConfig = FuzzTarget(
+    name: "watch-config", summary: "WatchConfigFile: the config file's watch member"
+  ) { bytes in
+    guard let settings = try? WatchConfigFile.parse(bytes, path: "fuzz", folder: "/fuzz") else {
+      return
+    }
+    let paths = [
+      settings.inbox, settings.output, settings.moveProcessed, settings.areas,
+      settings.deployments, settings.modelDirectory, settings.webhookTokenFile,
+      settings.earthRangerTokenFile,
+    ]
+    for case let path? in paths { precondition(path.hasPrefix("/"), "relative path \(path)") }
+    precondition(settings.overridden(by: WatchSettings()) == settings, "no flags changed it")
+    _ = try? settings.resolved()
   }
 
   /// Ground truth as CSV (`file,label[,x,y,w,h]`).

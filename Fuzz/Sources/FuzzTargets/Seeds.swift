@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Pipeline
 
@@ -82,9 +83,10 @@ public enum Seeds {
         )
       ]
     case "deployments":
-      return fixtures("Tests/ResearchTests/Fixtures/eval", suffix: ".csv").filter {
+      let files = fixtures("Tests/ResearchTests/Fixtures/eval", suffix: ".csv").filter {
         $0.0.hasPrefix("deployments")
       }
+      return files + files.map { ("open-" + $0.0, withoutDates($0.1)) }
     case "geojson":
       return [
         (
@@ -94,6 +96,12 @@ public enum Seeds {
               .utf8)
         )
       ]
+    case "watch-config":
+      let example = readmeJSON(containing: #""watch""#)
+      let rewritten = (try? LookoutConfig.parse(example, path: "README.md")).map {
+        Array($0.text().utf8)
+      }
+      return [("readme.json", example), ("rewritten.json", rewritten ?? [])]
     case "truth-csv":
       return fixtures("Tests/ResearchTests/Fixtures/eval", suffix: "truth.csv")
     case "truth-coco":
@@ -101,6 +109,33 @@ public enum Seeds {
     default:
       return []
     }
+  }
+
+  /// A deployments CSV with its rows' `start` and `end` left empty (as `watch` allows), found
+  /// by the header; the fields before them must be unquoted.
+  static func withoutDates(_ csv: [UInt8]) -> [UInt8] {
+    var lines = String(decoding: csv, as: UTF8.self).components(separatedBy: "\n")
+    guard let header = lines.first?.components(separatedBy: ","),
+      let start = header.firstIndex(of: "start"), let end = header.firstIndex(of: "end")
+    else { return csv }
+    for i in lines.indices.dropFirst() {
+      var fields = lines[i].components(separatedBy: ",")
+      guard fields.count > max(start, end) else { continue }
+      fields[start] = ""
+      fields[end] = ""
+      lines[i] = fields.joined(separator: ",")
+    }
+    return Array(lines.joined(separator: "\n").utf8)
+  }
+
+  /// The first ```json block of README.md that contains `marker`.
+  static func readmeJSON(containing marker: String) -> [UInt8] {
+    let text = String(decoding: bytes("README.md"), as: UTF8.self)
+    for block in text.components(separatedBy: "```json\n").dropFirst() {
+      let body = block.components(separatedBy: "```").first ?? ""
+      if body.contains(marker) { return Array(body.utf8) }
+    }
+    return []
   }
 
   /// The first EXIF APP1 segment (marker included) of a JPEG.

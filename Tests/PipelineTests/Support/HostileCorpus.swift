@@ -261,7 +261,7 @@ struct HostileCorpus {
     mutating func tooLarge() throws {
       try add(
         "too-large", "sparse_huge.jpg", Array(jpeg.prefix(1024)),
-        .fails(code: "unsupported", mentioning: "byte limit"))
+        .fails(code: "too_large", mentioning: "over the limit of 536870912 bytes"))
       precondition(truncate(card + "/hostile/too-large/sparse_huge.jpg", 513 << 20) == 0)
       try add(
         "too-large", "huge.jpg", ByteSurgery.jpegClaimingSize(jpeg, width: 60000, height: 60000),
