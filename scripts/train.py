@@ -82,6 +82,10 @@ class Augmenter:
         self.drone = [t for t in train if t["source"] == "hit-uav"]
         self.trap = [t for t in train if t["source"] != "hit-uav"]
         self.backgrounds = [t for t in self.trap if t["label"] in ("empty", "animal")]
+        # Hard negatives: camera-trap frames where the current model fires person/vehicle, with the
+        # strongest false peak (image pixels) and its score; refreshed by mine_hard_negatives().
+        self.hard = []
+        self.hard_share = 0.0
         # Cut-outs of people and vehicles (with a little context) for copy-paste.
         self.cutouts = []
         for t in self.drone:
@@ -96,6 +100,11 @@ class Augmenter:
                     self.cutouts.append((c, t["image"][y0:y1, x0:x1]))
 
     def sample(self):
+        if self.hard and self.rng.random() < self.hard_share:
+            scores = [h[1] for h in self.hard]
+            item, _, focus = self.rng.choices(self.hard, weights=scores)[0]
+            img, boxes = self._crop(item, 0.45, 1.15, vflip=False, focus=focus)
+            return self._photometric(img), boxes
         r = self.rng.random()
         if r < 0.55:
             img, boxes = self._crop(self.rng.choice(self.drone), 0.6, 1.7, vflip=True)
@@ -106,7 +115,7 @@ class Augmenter:
             img, boxes = self._paste(img, boxes)
         return self._photometric(img), boxes
 
-    def _crop(self, item, smin, smax, vflip):
+    def _crop(self, item, smin, smax, vflip, focus=None):
         rng = self.rng
         src = item["image"]
         h, w = src.shape[:2]
@@ -118,6 +127,10 @@ class Augmenter:
         canvas[:] = rng.randint(0, 80)
         ox = rng.randint(min(0, nw - CROP), max(0, nw - CROP))
         oy = rng.randint(min(0, nh - CROP), max(0, nh - CROP))
+        if focus is not None:  # keep the hard-negative peak inside the crop
+            fx, fy = focus[0] * s, focus[1] * s
+            ox = int(min(max(ox, fx - CROP + 16), fx - 16))
+            oy = int(min(max(oy, fy - CROP + 16), fy - 16))
         sx0, sy0 = max(0, ox), max(0, oy)
         sx1, sy1 = min(nw, ox + CROP), min(nh, oy + CROP)
         canvas[sy0 - oy:sy1 - oy, sx0 - ox:sx1 - ox] = img[sy0:sy1, sx0:sx1]
@@ -154,7 +167,7 @@ class Augmenter:
             x0, y0 = rng.randint(0, CROP - nw), rng.randint(0, CROP - nh)
             region = img[y0:y0 + nh, x0:x0 + nw]
             # Match the patch's surroundings to the background, keep its contrast.
-            p = p - p.mean() + region.mean() + rng.uniform(10, 60)
+            p = p - p.mean() + region.mean() + rng.uniform(-20, 60)
             yy = np.linspace(-1, 1, nh)[:, None]
             xx = np.linspace(-1, 1, nw)[None, :]
             mask = np.clip((1 - np.maximum(np.abs(xx), np.abs(yy))) * 4, 0, 1)[..., None]
@@ -187,6 +200,24 @@ class Augmenter:
                 pil = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
             x = np.asarray(pil, np.float32) / 255.0
         return x
+
+
+def mine_hard_negatives(model, aug, floor=0.1):
+    """Scores every camera-trap frame without people or vehicles and keeps those where the model
+    fires person/vehicle above `floor`, weighted by the score of their strongest false peak."""
+    model.eval()
+    hard = []
+    with torch.no_grad():
+        for it in aug.backgrounds:
+            x, nw, nh = letterbox(it["image"])
+            out = model(torch.from_numpy(x).permute(2, 0, 1)[None])[0]
+            dets = [d for d in decode(out, nw, nh, min_conf=floor) if d[0] in (1, 2)]
+            if dets:
+                c, score, bx, by, bw, bh = max(dets, key=lambda d: d[1])
+                h, w = it["image"].shape[:2]
+                hard.append((it, score, ((bx + bw / 2) * w, (by + bh / 2) * h)))
+    model.train()
+    return hard
 
 
 def make_targets(boxes, size=CROP):
@@ -382,7 +413,11 @@ def main():
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--version", default="0.2.0")
+    ap.add_argument("--init", help="start from this checkpoint's weights (fine-tuning)")
+    ap.add_argument("--hard-share", type=float, default=0.0,
+                    help="share of each batch drawn from mined hard negatives (0 = no mining)")
+    ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
     args = ap.parse_args()
 
     random.seed(args.seed)
@@ -406,6 +441,9 @@ def main():
 
     aug = Augmenter(train, random.Random(args.seed))
     model = LookoutNet()
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location="cpu", weights_only=False)["model"])
+    aug.hard_share = args.hard_share
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
 
     def batch():
@@ -427,6 +465,12 @@ def main():
         progress = step / args.steps if args.steps else (time.time() - start) / budget
         if progress >= 1.0:
             break
+        if args.hard_share > 0 and step % args.mine_every == 0 and (step > 0 or args.init):
+            t = time.time()
+            aug.hard = mine_hard_negatives(model, aug)
+            print(f"step {step}: {len(aug.hard)} hard negatives (max score "
+                  f"{max((h[1] for h in aug.hard), default=0):.2f}) in {time.time()-t:.0f}s",
+                  file=sys.stderr, flush=True)
         lr = args.lr * min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
             g["lr"] = lr
@@ -447,6 +491,8 @@ def main():
     thresholds = choose_thresholds(per_image)
     report = metrics_report(per_image, box_ap, thresholds)
     report["training"] = {"steps": step, "batch": args.batch, "crop": CROP, "seed": args.seed,
+                          "init": os.path.basename(args.init) if args.init else None,
+                          "hard_share": args.hard_share, "lr": args.lr,
                           "seconds": round(train_seconds), "threads": args.threads,
                           "train_images": len(train), "val_images": len(val)}
     misses = []
@@ -460,8 +506,11 @@ def main():
     with open(os.path.join(ROOT, "Models", "metrics.json"), "w") as f:
         json.dump(report, f, indent=1)
         f.write("\n")
+    thresholds = {k: float(v) for k, v in thresholds.items()}
     meta = {"model_version": args.version, "thresholds": thresholds,
             "trained": {"script": "scripts/train.py", "seed": args.seed, "steps": step,
+                        "init": os.path.basename(args.init) if args.init else None,
+                        "hard_share": args.hard_share,
                         "data": "shared/data (HIT-UAV, Missouri Camera Traps)"}}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     torch.save({"model": model.state_dict(), "meta": meta}, args.out)
