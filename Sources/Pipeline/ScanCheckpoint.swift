@@ -119,11 +119,11 @@ public final class ScanCheckpoint {
 
   /// Where each file's latest outcome line is in the checkpoint at `path`, read a piece at a
   /// time. Lines that are not outcomes (a damaged sector) are skipped; a missing file is empty.
-  public static func index(path: String) throws(ScanError) -> [String: Entry] {
+  public static func index(path: String, chunkBytes: Int = 1 << 20) throws(ScanError) -> [String: Entry] {
     var entries: [String: Entry] = [:]
     let decoder = JSONDecoder()
     do {
-      try JSONLinesStreamReader.forEachLine(path: path) { offset, line in
+      try JSONLinesStreamReader.forEachLine(path: path, chunkBytes: chunkBytes) { offset, line in
         if let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) {
           entries[outcome.file] = Entry(
             offset: offset, length: line.count, size: outcome.size,
@@ -265,11 +265,21 @@ public final class ScanCheckpoint {
 
   /// The outcomes of the complete lines of checkpoint bytes; lines that are not outcomes (a
   /// damaged sector in the output folder) are skipped, so those images are scanned again.
+  /// Lines are split and decoded exactly as ``index(path:chunkBytes:)`` does (raw bytes, a CR
+  /// before the newline dropped, empty lines and a torn tail skipped).
   public static func outcomes(inJSONLines bytes: [UInt8]) -> [ImageOutcome] {
     let decoder = JSONDecoder()
-    return JSONLinesReader.split(bytes).lines.compactMap {
-      try? decoder.decode(ImageOutcome.self, from: Data($0.utf8))
+    var out: [ImageOutcome] = []
+    var start = 0
+    for i in bytes.indices where bytes[i] == 0x0A {
+      var end = i
+      if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+      if end > start, let outcome = try? decoder.decode(ImageOutcome.self, from: Data(bytes[start..<end])) {
+        out.append(outcome)
+      }
+      start = i + 1
     }
+    return out
   }
 
   /// The fingerprint in `run.json` bytes, if they hold one.

@@ -42,7 +42,9 @@ public enum TruthCamtrapDP {
       media: table(mediaPath), mediaPath: mediaPath)
   }
 
-  static func parse(
+  /// The ground truth in already-read `observations` and `media` tables (the paths are for
+  /// error messages).
+  public static func parse(
     observations: CSVTable, observationsPath: String, media: CSVTable, mediaPath: String
   ) throws(ResearchError) -> GroundTruth {
     func column(_ t: CSVTable, _ name: String, _ p: String) throws(ResearchError) -> Int {

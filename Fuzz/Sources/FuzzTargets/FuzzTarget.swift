@@ -19,7 +19,7 @@ public struct FuzzTarget: Sendable {
 
   public static let all: [FuzzTarget] = [
     jpeg, png, exif, json, megadetector, alerts, checkpoint, config, deployments, geojson,
-    truthCSV, truthCOCO, watchConfig,
+    truthCSV, truthCOCO, truthCamtrapDP, watchConfig,
   ]
 
   public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -107,16 +107,27 @@ public struct FuzzTarget: Sendable {
     }
   }
 
-  /// A checkpoint folder's files: the first line as run.json, all lines as checkpoint.jsonl.
+  /// A checkpoint folder's files: the first line as run.json, all lines as checkpoint.jsonl,
+  /// read whole and through the streaming index a resumed scan uses (a small chunk size, so
+  /// lines straddle chunks): both must find the same files.
   static let checkpoint = FuzzTarget(
     name: "checkpoint", summary: "ScanCheckpoint: run.json fingerprint and checkpoint.jsonl lines"
   ) { bytes in
     let firstLine = Array(bytes.prefix { $0 != 0x0A })
     _ = ScanCheckpoint.fingerprint(inJSON: firstLine)
-    for outcome in ScanCheckpoint.outcomes(inJSONLines: bytes) {
+    let outcomes = ScanCheckpoint.outcomes(inJSONLines: bytes)
+    for outcome in outcomes {
       _ = outcome.capturedAt
       _ = outcome.failed
     }
+    let path = NSTemporaryDirectory() + "lookout-fuzz-checkpoint-\(getpid()).jsonl"
+    guard (try? AtomicFileWriter.write(bytes, to: path)) != nil else { return }
+    defer { _ = unlink(path) }
+    guard let entries = try? ScanCheckpoint.index(path: path, chunkBytes: 7) else {
+      preconditionFailure("the index could not read a file the whole-file reader read")
+    }
+    precondition(
+      Set(entries.keys) == Set(outcomes.map(\.file)), "streaming index and whole read disagree")
   }
 
   /// The config file `tune` writes and `scan`/`watch` read; what it accepts must write and
@@ -188,5 +199,21 @@ public struct FuzzTarget: Sendable {
   static let truthCOCO = FuzzTarget(name: "truth-coco", summary: "ground truth COCO JSON") {
     bytes in
     _ = try? TruthCOCO.parse(bytes, path: "fuzz")
+  }
+
+  /// Ground truth as a Camtrap DP package: the input is media.csv, a NUL byte, then
+  /// observations.csv (no NUL: all of it is observations, with an empty media table).
+  static let truthCamtrapDP = FuzzTarget(
+    name: "truth-camtrap-dp", summary: "ground truth Camtrap DP (media.csv NUL observations.csv)"
+  ) { bytes in
+    let split = bytes.firstIndex(of: 0) ?? bytes.startIndex
+    let media = Array(bytes[..<split])
+    let observations = Array(bytes[(split < bytes.endIndex ? split + 1 : split)...])
+    guard let mediaTable = try? CSVReader.parse(media, path: "media.csv"),
+      let observationTable = try? CSVReader.parse(observations, path: "observations.csv")
+    else { return }
+    _ = try? TruthCamtrapDP.parse(
+      observations: observationTable, observationsPath: "observations.csv", media: mediaTable,
+      mediaPath: "media.csv")
   }
 }

@@ -106,6 +106,9 @@ public enum Seeds {
       return fixtures("Tests/ResearchTests/Fixtures/eval", suffix: "truth.csv")
     case "truth-coco":
       return fixtures("Tests/ResearchTests/Fixtures/truth", suffix: ".json")
+    case "truth-camtrap-dp":
+      let folder = "Tests/ResearchTests/Fixtures/truth/"
+      return [("package.bin", bytes(folder + "media.csv") + [0] + bytes(folder + "observations.csv"))]
     default:
       return []
     }
