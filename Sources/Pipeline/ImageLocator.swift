@@ -1,6 +1,5 @@
 import Formats
 import Geo
-import Pipeline
 
 /// Where an image's position came from.
 public enum LocationSource: String, Sendable, Equatable {
@@ -26,6 +25,7 @@ public struct ImagePlace: Sendable, Equatable {
 }
 
 /// Finds an image's position (EXIF GPS, else its deployment) and the protected areas it is in.
+/// Pipeline's, so that `scan` can place images as `watch` does.
 public struct ImageLocator: Sendable {
   public var areas: ProtectedAreas?
   public var deployments: DeploymentsFile?
