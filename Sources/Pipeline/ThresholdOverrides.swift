@@ -1,5 +1,8 @@
 /// Alert thresholds given in a config file or on the command line, applied over the model's
 /// shipped defaults once the model is loaded: per class, and per site over those.
+///
+/// `scan` and `watch` resolve them the same way, image by image (``ScanOutputs/alert(for:context:)``):
+/// the defaults, then ``classes``, then the image's site's own (``sites``).
 public struct ThresholdOverrides: Sendable, Equatable {
   /// Class name (`animal`, `person`, `vehicle`) → threshold.
   public var classes: [String: Float]
