@@ -59,9 +59,10 @@ public enum ScanOutputs {
 
   /// Writes the outputs of `outcomes` (in any order; they are written sorted by file).
   static func write(
-    outcomes: [ImageOutcome], context: OutputContext, directory: String
+    outcomes: [ImageOutcome], context: OutputContext,
+    alerting: AlertingSettings = AlertingSettings(), directory: String
   ) throws(ScanError) -> [AlertSummaryLine] {
-    let writer = try ScanOutputWriter(context: context, directory: directory)
+    let writer = try ScanOutputWriter(context: context, alerting: alerting, directory: directory)
     let order = outcomes.indices.sorted { a, b in
       if outcomes[a].file.utf8.lexicographicallyPrecedes(outcomes[b].file.utf8) { return true }
       if outcomes[b].file.utf8.lexicographicallyPrecedes(outcomes[a].file.utf8) { return false }
@@ -194,11 +195,11 @@ enum OutputFiles {
     _ = close(fd)
   }
 
-  /// The files a scan writes atomically (outputs, checkpoint, fingerprint).
-  static let ownFiles: Set<String> = [
+  /// The files a scan writes atomically (outputs, checkpoint, fingerprint, alert settings).
+  static let ownFiles = Set([
     "detections.json", "alerts.jsonl", "alerts.csv", "summary.json", "checkpoint.jsonl",
     "run.json",
-  ]
+  ]).union(AlertingRecord.fileNames)
 
   /// Removes temporary files of the scan's own files (`<name>.tmp-<pid>-<hex>`, as
   /// `AtomicFileWriter` makes them) that a killed run left in `directory`, when the process
