@@ -47,8 +47,9 @@ let package = Package(
     .target(name: "Detector", swiftSettings: [.unsafeFlags(detectorFlags)]),
     // MegaDetector JSON, alert records, summaries, atomic files.
     .target(name: "Formats"),
-    // Walking a card, the concurrent stages, checkpoints.
-    .target(name: "Pipeline", dependencies: ["ImageIO", "Detector", "Formats"]),
+    // Walking a card, the concurrent stages, checkpoints, and where alerts are placed (deployments,
+    // protected areas, per-site thresholds) for `scan` and `watch` alike.
+    .target(name: "Pipeline", dependencies: ["ImageIO", "Detector", "Formats", "Geo"]),
     // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
     .target(name: "Research", dependencies: ["Formats"]),
     // Redacted copies of images for sharing (decoding through ImageIO, a Swift JPEG encoder).
@@ -97,7 +98,9 @@ let package = Package(
       name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
     .testTarget(
       name: "PipelineTests",
-      dependencies: ["Pipeline", "ImageIO", "Formats", "PipelineTestSupport", "FuzzTargets"]),
+      dependencies: [
+        "Pipeline", "ImageIO", "Formats", "Geo", "PipelineTestSupport", "FuzzTargets",
+      ]),
     .testTarget(name: "ResearchTests", dependencies: ["Research"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
     .testTarget(name: "GeoTests", dependencies: ["Geo"]),

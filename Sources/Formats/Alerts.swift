@@ -59,7 +59,7 @@ public struct AlertRecord: Sendable, Equatable {
   public var longitude: Double?
   /// Metres above sea level, when known.
   public var altitude: Double?
-  /// The protected area the position falls inside, when known (nil for now).
+  /// The protected area the position falls inside, when known.
   public var insideArea: String?
   /// The model's version.
   public var modelVersion: String

@@ -50,8 +50,9 @@ public struct LookoutConfigError: Error, Sendable, Equatable, CustomStringConver
 ///
 /// - `thresholds`: the alert threshold per class (a detection at or above it counts; person and
 ///   vehicle raise alerts), each a number in 0…1; classes left out keep the model's default.
-///   `sites` optionally overrides classes for the images of one site (the first folder of the
-///   path, see the README's folder layout).
+///   `sites` optionally overrides classes for the images of one site (the site of the image's
+///   deployment when `--deployments` names one, else the first folder of the path, see the
+///   README's folder layout).
 /// - `watch`: `lookout watch`'s own options, which the Watch module reads (``member(_:)``);
 ///   like any other member, kept as it is here.
 ///

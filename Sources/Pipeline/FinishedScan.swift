@@ -2,7 +2,8 @@ import Foundation
 import Formats
 
 /// A finished scan's output folder read back: its settings, where each image's outcome lies in
-/// its compacted checkpoint, and the thresholds and timing its outputs were written with.
+/// its compacted checkpoint, and the thresholds, alert settings (`.lookout/alerting.json`) and
+/// timing its outputs were written with.
 /// Merging shards and re-thresholding both start from this, and both stream the outcomes from
 /// the checkpoint, so neither holds a card's outcomes in memory.
 public struct FinishedScan: Sendable {
@@ -10,7 +11,10 @@ public struct FinishedScan: Sendable {
   public var fingerprint: ScanFingerprint
   /// Each image's outcome line in ``checkpointPath``.
   public var entries: [String: ScanCheckpoint.Entry]
+  /// The class thresholds.
   public var thresholds: AlertThresholds
+  /// Per-site thresholds, deployments and protected areas.
+  public var alerting: AlertingSettings
   public var seconds: Double
 
   /// Reads `directory`; throws `MergeError.unfinished` when it holds no finished scan.
@@ -35,10 +39,11 @@ public struct FinishedScan: Sendable {
     {
       seconds = summary["seconds"]?.doubleValue ?? 0
     }
+    let alerting = try AlertingRecord.load(directory: directory + "/.lookout", scan: directory)
     let entries = try ScanCheckpoint.index(path: directory + "/.lookout/checkpoint.jsonl")
     return FinishedScan(
       directory: directory, fingerprint: fingerprint, entries: entries, thresholds: thresholds,
-      seconds: seconds)
+      alerting: alerting, seconds: seconds)
   }
 
   /// The number of images in the scan.
@@ -47,13 +52,14 @@ public struct FinishedScan: Sendable {
   /// The compacted checkpoint the outcomes are read from.
   public var checkpointPath: String { directory + "/.lookout/checkpoint.jsonl" }
 
-  /// Writes the outputs for the outcomes of `scans` with `thresholds`, plus a checkpoint and
-  /// settings file, so the folder reads back like a scan's (it can be merged, re-thresholded or
-  /// resumed). Outcomes are streamed from the scans' checkpoints in file order; a file in more
-  /// than one scan is taken from the last. `directory` may be one of the scans' own folders.
+  /// Writes the outputs for the outcomes of `scans` with `thresholds` and `alerting`, plus a
+  /// checkpoint and settings files, so the folder reads back like a scan's (it can be merged,
+  /// re-thresholded or resumed). Outcomes are streamed from the scans' checkpoints in file
+  /// order; a file in more than one scan is taken from the last. `directory` may be one of the
+  /// scans' own folders.
   static func writeScanFolder(
     directory: String, fingerprint: ScanFingerprint, scans: [FinishedScan],
-    thresholds: AlertThresholds, seconds: Double
+    thresholds: AlertThresholds, alerting: AlertingSettings, seconds: Double
   ) throws -> [AlertSummaryLine] {
     try OutputFiles.makeDirectory(directory + "/.lookout")
     var latest: [String: (source: Int, entry: ScanCheckpoint.Entry)] = [:]
@@ -72,7 +78,7 @@ public struct FinishedScan: Sendable {
       thresholds: thresholds, inputLongSide: fingerprint.inputLongSide,
       minimumConfidence: fingerprint.minimumConfidence, started: now, finished: now,
       seconds: seconds)
-    let outputs = try ScanOutputWriter(context: context, directory: directory)
+    let outputs = try ScanOutputWriter(context: context, alerting: alerting, directory: directory)
     let checkpoint = ScanCheckpoint(outputDirectory: directory)
     try ScanCheckpoint.writeCompacted(
       items, sources: scans.map(\.checkpointPath),
@@ -86,11 +92,12 @@ public struct FinishedScan: Sendable {
     return try outputs.commit()
   }
 
-  /// Re-derives the alerts (and rewrites every output) with new thresholds, without running the
-  /// network: the stored detections are kept down to the scan's minimum confidence.
+  /// Re-derives the alerts (and rewrites every output) with new class thresholds, without
+  /// running the network: the stored detections are kept down to the scan's minimum confidence.
+  /// The scan's per-site thresholds, deployments and protected areas still apply.
   public func rethreshold(_ newThresholds: AlertThresholds) throws -> [AlertSummaryLine] {
     try Self.writeScanFolder(
       directory: directory, fingerprint: fingerprint, scans: [self], thresholds: newThresholds,
-      seconds: seconds)
+      alerting: alerting, seconds: seconds)
   }
 }

@@ -22,12 +22,22 @@ public struct ScanConfiguration: Sendable {
   public var thresholdOverrides: [String]
   /// Only the files of this shard.
   public var shard: ShardSelection?
+  /// Site → class name → alert threshold, over the class thresholds for that site's images
+  /// (the config file's `thresholds.sites`).
+  public var siteThresholds: [String: [String: Float]]
+  /// Deployments CSV (``Formats/DeploymentsFile/readForPlacement(path:)``): each image's site,
+  /// camera and, without EXIF GPS, position.
+  public var deploymentsPath: String?
+  /// GeoJSON of protected areas: each alert names the area its position is in.
+  public var areasPath: String?
 
   public init(
     input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",
     jobs: Int = 2, resume: Bool = false, overwrite: Bool = false, quiet: Bool = false,
     image: ImageScanSettings = ImageScanSettings(), thresholds: AlertThresholds? = nil,
-    thresholdOverrides: [String] = [], shard: ShardSelection? = nil
+    thresholdOverrides: [String] = [], shard: ShardSelection? = nil,
+    siteThresholds: [String: [String: Float]] = [:], deploymentsPath: String? = nil,
+    areasPath: String? = nil
   ) {
     self.input = input
     self.output = output
@@ -41,5 +51,8 @@ public struct ScanConfiguration: Sendable {
     self.thresholds = thresholds
     self.thresholdOverrides = thresholdOverrides
     self.shard = shard
+    self.siteThresholds = siteThresholds
+    self.deploymentsPath = deploymentsPath
+    self.areasPath = areasPath
   }
 }

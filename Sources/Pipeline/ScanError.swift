@@ -13,6 +13,11 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   case modelUnavailable(reason: String)
   /// A threshold override is not `animal=`, `person=` or `vehicle=` with a value in 0...1.
   case invalidThreshold(String)
+  /// The deployments CSV (`--deployments`) is unreadable or invalid (`line` 0 for the file as a
+  /// whole).
+  case deployments(path: String, line: Int, reason: String)
+  /// The protected-areas GeoJSON (`--areas`) is unreadable or invalid.
+  case areas(path: String, reason: String)
   /// The run was interrupted (SIGINT/SIGTERM); the checkpoint is consistent and resumable.
   case interrupted(completed: Int, remaining: Int)
 
@@ -32,6 +37,11 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
       return "cannot load the detector model: \(reason)"
     case .invalidThreshold(let text):
       return "invalid threshold \(text): expected animal=, person= or vehicle= with a value in 0...1"
+    // Worded as `lookout watch` words them.
+    case .deployments(let path, let line, let reason):
+      return line > 0
+        ? "deployments \(path): line \(line): \(reason)" : "deployments \(path): \(reason)"
+    case .areas(let path, let reason): return "protected areas \(path): \(reason)"
     case .interrupted(let completed, let remaining):
       return
         "interrupted after \(completed) images (\(remaining) left); "

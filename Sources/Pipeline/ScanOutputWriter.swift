@@ -9,13 +9,15 @@ import Formats
 /// All four files are written in full and fsynced under `.lookout/staging/` (``stage()``), and
 /// only then renamed over the old ones (``commit()``): a full disk or a file-size limit fails
 /// before any output is replaced, so the folder keeps the previous run's complete set of outputs
-/// and a reader never sees half a file.
+/// and a reader never sees half a file. The alert settings they were written with
+/// (``AlertingRecord``) are staged and moved into `.lookout/` with them.
 ///
 /// Outcomes must be added sorted by file (UTF-8 bytes), the order detections.json lists images in.
 final class ScanOutputWriter {
   static let fileNames = ["detections.json", "alerts.jsonl", "alerts.csv", "summary.json"]
 
   private let context: OutputContext
+  private let alerting: AlertingSettings
   private let directory: String
   private let staging: String
   private let detections: StreamingFileWriter
@@ -29,8 +31,14 @@ final class ScanOutputWriter {
   /// Images that failed so far.
   private(set) var failures = 0
 
-  init(context: OutputContext, directory: String) throws(ScanError) {
+  /// Outputs for `directory`, whose alerts are placed and thresholded per site with `alerting`
+  /// (which is kept in its `.lookout/`); `context` gives everything else.
+  init(context: OutputContext, alerting: AlertingSettings, directory: String) throws(ScanError) {
+    var context = context
+    context.overrides = alerting.overrides
+    context.locator = alerting.locator
     self.context = context
+    self.alerting = alerting
     self.directory = directory
     staging = directory + "/.lookout/staging"
     try OutputFiles.makeDirectory(staging)
@@ -79,7 +87,8 @@ final class ScanOutputWriter {
     try write(Array((AlertEncoding.csvRow(alert) + "\r\n").utf8), to: alertRows, name: "alerts.csv")
   }
 
-  /// Finishes the four files in the staging folder (fsynced), replacing nothing yet.
+  /// Finishes the four files and the alert settings in the staging folder (fsynced), replacing
+  /// nothing yet.
   func stage() throws(ScanError) {
     try write(encoder.footer(), to: detections, name: "detections.json")
     tally.setFailuresByReason(failuresByReason)
@@ -105,10 +114,13 @@ final class ScanOutputWriter {
     } catch {
       throw .outputUnwritable(path: directory + "/summary.json", reason: error.reason)
     }
+    try AlertingRecord.stage(alerting, in: staging, directory: directory + "/.lookout")
   }
 
   /// Renames the staged files over the outputs and returns the alerts, briefly.
   func commit() throws(ScanError) -> [AlertSummaryLine] {
+    try AlertingRecord.commit(alerting, from: staging, directory: directory + "/.lookout")
+    OutputFiles.syncDirectory(directory + "/.lookout")
     for name in Self.fileNames {
       try OutputFiles.moveIntoPlace(staging + "/" + name, at: directory + "/" + name)
     }

@@ -7,11 +7,14 @@ import Formats
   import Darwin
 #endif
 
-/// What the output files say about the run besides the images themselves. `lookout watch` builds
-/// one per image too, to turn an outcome into an alert exactly as `scan` does.
+/// What the output files say about the run besides the images themselves, and how its alerts
+/// are placed. `lookout watch` builds one per image too, to turn an outcome into an alert exactly
+/// as `scan` does.
 public struct OutputContext: Sendable {
   public var modelName: String
   public var modelVersion: String
+  /// The class thresholds (the model's defaults with any overrides): what detections.json and
+  /// summary.json report, and what ``overrides`` are applied over.
   public var thresholds: AlertThresholds
   public var inputLongSide: Int
   public var minimumConfidence: Float
@@ -20,11 +23,16 @@ public struct OutputContext: Sendable {
   public var seconds: Double
   /// What the walk found but could not scan (summary.json's `not_scanned`).
   public var notScanned: [WalkProblem]
+  /// Thresholds over ``thresholds``, per class and per site, resolved for each image's site.
+  public var overrides: ThresholdOverrides
+  /// Where each image was taken: site, camera, position and protected areas.
+  public var locator: ImageLocator
 
   public init(
     modelName: String, modelVersion: String, thresholds: AlertThresholds, inputLongSide: Int,
     minimumConfidence: Float, started: Date, finished: Date, seconds: Double,
-    notScanned: [WalkProblem] = []
+    notScanned: [WalkProblem] = [], overrides: ThresholdOverrides = ThresholdOverrides(),
+    locator: ImageLocator = ImageLocator()
   ) {
     self.modelName = modelName
     self.modelVersion = modelVersion
@@ -35,6 +43,8 @@ public struct OutputContext: Sendable {
     self.finished = finished
     self.seconds = seconds
     self.notScanned = notScanned
+    self.overrides = overrides
+    self.locator = locator
   }
 }
 
@@ -49,9 +59,10 @@ public enum ScanOutputs {
 
   /// Writes the outputs of `outcomes` (in any order; they are written sorted by file).
   static func write(
-    outcomes: [ImageOutcome], context: OutputContext, directory: String
+    outcomes: [ImageOutcome], context: OutputContext,
+    alerting: AlertingSettings = AlertingSettings(), directory: String
   ) throws(ScanError) -> [AlertSummaryLine] {
-    let writer = try ScanOutputWriter(context: context, directory: directory)
+    let writer = try ScanOutputWriter(context: context, alerting: alerting, directory: directory)
     let order = outcomes.indices.sorted { a, b in
       if outcomes[a].file.utf8.lexicographicallyPrecedes(outcomes[b].file.utf8) { return true }
       if outcomes[b].file.utf8.lexicographicallyPrecedes(outcomes[a].file.utf8) { return false }
@@ -110,33 +121,44 @@ public enum ScanOutputs {
     return parts[0].replacingOccurrences(of: "-", with: ":") + " " + parts[1]
   }
 
-  /// The alert an image raises, if any of its people or vehicles reach their thresholds: its id
-  /// (``AlertID``), boxes, capture time, site and camera from the folder layout, and EXIF GPS.
+  /// The alert an image raises, if any (see ``placedAlert(for:context:)``).
   public static func alert(for outcome: ImageOutcome, context: OutputContext) -> AlertRecord? {
+    placedAlert(for: outcome, context: context)?.record
+  }
+
+  /// The alert an image raises, if any of its people or vehicles reach the thresholds in force
+  /// for its site, with the image's place (``ImageLocator``). The record holds its id
+  /// (``AlertID``), boxes and capture time; site and camera from its deployment, else from the
+  /// folder layout; position and altitude from EXIF GPS, else from its deployment (no
+  /// altitude), rounded; and the first protected area the position is in.
+  public static func placedAlert(
+    for outcome: ImageOutcome, context: OutputContext
+  ) -> (record: AlertRecord, place: ImagePlace)? {
     guard let detections = outcome.detections else { return nil }
+    let place = context.locator.place(relativePath: outcome.file, outcome: outcome)
+    let thresholds = context.overrides.resolved(defaults: context.thresholds, site: place.site)
     let boxes = detections.filter {
       AlertThresholds.alerts(classIndex: $0.classIndex)
-        && $0.confidence >= context.thresholds.threshold(classIndex: $0.classIndex)
+        && $0.confidence >= thresholds.threshold(classIndex: $0.classIndex)
     }.map {
       AlertBox(
         label: classNames[$0.classIndex], confidence: Double($0.confidence),
         bbox: $0.box.map(Double.init))
     }
     guard !boxes.isEmpty else { return nil }
-    let origin = ImageOrigin(relativePath: outcome.file)
     let version = context.modelVersion
     let seconds = outcome.modifiedNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-    return AlertRecord(
+    let record = AlertRecord(
       id: AlertID.make(
         modelVersion: version, relativePath: outcome.file, fileSize: UInt64(outcome.size),
         modificationSeconds: seconds.quotient, modificationNanoseconds: Int(seconds.remainder)),
-      file: outcome.file, boxes: boxes, capturedAt: outcome.capturedAt, camera: origin.camera,
-      site: origin.site, latitude: outcome.latitude.map(coordinate),
-      longitude: outcome.longitude.map(coordinate), altitude: outcome.altitude.map(metres),
+      file: outcome.file, boxes: boxes, capturedAt: outcome.capturedAt, camera: place.camera,
+      site: place.site, latitude: place.point.map { coordinate($0.latitude) },
+      longitude: place.point.map { coordinate($0.longitude) },
+      altitude: place.altitude.map(metres), insideArea: place.areas.first,
       modelVersion: version,
-      thresholds: [
-        "person": decimal(context.thresholds.person), "vehicle": decimal(context.thresholds.vehicle),
-      ])
+      thresholds: ["person": decimal(thresholds.person), "vehicle": decimal(thresholds.vehicle)])
+    return (record, place)
   }
 }
 
@@ -173,11 +195,11 @@ enum OutputFiles {
     _ = close(fd)
   }
 
-  /// The files a scan writes atomically (outputs, checkpoint, fingerprint).
-  static let ownFiles: Set<String> = [
+  /// The files a scan writes atomically (outputs, checkpoint, fingerprint, alert settings).
+  static let ownFiles = Set([
     "detections.json", "alerts.jsonl", "alerts.csv", "summary.json", "checkpoint.jsonl",
     "run.json",
-  ]
+  ]).union(AlertingRecord.fileNames)
 
   /// Removes temporary files of the scan's own files (`<name>.tmp-<pid>-<hex>`, as
   /// `AtomicFileWriter` makes them) that a killed run left in `directory`, when the process

@@ -43,6 +43,11 @@ public final class ScanRunner {
     let started = Date()
     let clock = DispatchTime.now()
     let config = configuration
+    // Read before any work, so a bad file stops the run at once. Not part of the fingerprint:
+    // alerts are derived when the outputs are written, which a resume does again.
+    let alerting = try AlertingSettings.read(
+      siteThresholds: config.siteThresholds, deploymentsPath: config.deploymentsPath,
+      areasPath: config.areasPath)
     let model = try ModelBundle.load(directory: config.modelDirectory, name: config.modelName)
     var thresholds = config.thresholds ?? model.defaultThresholds
     for text in config.thresholdOverrides where !thresholds.apply(override: text) {
@@ -92,7 +97,8 @@ public final class ScanRunner {
       thresholds: thresholds, inputLongSide: config.image.detection.inputLongSide,
       minimumConfidence: config.image.detection.minimumConfidence, started: started,
       finished: Date(), seconds: seconds, notScanned: problems)
-    let outputs = try ScanOutputWriter(context: context, directory: config.output)
+    let outputs = try ScanOutputWriter(
+      context: context, alerting: alerting, directory: config.output)
     try checkpoint.compact(files: files) { outcome throws(ScanError) in
       try outputs.add(outcome)
     }

@@ -28,8 +28,8 @@ public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Merges the output folders of `lookout scan --shard i/n` runs into the outputs one unsharded
 /// scan would have written (timing fields aside).
 ///
-/// It refuses shards made with different models, settings or thresholds, and names duplicate or
-/// missing shards. The merged outputs are derived from the shards' compacted checkpoints with the
+/// It refuses shards made with different models, settings or thresholds (per-site thresholds,
+/// deployments and protected areas included), and names duplicate or missing shards. The merged outputs are derived from the shards' compacted checkpoints with the
 /// same code a scan uses, which is what makes them equal.
 public enum ShardMerger {
   public struct Result: Sendable {
@@ -58,6 +58,9 @@ public enum ShardMerger {
       if shard.thresholds != first.thresholds {
         throw MergeError.mismatch(path: shard.directory, reason: "its alert thresholds differ")
       }
+      if let difference = first.alerting.firstDifference(from: shard.alerting) {
+        throw MergeError.mismatch(path: shard.directory, reason: difference)
+      }
       if count == 0 { count = selection.count }
       guard selection.count == count else {
         throw MergeError.mismatch(
@@ -75,7 +78,7 @@ public enum ShardMerger {
 
     let alerts = try FinishedScan.writeScanFolder(
       directory: output, fingerprint: unsharded, scans: shards, thresholds: first.thresholds,
-      seconds: shards.map(\.seconds).reduce(0, +))
+      alerting: first.alerting, seconds: shards.map(\.seconds).reduce(0, +))
     return Result(
       images: shards.map(\.imageCount).reduce(0, +), alerts: alerts.count, shards: shards.count)
   }

@@ -4,7 +4,7 @@ import Formats
 /// The JSON of an alert revision: what alerts.jsonl holds and the webhook receives.
 ///
 /// It is the best frame's alert record (the members of alerts.jsonl as `lookout scan` writes
-/// them, see ALERTS.md, with `id` the event's id and `inside_area` filled in), followed by:
+/// them, see ALERTS.md, with `id` the event's id), followed by:
 ///
 /// | member | meaning |
 /// |---|---|

@@ -4,7 +4,8 @@ import Pipeline
 
 /// What one processed image contributes to the outbox.
 public struct FrameAlert: Sendable {
-  /// The image's own alert record, with its place filled in (`inside_area`, position).
+  /// The image's own alert record, with its place filled in (`inside_area`, position), as scan
+  /// writes it, and its capture time with an offset when the camera's is known.
   public var record: AlertRecord
   /// `person` when a person reached its threshold, else `vehicle`.
   public var label: String
@@ -25,8 +26,8 @@ public enum FrameDecision: Sendable {
 }
 
 /// Turns an outcome into a ``FrameDecision``: `scan`'s own alert rule
-/// (`ScanOutputs.alert(for:context:)`) with the thresholds in force for the image's site, then
-/// the image's place and the geofence policy.
+/// (`ScanOutputs.placedAlert(for:context:)`: the image's place, the thresholds in force for its
+/// site), then the capture time's offset and the geofence policy.
 public struct FrameAlertBuilder: Sendable {
   public var modelName: String
   public var modelVersion: String
@@ -52,18 +53,16 @@ public struct FrameAlertBuilder: Sendable {
   }
 
   public func decide(_ outcome: ImageOutcome) -> FrameDecision {
-    let place = locator.place(relativePath: outcome.file, outcome: outcome)
-    let thresholds = overrides.resolved(defaults: defaults, site: place.site)
     let now = Date()
     let context = OutputContext(
-      modelName: modelName, modelVersion: modelVersion, thresholds: thresholds,
-      inputLongSide: 0, minimumConfidence: 0, started: now, finished: now, seconds: 0)
-    guard var record = ScanOutputs.alert(for: outcome, context: context) else { return .none }
-    record.site = place.site
-    record.camera = place.camera
-    record.latitude = place.point?.latitude
-    record.longitude = place.point?.longitude
-    record.insideArea = place.areas.first
+      modelName: modelName, modelVersion: modelVersion, thresholds: defaults,
+      inputLongSide: 0, minimumConfidence: 0, started: now, finished: now, seconds: 0,
+      overrides: overrides, locator: locator)
+    guard let placed = ScanOutputs.placedAlert(for: outcome, context: context) else {
+      return .none
+    }
+    var record = placed.record
+    let place = placed.place
     if let captured = outcome.capturedLocal, outcome.capturedOffset == nil,
       let minutes = place.deployment?.timezoneOffsetMinutes ?? cameraUTCOffsetMinutes
     {

@@ -48,30 +48,6 @@ public struct WatchConfiguration: Sendable {
   }
 }
 
-/// Alert thresholds given in the config file or on the command line, applied over the model's
-/// shipped defaults once the model is loaded.
-public struct ThresholdOverrides: Sendable, Equatable {
-  /// Class name (`animal`, `person`, `vehicle`) → threshold.
-  public var classes: [String: Float]
-  /// Site (first folder of the path, or the deployment's site) → class name → threshold.
-  public var sites: [String: [String: Float]]
-
-  public init(classes: [String: Float] = [:], sites: [String: [String: Float]] = [:]) {
-    self.classes = classes
-    self.sites = sites
-  }
-
-  /// The thresholds in force for images of `site`.
-  public func resolved(defaults: AlertThresholds, site: String?) -> AlertThresholds {
-    var t = defaults
-    for (name, value) in classes { _ = t.apply(override: "\(name)=\(value)") }
-    if let site, let own = sites[site] {
-      for (name, value) in own { _ = t.apply(override: "\(name)=\(value)") }
-    }
-    return t
-  }
-}
-
 /// Which detections raise alerts, given where they are.
 public enum GeofencePolicy: String, Sendable, CaseIterable {
   /// Every detection alerts; the alert says whether it is inside a protected area.

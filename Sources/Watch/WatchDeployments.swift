@@ -1,34 +1,16 @@
 import Formats
+import Pipeline
 
-/// The deployments CSV as `lookout watch` takes it: Formats' ``DeploymentsFile`` (the one
-/// parser of the file, which `export camtrap-dp` uses too), with `start` and `end` optional, and
-/// looked up by the capture time the scan records.
-///
-/// | column | required | meaning |
-/// |---|---|---|
-/// | `deployment_id` | yes | the camera's or site's id |
-/// | `latitude`, `longitude` | yes | WGS 84 decimal degrees |
-/// | `path_pattern` | yes | which images are its, e.g. `river-camp/cam03` or `*/cam03/**` |
-/// | `start`, `end` | no | camera-local dates or date-times; a missing one leaves that end open |
-/// | `camera_id`, `site` | no | names written into alerts |
-/// | `timezone_offset` | no | the camera clock's UTC offset, `+03:00` |
-///
-/// An image gets the first deployment, in file order, whose pattern matches its path and whose
-/// dates cover its capture time.
+/// The deployments CSV as `lookout watch` takes it: Pipeline's reading of it
+/// (``Formats/DeploymentsFile/readForPlacement(path:)``, the same as `lookout scan`'s), with
+/// errors as ``WatchError``s.
 extension DeploymentsFile {
   /// Reads the file at `path`; errors name the file, the line and the reason.
   public static func readForWatch(path: String) throws(WatchError) -> DeploymentsFile {
     do {
-      return try read(path: path, dates: .optional)
+      return try readForPlacement(path: path)
     } catch {
       throw .deployments(path: error.path, line: error.line, reason: error.reason)
     }
-  }
-
-  /// The deployment of an image whose camera-local capture time is `capturedLocal`
-  /// (`YYYY-MM-DDTHH:MM:SS`, as ``ImageOutcome/capturedLocal`` holds it); a time that is unknown
-  /// or unreadable matches any dates.
-  public func deployment(forPath relativePath: String, capturedLocal: String?) -> Deployment? {
-    deployment(forPath: relativePath, capturedAt: capturedLocal.flatMap { LocalDateTime($0) })
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Pipeline
 
 /// `lookout watch`'s options as given, every one optional: one value from the config file
 /// (``WatchConfigFile``), one from the command line, merged with ``overridden(by:)`` (flags win)

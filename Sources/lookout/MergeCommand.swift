@@ -10,8 +10,8 @@ struct MergeCommand: ParsableCommand {
     discussion: """
       The merged folder holds the same detections.json, alerts and summary that one unsharded \
       scan of the whole card would have written (timing fields aside). Shards made with another \
-      model, other settings or other thresholds are refused, and missing or duplicate shards are \
-      named.
+      model, other settings or other thresholds (per-site thresholds, --deployments and --areas \
+      included) are refused, and missing or duplicate shards are named.
 
       Example (after a SLURM array of 16 tasks wrote out/shard-0 ... out/shard-15):
         lookout merge out/shard-* --out out/merged

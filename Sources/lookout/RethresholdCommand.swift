@@ -10,7 +10,9 @@ struct RethresholdCommand: ParsableCommand {
     discussion: """
       Rewrites alerts.jsonl, alerts.csv, summary.json and detections.json in the scan's output \
       folder from its stored detections (kept down to the scan's --min-confidence). Classes not \
-      named keep their current thresholds.
+      named keep their current thresholds. The scan's per-site thresholds, --deployments and \
+      --areas (kept in <folder>/.lookout/) still apply: a site's own threshold for a class wins \
+      over the one given here.
 
       Example:
         lookout rethreshold triage/ --threshold person=0.35 --threshold vehicle=0.6

@@ -23,6 +23,16 @@ struct ScanCommand: ParsableCommand {
 
       Folder layout: <site>/<camera>/.../image.jpg gives each image its site and camera.
 
+      Where alerts are, as `lookout watch` places them: with --deployments FILE.csv, an image \
+      whose path matches a deployment's path_pattern (and whose capture time its start...end \
+      covers, when given) takes that deployment's site and camera_id, and its latitude and \
+      longitude when the image has no EXIF GPS of its own. With --areas FILE.geojson, each \
+      alert's inside_area names the protected area (Polygon or MultiPolygon, by its "name" \
+      property) its position is in; every alert is still written. Per-site thresholds from \
+      --config ("thresholds": {"sites": {"<site>": {"person": 0.35}}}) apply to that site's \
+      images over the class thresholds. These settings are kept in <out>/.lookout/, so \
+      `lookout rethreshold` and `lookout merge` derive the same alerts.
+
       Exit status: 0 when the scan completed (images that could not be read are reported in \
       the outputs and do not change it), 1 when the scan could not run (unreadable input, \
       unwritable output, missing model, disk full), 64 for a usage error, 130 when stopped by \
@@ -32,6 +42,8 @@ struct ScanCommand: ParsableCommand {
         lookout scan /media/SDCARD --out triage/
         lookout scan drone-flight/ --out triage-drone/ --tile 640
         lookout scan /media/SDCARD --out triage/ --resume
+        lookout scan /media/SDCARD --out triage/ --config lookout.json \\
+          --deployments deployments.csv --areas park.geojson
       """)
 
   @Argument(help: "The card or folder to scan (searched recursively).")
@@ -60,8 +72,20 @@ struct ScanCommand: ParsableCommand {
 
   @Option(
     name: .long,
-    help: "Config file whose \"thresholds\" (written by `lookout tune`) replace the model's defaults.")
+    help: """
+      Config file whose "thresholds" (written by `lookout tune`) replace the model's defaults; \
+      its per-site thresholds apply to that site's images.
+      """)
   var config: String?
+
+  @Option(
+    name: .long,
+    help: "Deployments CSV: deployment_id, latitude, longitude, path_pattern, optional start, end.")
+  var deployments: String?
+
+  @Option(
+    name: .long, help: "GeoJSON file of protected areas (Polygon/MultiPolygon, name property).")
+  var areas: String?
 
   @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network.")
   var inputSize: Int = 640
@@ -133,14 +157,12 @@ struct ScanCommand: ParsableCommand {
       fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
     }
     var overrides: [String] = []
+    var siteThresholds: [String: [String: Float]] = [:]
     if let config {
       do {
         let thresholds = try LookoutConfig.read(path: config).thresholds(path: config)
         overrides = thresholds.classes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        if !thresholds.sites.isEmpty && !quiet {
-          FileHandle.standardError.write(
-            Data("lookout: note: per-site thresholds in \(config) are not applied by scan yet\n".utf8))
-        }
+        siteThresholds = thresholds.sites.mapValues { $0.mapValues { Float($0) } }
       } catch {
         fail(error.description)
       }
@@ -157,7 +179,8 @@ struct ScanCommand: ParsableCommand {
       thresholdOverrides: overrides + threshold,
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
-        : shard.flatMap(ShardSelection.init(parsing:)))
+        : shard.flatMap(ShardSelection.init(parsing:)),
+      siteThresholds: siteThresholds, deploymentsPath: deployments, areasPath: areas)
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Geo
 import Testing
 
 @testable import Pipeline
@@ -42,5 +43,73 @@ import Testing
     #expect(alert.labels == ["person"])
     #expect(alert.boxes.map(\.label) == ["person"])
     #expect(alert.site == "site-a" && alert.camera == "cam1")
+  }
+
+  /// A gate camera at a point inside "Gate zone"; the test photo's EXIF GPS is far from both.
+  static let deployments = """
+    deployment_id,latitude,longitude,path_pattern,camera_id,site
+    gate-cam1,-3.123456789,36.2,gate/cam1,CAM-17,Gate
+    """
+  static let areas = """
+    {"type": "Feature", "properties": {"name": "Gate zone"},
+     "geometry": {"type": "Polygon", "coordinates": [
+       [[36.1, -3.2], [36.3, -3.2], [36.3, -3.0], [36.1, -3.0], [36.1, -3.2]]]}}
+    """
+
+  static func placingContext() throws -> OutputContext {
+    var context = Self.context
+    context.locator = ImageLocator(
+      areas: try GeoJSONAreaReader.parse(Array(areas.utf8), path: "areas.geojson"),
+      deployments: try DeploymentsFile.parseForPlacement(Array(deployments.utf8), path: "d.csv"))
+    return context
+  }
+
+  @Test func anImageWithoutGPSTakesItsDeploymentsPlace() throws {
+    var outcome = Self.outcome(person: 0.8)
+    outcome.file = "gate/cam1/IMG_0001.JPG"
+    outcome.latitude = nil
+    outcome.longitude = nil
+    // An altitude without a position is not trusted, and a deployment has none.
+    let alert = try #require(ScanOutputs.alert(for: outcome, context: try Self.placingContext()))
+    #expect(alert.site == "Gate" && alert.camera == "CAM-17")
+    #expect(alert.latitude == -3.1234568 && alert.longitude == 36.2)
+    #expect(alert.altitude == nil)
+    #expect(alert.insideArea == "Gate zone")
+  }
+
+  @Test func exifGPSWinsOverTheDeployment() throws {
+    var outcome = Self.outcome(person: 0.8)
+    outcome.file = "gate/cam1/IMG_0002.JPG"
+    let placed = try #require(
+      ScanOutputs.placedAlert(for: outcome, context: try Self.placingContext()))
+    #expect(placed.place.source == .exif)
+    #expect(placed.record.site == "Gate" && placed.record.camera == "CAM-17")
+    #expect(placed.record.latitude == -19.21017 && placed.record.longitude == 29.5000278)
+    #expect(placed.record.altitude == 1234.568)
+    #expect(placed.record.insideArea == nil)
+    #expect(placed.place.inside == false)
+  }
+
+  @Test func aPositionOfZeroZeroIsNoPosition() throws {
+    var outcome = Self.outcome(person: 0.8)
+    outcome.latitude = 0
+    outcome.longitude = 0
+    let alert = try #require(ScanOutputs.alert(for: outcome, context: Self.context))
+    #expect(alert.latitude == nil && alert.longitude == nil && alert.altitude == nil)
+  }
+
+  @Test func perSiteThresholdsApplyToThatSiteOnly() throws {
+    var context = try Self.placingContext()
+    // "Gate" is the deployment's site; the folder would say "gate".
+    context.overrides = ThresholdOverrides(sites: ["Gate": ["person": 0.9]])
+    let elsewhere = try #require(ScanOutputs.alert(for: Self.outcome(person: 0.8), context: context))
+    #expect(elsewhere.thresholds == ["person": 0.4, "vehicle": 0.5])
+    var gate = Self.outcome(person: 0.8)
+    gate.file = "gate/cam1/IMG_0001.JPG"
+    #expect(ScanOutputs.alert(for: gate, context: context) == nil)
+    var sure = Self.outcome(person: 0.95)
+    sure.file = gate.file
+    let alert = try #require(ScanOutputs.alert(for: sure, context: context))
+    #expect(alert.thresholds == ["person": 0.9, "vehicle": 0.5])
   }
 }

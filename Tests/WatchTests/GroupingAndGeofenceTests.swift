@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Geo
+import Pipeline
 import Testing
 
 @testable import Watch

@@ -62,6 +62,30 @@ enum ByteSurgery {
     return [0xFF, 0xD8] + segment + body[2...]
   }
 
+  /// `jpeg` whose EXIF no longer points to GPS tags: IFD0's GPS pointer (tag 0x8825) is renamed
+  /// to a tag no reader knows, so the capture time and everything else stay.
+  static func jpegWithoutGPS(_ jpeg: [UInt8]) -> [UInt8] {
+    guard let app1 = jpegHeaderSegments(jpeg).first(where: { $0.marker == 0xE1 }) else {
+      preconditionFailure("no APP1 in the sample")
+    }
+    let tiff = app1.offset + 4 + 6  // marker, length, "Exif\0\0"
+    let little = jpeg[tiff] == UInt8(ascii: "I")
+    func u16(_ at: Int) -> Int {
+      little ? Int(jpeg[at]) | Int(jpeg[at + 1]) << 8 : Int(jpeg[at]) << 8 | Int(jpeg[at + 1])
+    }
+    func u32(_ at: Int) -> Int {
+      little ? u16(at) | u16(at + 2) << 16 : u16(at) << 16 | u16(at + 2)
+    }
+    let ifd0 = tiff + u32(tiff + 4)
+    var out = jpeg
+    for entry in 0..<u16(ifd0) where u16(ifd0 + 2 + 12 * entry) == 0x8825 {
+      out[ifd0 + 2 + 12 * entry] = 0xFF
+      out[ifd0 + 3 + 12 * entry] = 0xFE
+      return out
+    }
+    preconditionFailure("no GPS pointer in the sample's IFD0")
+  }
+
   /// The baseline `jpeg` rewritten as a progressive JPEG (lossless, through libjpeg).
   static func progressive(_ jpeg: [UInt8]) -> [UInt8] {
     var out: UnsafeMutablePointer<UInt8>?

@@ -1,6 +1,5 @@
 import Formats
 import Geo
-import Pipeline
 
 /// Where an image's position came from.
 public enum LocationSource: String, Sendable, Equatable {
@@ -12,8 +11,12 @@ public enum LocationSource: String, Sendable, Equatable {
 
 /// Where an image was taken and what that means for the geofence.
 public struct ImagePlace: Sendable, Equatable {
+  /// The position, as read (alerts round it, see ``ScanOutputs/alert(for:context:)``).
   public var point: GeoPoint?
   public var source: LocationSource?
+  /// Metres above sea level: the EXIF altitude when the position is the EXIF one (a
+  /// deployment has none, and an altitude without a position is not trusted).
+  public var altitude: Double?
   public var deployment: Deployment?
   /// The protected areas containing the point, in file order.
   public var areas: [String]
@@ -26,6 +29,7 @@ public struct ImagePlace: Sendable, Equatable {
 }
 
 /// Finds an image's position (EXIF GPS, else its deployment) and the protected areas it is in.
+/// `scan` and `watch` both place their alerts with it (through ``OutputContext/locator``).
 public struct ImageLocator: Sendable {
   public var areas: ProtectedAreas?
   public var deployments: DeploymentsFile?
@@ -40,7 +44,7 @@ public struct ImageLocator: Sendable {
     let deployment = deployments?.deployment(
       forPath: relativePath, capturedLocal: outcome.capturedLocal)
     var place = ImagePlace(
-      point: nil, source: nil, deployment: deployment, areas: [], inside: nil,
+      point: nil, source: nil, altitude: nil, deployment: deployment, areas: [], inside: nil,
       site: deployment?.site ?? origin.site, camera: deployment?.cameraID ?? origin.camera)
     if let lat = outcome.latitude, let lon = outcome.longitude,
       // (0, 0) is what receivers without a fix write.
@@ -50,6 +54,7 @@ public struct ImageLocator: Sendable {
       if point.isValid {
         place.point = point
         place.source = .exif
+        place.altitude = outcome.altitude
       }
     }
     if place.point == nil, let deployment {

@@ -1,0 +1,108 @@
+import Formats
+import Geo
+
+/// A file an alert setting was read from: the path it was named by, and its bytes as read.
+public struct AlertingInput: Sendable, Equatable {
+  public var path: String
+  public var bytes: [UInt8]
+
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    self.bytes = bytes
+  }
+}
+
+/// What a scan places and thresholds its alerts with besides the class thresholds: per-site
+/// thresholds, the deployments CSV (`--deployments`) and the protected areas (`--areas`).
+///
+/// Alerts are derived when the outputs are written, so these settings are not part of the resume
+/// fingerprint. The outputs' folder keeps them instead (`AlertingRecord`: `.lookout/alerting.json`
+/// and copies of the two files, byte for byte as they were read), so that `rethreshold` and
+/// `merge` re-derive the alerts with the same. The files are parsed once, here: a value always
+/// holds the ``locator`` its files describe.
+public struct AlertingSettings: Sendable {
+  /// Site → class name → threshold, over the class thresholds.
+  public internal(set) var siteThresholds: [String: [String: Float]]
+  public internal(set) var deployments: AlertingInput?
+  public internal(set) var areas: AlertingInput?
+  /// Where images are, from ``deployments`` and ``areas``.
+  public private(set) var locator: ImageLocator
+
+  /// No per-site thresholds, deployments or areas: site and camera from the folder layout,
+  /// position from EXIF GPS.
+  public init() {
+    siteThresholds = [:]
+    locator = ImageLocator()
+  }
+
+  /// Settings from the files' bytes. Errors name each file by its ``AlertingInput/path``; a
+  /// site threshold that is not `animal`, `person` or `vehicle` in 0…1 is refused.
+  public init(
+    siteThresholds: [String: [String: Float]], deployments: AlertingInput? = nil,
+    areas: AlertingInput? = nil
+  ) throws(ScanError) {
+    for (site, classes) in siteThresholds {
+      var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
+      for (name, value) in classes where !probe.apply(override: "\(name)=\(value)") {
+        throw .invalidThreshold("\(name)=\(value) (site \(site))")
+      }
+    }
+    self.siteThresholds = siteThresholds
+    self.deployments = deployments
+    self.areas = areas
+    var locator = ImageLocator()
+    if let deployments {
+      do {
+        locator.deployments = try DeploymentsFile.parseForPlacement(
+          deployments.bytes, path: deployments.path)
+      } catch {
+        throw .deployments(path: error.path, line: error.line, reason: error.reason)
+      }
+    }
+    if let areas {
+      do {
+        locator.areas = try GeoJSONAreaReader.parse(areas.bytes, path: areas.path)
+      } catch {
+        throw .areas(path: areas.path, reason: error.reason)
+      }
+    }
+    self.locator = locator
+  }
+
+  /// Reads the files at the paths given (`lookout scan --deployments`, `--areas`); errors name
+  /// the file as given, with the reasons `lookout watch` gives.
+  public static func read(
+    siteThresholds: [String: [String: Float]], deploymentsPath: String?, areasPath: String?
+  ) throws(ScanError) -> AlertingSettings {
+    var deployments: AlertingInput?
+    if let path = deploymentsPath {
+      do {
+        deployments = AlertingInput(path: path, bytes: try FileReader.read(path))
+      } catch {
+        throw .deployments(path: path, line: 0, reason: error.reason)
+      }
+    }
+    var areas: AlertingInput?
+    if let path = areasPath {
+      do {
+        areas = AlertingInput(path: path, bytes: try FileReader.read(path))
+      } catch {
+        throw .areas(path: path, reason: error.reason)
+      }
+    }
+    return try AlertingSettings(
+      siteThresholds: siteThresholds, deployments: deployments, areas: areas)
+  }
+
+  /// The per-site thresholds as overrides over the class thresholds.
+  public var overrides: ThresholdOverrides { ThresholdOverrides(sites: siteThresholds) }
+
+  /// The first way `other` places or thresholds alerts differently from these settings, in
+  /// words, or nil when they are the same (the files' paths may differ, not their bytes).
+  public func firstDifference(from other: AlertingSettings) -> String? {
+    if siteThresholds != other.siteThresholds { return "its per-site thresholds differ" }
+    if deployments?.bytes != other.deployments?.bytes { return "its deployments file differs" }
+    if areas?.bytes != other.areas?.bytes { return "its protected areas differ" }
+    return nil
+  }
+}
