@@ -73,6 +73,17 @@ public enum ScanOutputs {
     return try writer.commit()
   }
 
+  /// The capture time with its UTC offset: the camera's own (EXIF OffsetTimeOriginal), else the
+  /// `timezone_offset` of the image's deployment, else none.
+  static func capturedAt(_ outcome: ImageOutcome, place: ImagePlace) -> String? {
+    if let local = outcome.capturedLocal, outcome.capturedOffset == nil,
+      let minutes = place.deployment?.timezoneOffsetMinutes
+    {
+      return local + Timestamp.offsetText(minutes: minutes)
+    }
+    return outcome.capturedAt
+  }
+
   /// Degrees to 7 decimals (about 1 cm): EXIF stores degrees, minutes and seconds as
   /// rationals, and summing them leaves float noise (`-19.210169999999998`) no GPS can mean.
   static func coordinate(_ degrees: Double) -> Double {
@@ -128,7 +139,8 @@ public enum ScanOutputs {
 
   /// The alert an image raises, if any of its people or vehicles reach the thresholds in force
   /// for its site, with the image's place (``ImageLocator``). The record holds its id
-  /// (``AlertID``), boxes and capture time; site and camera from its deployment, else from the
+  /// (``AlertID``), boxes and capture time (with the deployment's UTC offset when the camera
+  /// recorded none); site and camera from its deployment, else from the
   /// folder layout; position and altitude from EXIF GPS, else from its deployment (no
   /// altitude), rounded; and the first protected area the position is in.
   public static func placedAlert(
@@ -152,7 +164,8 @@ public enum ScanOutputs {
       id: AlertID.make(
         modelVersion: version, relativePath: outcome.file, fileSize: UInt64(outcome.size),
         modificationSeconds: seconds.quotient, modificationNanoseconds: Int(seconds.remainder)),
-      file: outcome.file, boxes: boxes, capturedAt: outcome.capturedAt, camera: place.camera,
+      file: outcome.file, boxes: boxes, capturedAt: capturedAt(outcome, place: place),
+      camera: place.camera,
       site: place.site, latitude: place.point.map { coordinate($0.latitude) },
       longitude: place.point.map { coordinate($0.longitude) },
       altitude: place.altitude.map(metres), insideArea: place.areas.first,

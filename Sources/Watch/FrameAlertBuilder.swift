@@ -63,8 +63,10 @@ public struct FrameAlertBuilder: Sendable {
     }
     var record = placed.record
     let place = placed.place
+    // placedAlert gave the camera's own offset, else the deployment's; cameras with neither get
+    // the watch-wide setting.
     if let captured = outcome.capturedLocal, outcome.capturedOffset == nil,
-      let minutes = place.deployment?.timezoneOffsetMinutes ?? cameraUTCOffsetMinutes
+      place.deployment?.timezoneOffsetMinutes == nil, let minutes = cameraUTCOffsetMinutes
     {
       record.capturedAt = captured + Timestamp.offsetText(minutes: minutes)
     }

@@ -25,8 +25,9 @@ struct ScanCommand: ParsableCommand {
 
       Where alerts are, as `lookout watch` places them: with --deployments FILE.csv, an image \
       whose path matches a deployment's path_pattern (and whose capture time its start...end \
-      covers, when given) takes that deployment's site and camera_id, and its latitude and \
-      longitude when the image has no EXIF GPS of its own. With --areas FILE.geojson, each \
+      covers, when given) takes that deployment's site and camera_id, its latitude and \
+      longitude when the image has no EXIF GPS of its own, and its timezone_offset when the \
+      camera recorded no UTC offset. With --areas FILE.geojson, each \
       alert's inside_area names the protected area (Polygon or MultiPolygon, by its "name" \
       property) its position is in; every alert is still written. Per-site thresholds from \
       --config ("thresholds": {"sites": {"<site>": {"person": 0.35}}}) apply to that site's \

@@ -90,6 +90,27 @@ import Testing
     #expect(placed.place.inside == false)
   }
 
+  @Test func aCameraWithoutAnOffsetTakesItsDeploymentsOffset() throws {
+    var context = Self.context
+    context.locator = ImageLocator(
+      deployments: try DeploymentsFile.parseForPlacement(
+        Array(
+          """
+          deployment_id,latitude,longitude,path_pattern,timezone_offset
+          gate-cam1,-3.1,36.2,gate/cam1,+03:00
+          """.utf8), path: "d.csv"))
+    var outcome = Self.outcome(person: 0.8)
+    outcome.file = "gate/cam1/IMG_0001.JPG"
+    outcome.capturedLocal = "2024-05-01T06:12:09"
+    #expect(ScanOutputs.alert(for: outcome, context: context)?.capturedAt == "2024-05-01T06:12:09+03:00")
+    // The camera's own offset wins; an image of no deployment keeps its local time.
+    outcome.capturedOffset = "+02:00"
+    #expect(ScanOutputs.alert(for: outcome, context: context)?.capturedAt == "2024-05-01T06:12:09+02:00")
+    outcome.capturedOffset = nil
+    outcome.file = "elsewhere/cam9/IMG_0001.JPG"
+    #expect(ScanOutputs.alert(for: outcome, context: context)?.capturedAt == "2024-05-01T06:12:09")
+  }
+
   @Test func aPositionOfZeroZeroIsNoPosition() throws {
     var outcome = Self.outcome(person: 0.8)
     outcome.latitude = 0
