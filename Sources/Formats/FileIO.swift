@@ -325,14 +325,33 @@ public enum JSONLinesReader {
   /// Splits bytes into complete lines, ignoring a trailing partial line.
   public static func split(_ bytes: [UInt8]) -> Contents {
     var lines: [String] = []
-    var start = 0
-    for i in bytes.indices where bytes[i] == 0x0A {
-      var end = i
-      if end > start && bytes[end - 1] == 0x0D { end -= 1 }
-      if end > start { lines.append(String(decoding: bytes[start..<end], as: UTF8.self)) }
-      start = i + 1
+    let scan = forEachCompleteLine(in: bytes[...]) { _, line in
+      lines.append(String(decoding: line, as: UTF8.self))
+      return true
     }
-    return Contents(lines: lines, tornTailBytes: bytes.count - start)
+    return Contents(lines: lines, tornTailBytes: bytes.count - scan.consumed)
+  }
+
+  /// The one rule for what a line is, shared by every reader of JSON Lines: calls
+  /// `body(offset, line)` for each newline-terminated, non-empty line of `bytes`, without its
+  /// newline or a CR before it, `offset` counted from `bytes.startIndex`. Returns how many bytes
+  /// the lines seen take, newlines included (what follows is a torn tail, or a line that goes
+  /// on in the next chunk of a file), and whether `body` stopped the walk by returning `false`.
+  @discardableResult
+  public static func forEachCompleteLine(
+    in bytes: ArraySlice<UInt8>, _ body: (_ offset: Int, _ line: ArraySlice<UInt8>) -> Bool
+  ) -> (consumed: Int, stopped: Bool) {
+    var start = bytes.startIndex
+    while let newline = bytes[start...].firstIndex(of: 0x0A) {
+      var end = newline
+      if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+      let line = bytes[start..<end]
+      start = newline + 1
+      if !line.isEmpty, !body(line.startIndex - bytes.startIndex, line) {
+        return (start - bytes.startIndex, true)
+      }
+    }
+    return (start - bytes.startIndex, false)
   }
 
   /// Reads the complete lines of the file at `path`.

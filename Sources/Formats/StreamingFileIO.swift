@@ -91,15 +91,12 @@ public enum JSONLinesStreamReader {
       }
       if n == 0 { return }
       pending.append(contentsOf: chunk[0..<n])
-      var start = 0
-      while let newline = pending[start...].firstIndex(of: 0x0A) {
-        var end = newline
-        if end > start && pending[end - 1] == 0x0D { end -= 1 }
-        if end > start, !body(pendingOffset + Int64(start), pending[start..<end]) { return }
-        start = newline + 1
+      let scan = JSONLinesReader.forEachCompleteLine(in: pending[...]) { offset, line in
+        body(pendingOffset + Int64(offset), line)
       }
-      pending.removeFirst(start)
-      pendingOffset += Int64(start)
+      if scan.stopped { return }
+      pending.removeFirst(scan.consumed)
+      pendingOffset += Int64(scan.consumed)
     }
   }
 

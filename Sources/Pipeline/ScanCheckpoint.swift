@@ -270,14 +270,11 @@ public final class ScanCheckpoint {
   public static func outcomes(inJSONLines bytes: [UInt8]) -> [ImageOutcome] {
     let decoder = JSONDecoder()
     var out: [ImageOutcome] = []
-    var start = 0
-    for i in bytes.indices where bytes[i] == 0x0A {
-      var end = i
-      if end > start && bytes[end - 1] == 0x0D { end -= 1 }
-      if end > start, let outcome = try? decoder.decode(ImageOutcome.self, from: Data(bytes[start..<end])) {
+    JSONLinesReader.forEachCompleteLine(in: bytes[...]) { _, line in
+      if let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) {
         out.append(outcome)
       }
-      start = i + 1
+      return true
     }
     return out
   }

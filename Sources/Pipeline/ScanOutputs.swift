@@ -57,22 +57,6 @@ public enum ScanOutputs {
   /// Class names by class index (0 animal, 1 person, 2 vehicle).
   public static let classNames = ["animal", "person", "vehicle"]
 
-  /// Writes the outputs of `outcomes` (in any order; they are written sorted by file).
-  static func write(
-    outcomes: [ImageOutcome], context: OutputContext,
-    alerting: AlertingSettings = AlertingSettings(), directory: String
-  ) throws(ScanError) -> [AlertSummaryLine] {
-    let writer = try ScanOutputWriter(context: context, alerting: alerting, directory: directory)
-    let order = outcomes.indices.sorted { a, b in
-      if outcomes[a].file.utf8.lexicographicallyPrecedes(outcomes[b].file.utf8) { return true }
-      if outcomes[b].file.utf8.lexicographicallyPrecedes(outcomes[a].file.utf8) { return false }
-      return a < b
-    }
-    for index in order { try writer.add(outcomes[index]) }
-    try writer.stage()
-    return try writer.commit()
-  }
-
   /// The capture time with its UTC offset: the camera's own (EXIF OffsetTimeOriginal), else the
   /// `timezone_offset` of the image's deployment, else none.
   static func capturedAt(_ outcome: ImageOutcome, place: ImagePlace) -> String? {
