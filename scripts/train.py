@@ -202,15 +202,44 @@ class Augmenter:
         return x
 
 
+def make_batch(aug, size):
+    """One training batch: uint8 images [B,3,H,W] (what a decoder hands the network), heat maps,
+    regression targets and their mask."""
+    xs, hs, rs, ms = [], [], [], []
+    for _ in range(size):
+        img, boxes = aug.sample()
+        h, r, m = make_targets(boxes)
+        x8 = np.ascontiguousarray(np.round(img * 255.0).astype(np.uint8))
+        xs.append(torch.from_numpy(x8).permute(2, 0, 1))
+        hs.append(torch.from_numpy(h)); rs.append(torch.from_numpy(r)); ms.append(torch.from_numpy(m))
+    return torch.stack(xs), torch.stack(hs), torch.stack(rs), torch.stack(ms)
+
+
+class BatchStream(torch.utils.data.IterableDataset):
+    """Endless batches built by DataLoader worker processes (`--workers`), each with its own
+    seeded generator: seed, round (one per hard-negative mining) and worker index. Workers are
+    forked, so they share the decoded images and see the hard negatives mined before the round."""
+
+    def __init__(self, aug, size, seed):
+        self.aug, self.size, self.seed, self.round = aug, size, seed, 0
+
+    def __iter__(self):
+        wid = torch.utils.data.get_worker_info().id
+        self.aug.rng = random.Random(self.seed * 1000003 + self.round * 1009 + wid)
+        while True:
+            yield make_batch(self.aug, self.size)
+
+
 def mine_hard_negatives(model, aug, floor=0.1):
     """Scores every camera-trap frame without people or vehicles and keeps those where the model
     fires person/vehicle above `floor`, weighted by the score of their strongest false peak."""
     model.eval()
     hard = []
+    device = next(model.parameters()).device
     with torch.no_grad():
         for it in aug.backgrounds:
             x, nw, nh = letterbox(it["image"])
-            out = model(torch.from_numpy(x).permute(2, 0, 1)[None])[0]
+            out = model(torch.from_numpy(x).permute(2, 0, 1)[None].to(device))[0].cpu()
             dets = [d for d in decode(out, nw, nh, min_conf=floor) if d[0] in (1, 2)]
             if dets:
                 c, score, bx, by, bw, bh = max(dets, key=lambda d: d[1])
@@ -413,12 +442,20 @@ def main():
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--version", default="0.2.0")
+    ap.add_argument("--version", default="0.3.0")
     ap.add_argument("--init", help="start from this checkpoint's weights (fine-tuning)")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda on a GPU machine")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="processes building batches (0: built in this process, between steps)")
+    ap.add_argument("--eval-only", action="store_true",
+                    help="no training: evaluate --init on the validation split, choose thresholds, "
+                         "write Models/metrics.json and --out")
     args = ap.parse_args()
+    if args.eval_only and not args.init:
+        ap.error("--eval-only needs --init")
 
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -432,7 +469,7 @@ def main():
     print(f"loaded {len(items)} images ({len(train)} train, {len(val)} val) in {time.time()-t0:.0f}s",
           file=sys.stderr, flush=True)
     os.makedirs(os.path.join(ROOT, "Models"), exist_ok=True)
-    with open(os.path.join(ROOT, "Models", "split.csv"), "w", newline="") as f:
+    with open(os.path.join(ROOT, "Models", "split.csv") if val else os.devnull, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["file", "split", "group"])
         for i in sorted(items, key=lambda i: i["file"]):
@@ -441,19 +478,33 @@ def main():
 
     aug = Augmenter(train, random.Random(args.seed))
     model = LookoutNet()
+    init_training = None
     if args.init:
-        model.load_state_dict(torch.load(args.init, map_location="cpu", weights_only=False)["model"])
+        init = torch.load(args.init, map_location="cpu", weights_only=False)
+        model.load_state_dict(init["model"])
+        init_training = init["meta"].get("trained")
+    device = torch.device(args.device)
+    model.to(device)
     aug.hard_share = args.hard_share
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    stream = None
+    if args.workers > 0:
+        torch.backends.cudnn.benchmark = True
+        stream = BatchStream(aug, args.batch, args.seed)
 
-    def batch():
-        xs, hs, rs, ms = [], [], [], []
-        for _ in range(args.batch):
-            img, boxes = aug.sample()
-            h, r, m = make_targets(boxes)
-            xs.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1))
-            hs.append(torch.from_numpy(h)); rs.append(torch.from_numpy(r)); ms.append(torch.from_numpy(m))
-        return torch.stack(xs), torch.stack(hs), torch.stack(rs), torch.stack(ms)
+    def batches():
+        if stream is None:
+            while True:
+                yield make_batch(aug, args.batch)
+        loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers,
+                                             prefetch_factor=4, multiprocessing_context="fork")
+        yield from loader
+
+    def save(path, meta):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+        torch.save({"model": state, "meta": meta}, path + ".tmp")
+        os.replace(path + ".tmp", path)
 
     # The schedule follows elapsed time (or steps with --steps), so a busy machine shortens
     # training instead of overrunning the budget; the cosine decay always completes.
@@ -461,7 +512,8 @@ def main():
     step, warm = 0, 100
     budget = args.minutes * 60
     start = time.time()
-    while True:
+    source = None
+    while not args.eval_only:
         progress = step / args.steps if args.steps else (time.time() - start) / budget
         if progress >= 1.0:
             break
@@ -471,10 +523,18 @@ def main():
             print(f"step {step}: {len(aug.hard)} hard negatives (max score "
                   f"{max((h[1] for h in aug.hard), default=0):.2f}) in {time.time()-t:.0f}s",
                   file=sys.stderr, flush=True)
+            if stream is not None:  # new workers, so that they see the new hard negatives
+                stream.round += 1
+                source = None
+            if step > 0:
+                save(args.out, {"model_version": args.version, "partial": True, "steps": step})
+        if source is None:
+            source = batches()
         lr = args.lr * min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
             g["lr"] = lr
-        x, h, r, m = batch()
+        x, h, r, m = (t.to(device, non_blocking=True) for t in next(source))
+        x = x.float() / 255.0
         out = model(x)
         loss, hl = detection_loss(out, h, r, m)
         opt.zero_grad()
@@ -486,15 +546,30 @@ def main():
             print(f"step {step} ({progress:.0%}) loss {loss.item():.3f} heat {hl.item():.3f} "
                   f"lr {lr:.5f} {time.time()-start:.0f}s", file=sys.stderr, flush=True)
     train_seconds = time.time() - start
+    source = None
+    trained = {"script": "scripts/train.py", "seed": args.seed, "steps": step,
+               "init": os.path.basename(args.init) if args.init else None,
+               "hard_share": args.hard_share, "batch": args.batch, "lr": args.lr,
+               "device": args.device, "workers": args.workers, "seconds": round(train_seconds),
+               "data": "shared/data (HIT-UAV, Missouri Camera Traps)"}
+    if args.eval_only:
+        trained = init_training or trained
+    if not val:  # a training-only copy (scripts/pack_data.py): validate later with --eval-only
+        save(args.out, {"model_version": args.version, "thresholds": None, "trained": trained})
+        print(f"trained {step} steps in {train_seconds:.0f}s; no validation images here, run "
+              f"--eval-only --init {args.out} on the full data", file=sys.stderr)
+        return
 
+    model.cpu()
     per_image, box_ap = evaluate(model, val)
     thresholds = choose_thresholds(per_image)
     report = metrics_report(per_image, box_ap, thresholds)
-    report["training"] = {"steps": step, "batch": args.batch, "crop": CROP, "seed": args.seed,
-                          "init": os.path.basename(args.init) if args.init else None,
-                          "hard_share": args.hard_share, "lr": args.lr,
-                          "seconds": round(train_seconds), "threads": args.threads,
-                          "train_images": len(train), "val_images": len(val)}
+    report["training"] = trained if args.eval_only else {
+        "steps": step, "batch": args.batch, "crop": CROP, "seed": args.seed,
+        "init": os.path.basename(args.init) if args.init else None,
+        "hard_share": args.hard_share, "lr": args.lr, "seconds": round(train_seconds),
+        "threads": args.threads, "device": args.device, "workers": args.workers,
+        "train_images": len(train), "val_images": len(val)}
     misses = []
     for it, dets in per_image:
         for cls in ("person", "vehicle"):
@@ -507,13 +582,7 @@ def main():
         json.dump(report, f, indent=1)
         f.write("\n")
     thresholds = {k: float(v) for k, v in thresholds.items()}
-    meta = {"model_version": args.version, "thresholds": thresholds,
-            "trained": {"script": "scripts/train.py", "seed": args.seed, "steps": step,
-                        "init": os.path.basename(args.init) if args.init else None,
-                        "hard_share": args.hard_share,
-                        "data": "shared/data (HIT-UAV, Missouri Camera Traps)"}}
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    torch.save({"model": model.state_dict(), "meta": meta}, args.out)
+    save(args.out, {"model_version": args.version, "thresholds": thresholds, "trained": trained})
     print(json.dumps({k: report[k] for k in ("thresholds", "box_ap50")}, indent=1), file=sys.stderr)
     for k, v in report["by_source"].items():
         print(k, json.dumps(v), file=sys.stderr)
