@@ -1,4 +1,8 @@
-/// Alert thresholds per class, with optional per-site overrides.
+/// Alert thresholds per class, with optional per-site overrides: the config file's
+/// `thresholds` (``LookoutConfig/thresholds(path:)``), what `tune` writes back
+/// (``LookoutConfig/settingThresholds(_:)``), and what `scan` and `watch` apply over the model's
+/// defaults, image by image (Pipeline's `resolved(defaults:site:)`: the defaults, then
+/// ``classes``, then the image's site's own).
 public struct ThresholdSettings: Sendable, Equatable {
   /// Class name (`"animal"`, `"person"`, `"vehicle"`) → threshold in 0...1.
   public var classes: [String: Double]

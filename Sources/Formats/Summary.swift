@@ -128,16 +128,30 @@ public struct RunSummary: Sendable, Equatable {
     public private(set) var detectionsByClass: [String: Int] = [:]
     public private(set) var alerts = 0
     public private(set) var alertsByClass: [String: Int] = [:]
+    /// Whether failures are counted under their reason's code (``failureCode(_:)``) rather than
+    /// the whole reason.
+    public let countsFailuresByCode: Bool
 
     /// Every class in `alertClasses` appears in ``alertsByClass``, with 0 if it raised no alert.
-    public init(detectionThreshold: Double, alertClasses: some Sequence<String>) {
+    /// With `failuresByCode`, a failure is counted under its reason's code (`truncated` for
+    /// `truncated: premature end of data`), for writers whose reasons are `code: detail`.
+    public init(
+      detectionThreshold: Double, alertClasses: some Sequence<String>, failuresByCode: Bool = false
+    ) {
       self.detectionThreshold = detectionThreshold
+      countsFailuresByCode = failuresByCode
       for c in DetectionClass.allCases { detectionsByClass[c.name] = 0 }
       for name in alertClasses { alertsByClass[name] = 0 }
     }
 
+    /// The code a failure reason starts with: its text before the first `:` (`truncated` for
+    /// `truncated: premature end of data`), or the whole reason when it has none.
+    public static func failureCode(_ reason: String) -> String {
+      reason.split(separator: ":", maxSplits: 1).first.map(String.init) ?? reason
+    }
+
     /// Counts one image: OK with its detections at or above the threshold, or a failure under
-    /// its reason (`"unknown"` without one).
+    /// its reason (`"unknown"` without one), or the reason's code when counting by code.
     public mutating func add(_ image: ImageRecord) {
       images += 1
       if image.failure == nil, let list = image.detections {
@@ -146,7 +160,8 @@ public struct RunSummary: Sendable, Equatable {
           detectionsByClass[DetectionClass.name(forCategory: d.category), default: 0] += 1
         }
       } else {
-        failuresByReason[image.failure ?? "unknown", default: 0] += 1
+        let reason = image.failure.map { countsFailuresByCode ? Self.failureCode($0) : $0 }
+        failuresByReason[reason ?? "unknown", default: 0] += 1
       }
     }
 
@@ -156,11 +171,6 @@ public struct RunSummary: Sendable, Equatable {
       for label in Set(alert.labels + alert.boxes.map(\.label)) {
         alertsByClass[label, default: 0] += 1
       }
-    }
-
-    /// Replaces the failure counts (for writers that count failures by a shorter code).
-    public mutating func setFailuresByReason(_ counts: [String: Int]) {
-      failuresByReason = counts
     }
   }
 

@@ -23,13 +23,19 @@ public struct AlertThresholds: Sendable, Equatable, Codable {
   /// Whether a detection of this class can raise an alert at all.
   public static func alerts(classIndex: Int) -> Bool { classIndex == 1 || classIndex == 2 }
 
-  /// Applies `name=value` overrides such as `person=0.4`.
+  /// Applies `name=value` overrides such as `person=0.4` (``set(_:to:)``); false, and nothing
+  /// changed, when the text is not one.
   public mutating func apply(override text: String) -> Bool {
     let parts = text.split(separator: "=")
-    guard parts.count == 2, let value = Float(parts[1]), (0...1).contains(value) else {
-      return false
-    }
-    switch parts[0].lowercased() {
+    guard parts.count == 2, let value = Float(parts[1]) else { return false }
+    return set(String(parts[0]), to: value)
+  }
+
+  /// Sets the threshold of the class `name` (`animal`, `person` or `vehicle`, in any case) to
+  /// `value`; false, and nothing changed, when `name` is no class or `value` is not in 0…1.
+  public mutating func set(_ name: String, to value: Float) -> Bool {
+    guard (0...1).contains(value) else { return false }
+    switch name.lowercased() {
     case "animal": animal = value
     case "person": person = value
     case "vehicle": vehicle = value

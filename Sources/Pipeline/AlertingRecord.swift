@@ -33,8 +33,12 @@ enum AlertingRecord {
     func sorted<T>(_ map: [String: T]) -> [(String, T)] {
       map.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
+    // Each threshold as the Float it is applied as, printed short (0.35), like summary.json's.
     let sites = sorted(settings.siteThresholds).map { site, classes in
-      (site, JSONValue.object(sorted(classes).map { ($0.0, .number(ScanOutputs.decimal($0.1))) }))
+      (
+        site,
+        JSONValue.object(sorted(classes).map { ($0.0, .number(ScanOutputs.decimal(Float($0.1)))) })
+      )
     }
     func file(_ input: AlertingInput?) -> JSONValue {
       guard let input else { return .null }
@@ -97,7 +101,7 @@ enum AlertingRecord {
     } catch {
       throw broken("\(error)")
     }
-    var sites: [String: [String: Float]] = [:]
+    var sites: [String: [String: Double]] = [:]
     guard let siteMembers = record["site_thresholds"]?.objectMembers else {
       throw broken("no \"site_thresholds\" object")
     }
@@ -109,7 +113,7 @@ enum AlertingRecord {
         guard let number = value.doubleValue else {
           throw broken("\"site_thresholds.\(site).\(name)\" is not a number")
         }
-        sites[site, default: [:]][name] = Float(number)
+        sites[site, default: [:]][name] = number
       }
     }
     func copy(_ member: String, _ name: String) throws -> (copy: AlertingInput, readFrom: String)? {

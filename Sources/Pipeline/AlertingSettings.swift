@@ -21,8 +21,9 @@ public struct AlertingInput: Sendable, Equatable {
 /// `merge` re-derive the alerts with the same. The files are parsed once, here: a value always
 /// holds the ``locator`` its files describe.
 public struct AlertingSettings: Sendable {
-  /// Site → class name → threshold, over the class thresholds.
-  public internal(set) var siteThresholds: [String: [String: Float]]
+  /// Site → class name → threshold, over the class thresholds (the config file's
+  /// ``Formats/ThresholdSettings/sites``).
+  public internal(set) var siteThresholds: [String: [String: Double]]
   public internal(set) var deployments: AlertingInput?
   public internal(set) var areas: AlertingInput?
   /// Where images are, from ``deployments`` and ``areas``.
@@ -38,14 +39,11 @@ public struct AlertingSettings: Sendable {
   /// Settings from the files' bytes. Errors name each file by its ``AlertingInput/path``; a
   /// site threshold that is not `animal`, `person` or `vehicle` in 0…1 is refused.
   public init(
-    siteThresholds: [String: [String: Float]], deployments: AlertingInput? = nil,
+    siteThresholds: [String: [String: Double]], deployments: AlertingInput? = nil,
     areas: AlertingInput? = nil
   ) throws(ScanError) {
-    for (site, classes) in siteThresholds {
-      var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
-      for (name, value) in classes where !probe.apply(override: "\(name)=\(value)") {
-        throw .invalidThreshold("\(name)=\(value) (site \(site))")
-      }
+    if let invalid = ThresholdSettings(sites: siteThresholds).firstInvalidEntry {
+      throw .invalidThreshold(invalid)
     }
     self.siteThresholds = siteThresholds
     self.deployments = deployments
@@ -72,7 +70,7 @@ public struct AlertingSettings: Sendable {
   /// Reads the files at the paths given (`lookout scan --deployments`, `--areas`); errors name
   /// the file as given, with the reasons `lookout watch` gives.
   public static func read(
-    siteThresholds: [String: [String: Float]], deploymentsPath: String?, areasPath: String?
+    siteThresholds: [String: [String: Double]], deploymentsPath: String?, areasPath: String?
   ) throws(ScanError) -> AlertingSettings {
     var deployments: AlertingInput?
     if let path = deploymentsPath {
@@ -94,8 +92,9 @@ public struct AlertingSettings: Sendable {
       siteThresholds: siteThresholds, deployments: deployments, areas: areas)
   }
 
-  /// The per-site thresholds as overrides over the class thresholds.
-  public var overrides: ThresholdOverrides { ThresholdOverrides(sites: siteThresholds) }
+  /// The per-site thresholds, to resolve over the class thresholds
+  /// (``Formats/ThresholdSettings/resolved(defaults:site:)``).
+  public var overrides: ThresholdSettings { ThresholdSettings(sites: siteThresholds) }
 
   /// The first way `other` places or thresholds alerts differently from these settings, in
   /// words, or nil when they are the same (the files' paths may differ, not their bytes).

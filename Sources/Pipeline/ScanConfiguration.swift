@@ -1,3 +1,5 @@
+import Formats
+
 /// Everything `lookout scan` needs, as plain values (the command line builds one).
 public struct ScanConfiguration: Sendable {
   /// The card or folder to scan.
@@ -18,13 +20,13 @@ public struct ScanConfiguration: Sendable {
   public var image: ImageScanSettings
   /// Alert thresholds; nil means the model's shipped defaults.
   public var thresholds: AlertThresholds?
-  /// Per-class overrides (`person=0.4`) applied over the defaults.
+  /// The config file's thresholds (`--config`): per class, over ``thresholds``; and per site,
+  /// over the class thresholds for that site's images.
+  public var configThresholds: ThresholdSettings
+  /// Per-class overrides (`person=0.4`, `--threshold`) applied over the config file's classes.
   public var thresholdOverrides: [String]
   /// Only the files of this shard.
   public var shard: ShardSelection?
-  /// Site → class name → alert threshold, over the class thresholds for that site's images
-  /// (the config file's `thresholds.sites`).
-  public var siteThresholds: [String: [String: Float]]
   /// Deployments CSV (``Formats/DeploymentsFile/readForPlacement(path:)``): each image's site,
   /// camera and, without EXIF GPS, position.
   public var deploymentsPath: String?
@@ -35,9 +37,8 @@ public struct ScanConfiguration: Sendable {
     input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",
     jobs: Int = 2, resume: Bool = false, overwrite: Bool = false, quiet: Bool = false,
     image: ImageScanSettings = ImageScanSettings(), thresholds: AlertThresholds? = nil,
-    thresholdOverrides: [String] = [], shard: ShardSelection? = nil,
-    siteThresholds: [String: [String: Float]] = [:], deploymentsPath: String? = nil,
-    areasPath: String? = nil
+    configThresholds: ThresholdSettings = ThresholdSettings(), thresholdOverrides: [String] = [],
+    shard: ShardSelection? = nil, deploymentsPath: String? = nil, areasPath: String? = nil
   ) {
     self.input = input
     self.output = output
@@ -49,9 +50,9 @@ public struct ScanConfiguration: Sendable {
     self.quiet = quiet
     self.image = image
     self.thresholds = thresholds
+    self.configThresholds = configThresholds
     self.thresholdOverrides = thresholdOverrides
     self.shard = shard
-    self.siteThresholds = siteThresholds
     self.deploymentsPath = deploymentsPath
     self.areasPath = areasPath
   }

@@ -24,12 +24,13 @@ final class ScanOutputWriter {
   private let alertLines: StreamingFileWriter
   private let alertRows: StreamingFileWriter
   private var encoder = MegaDetectorStreamEncoder()
+  /// The counts for summary.json; failures by the code their reason starts with
+  /// (`truncated`, `decode_error`).
   private var tally: RunSummary.Tally
-  private var failuresByReason: [String: Int] = [:]
   private var summaries: [AlertSummaryLine] = []
 
   /// Images that failed so far.
-  private(set) var failures = 0
+  var failures: Int { tally.images - tally.imagesOK }
 
   /// Outputs for `directory`, whose alerts are placed and thresholded per site with `alerting`
   /// (which is kept in its `.lookout/`); `context` gives everything else.
@@ -45,7 +46,7 @@ final class ScanOutputWriter {
     let thresholds = ScanOutputs.thresholdDictionary(context.thresholds)
     tally = RunSummary.Tally(
       detectionThreshold: ScanOutputs.decimal(context.minimumConfidence),
-      alertClasses: thresholds.keys)
+      alertClasses: thresholds.keys, failuresByCode: true)
     func open(_ name: String) throws(ScanError) -> StreamingFileWriter {
       do {
         return try StreamingFileWriter(path: "\(directory)/.lookout/staging/\(name)")
@@ -74,10 +75,6 @@ final class ScanOutputWriter {
   func add(_ outcome: ImageOutcome) throws(ScanError) {
     let image = ScanOutputs.imageRecord(outcome)
     tally.add(image)
-    if image.detections == nil {
-      failures += 1
-      failuresByReason[ScanOutputs.reasonCode(image.failure), default: 0] += 1
-    }
     try write(encoder.image(image), to: detections, name: "detections.json")
     guard let alert = ScanOutputs.alert(for: outcome, context: context) else { return }
     tally.add(alert)
@@ -91,7 +88,6 @@ final class ScanOutputWriter {
   /// nothing yet.
   func stage() throws(ScanError) {
     try write(encoder.footer(), to: detections, name: "detections.json")
-    tally.setFailuresByReason(failuresByReason)
     var summary = RunSummary(
       tally: tally, seconds: context.seconds, modelVersion: context.modelVersion,
       thresholds: ScanOutputs.thresholdDictionary(context.thresholds),

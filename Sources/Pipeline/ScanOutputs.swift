@@ -23,15 +23,16 @@ public struct OutputContext: Sendable {
   public var seconds: Double
   /// What the walk found but could not scan (summary.json's `not_scanned`).
   public var notScanned: [WalkProblem]
-  /// Thresholds over ``thresholds``, per class and per site, resolved for each image's site.
-  public var overrides: ThresholdOverrides
+  /// Thresholds over ``thresholds``, per class and per site, resolved for each image's site
+  /// (``Formats/ThresholdSettings/resolved(defaults:site:)``).
+  public var overrides: ThresholdSettings
   /// Where each image was taken: site, camera, position and protected areas.
   public var locator: ImageLocator
 
   public init(
     modelName: String, modelVersion: String, thresholds: AlertThresholds, inputLongSide: Int,
     minimumConfidence: Float, started: Date, finished: Date, seconds: Double,
-    notScanned: [WalkProblem] = [], overrides: ThresholdOverrides = ThresholdOverrides(),
+    notScanned: [WalkProblem] = [], overrides: ThresholdSettings = ThresholdSettings(),
     locator: ImageLocator = ImageLocator()
   ) {
     self.modelName = modelName
@@ -85,12 +86,6 @@ public enum ScanOutputs {
 
   /// The Double that prints like the Float (0.42, not 0.41999998688697815).
   static func decimal(_ value: Float) -> Double { Double(value.description) ?? Double(value) }
-
-  /// `truncated` from `truncated: premature end of data`.
-  static func reasonCode(_ failure: String?) -> String {
-    guard let failure else { return "unknown" }
-    return failure.split(separator: ":", maxSplits: 1).first.map(String.init) ?? failure
-  }
 
   static func imageRecord(_ outcome: ImageOutcome) -> ImageRecord {
     guard let detections = outcome.detections else {

@@ -46,10 +46,13 @@ public final class ScanRunner {
     // Read before any work, so a bad file stops the run at once. Not part of the fingerprint:
     // alerts are derived when the outputs are written, which a resume does again.
     let alerting = try AlertingSettings.read(
-      siteThresholds: config.siteThresholds, deploymentsPath: config.deploymentsPath,
+      siteThresholds: config.configThresholds.sites, deploymentsPath: config.deploymentsPath,
       areasPath: config.areasPath)
     let model = try ModelBundle.load(directory: config.modelDirectory, name: config.modelName)
-    var thresholds = config.thresholds ?? model.defaultThresholds
+    // The sites' own were checked above; what is left to refuse is a class's.
+    if let invalid = config.configThresholds.firstInvalidEntry { throw .invalidThreshold(invalid) }
+    var thresholds = config.configThresholds.resolved(
+      defaults: config.thresholds ?? model.defaultThresholds, site: nil)
     for text in config.thresholdOverrides where !thresholds.apply(override: text) {
       throw .invalidThreshold(text)
     }

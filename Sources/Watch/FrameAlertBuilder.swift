@@ -32,7 +32,8 @@ public struct FrameAlertBuilder: Sendable {
   public var modelName: String
   public var modelVersion: String
   public var defaults: AlertThresholds
-  public var overrides: ThresholdOverrides
+  /// Thresholds over ``defaults``, per class and per site.
+  public var overrides: ThresholdSettings
   public var locator: ImageLocator
   public var policy: GeofencePolicy
   /// For alert times: the offset of cameras that record none.
@@ -40,7 +41,7 @@ public struct FrameAlertBuilder: Sendable {
 
   public init(
     modelName: String, modelVersion: String, defaults: AlertThresholds,
-    overrides: ThresholdOverrides, locator: ImageLocator, policy: GeofencePolicy,
+    overrides: ThresholdSettings, locator: ImageLocator, policy: GeofencePolicy,
     cameraUTCOffsetMinutes: Int? = nil
   ) {
     self.modelName = modelName

@@ -55,8 +55,7 @@ public enum WatchConfigFile {
       throw .config(path: path, reason: error.reason)
     }
     var settings = WatchSettings()
-    settings.thresholds = thresholds.classes.mapValues { Float($0) }
-    settings.siteThresholds = thresholds.sites.mapValues { $0.mapValues { Float($0) } }
+    settings.thresholds = thresholds
     guard let watch = config.member("watch"), !watch.isNull else { return settings }
     try readWatchMember(watch, into: &settings, path: path, folder: folder)
     return settings

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Pipeline
 
@@ -18,8 +19,9 @@ public struct WatchConfiguration: Sendable {
   public var moveProcessedTo: String?
   /// Images scanned at once.
   public var jobs: Int
-  /// Threshold overrides by class name (over the model's defaults), and by site.
-  public var thresholds: ThresholdOverrides
+  /// Thresholds by class name (over the model's defaults), and by site over those, resolved for
+  /// each image (``Formats/ThresholdSettings/resolved(defaults:site:)``).
+  public var thresholds: ThresholdSettings
   /// Frames of the same camera and label closer than this many seconds form one alert; 0 turns
   /// grouping off.
   public var groupWindowSeconds: Double
@@ -31,7 +33,7 @@ public struct WatchConfiguration: Sendable {
   public init(
     inbox: String, output: String, settleSeconds: Double = 15, maxAttempts: Int = 3,
     retryDelaySeconds: Double = 60, moveProcessedTo: String? = nil, jobs: Int = 1,
-    thresholds: ThresholdOverrides = ThresholdOverrides(), groupWindowSeconds: Double = 120,
+    thresholds: ThresholdSettings = ThresholdSettings(), groupWindowSeconds: Double = 120,
     geofence: GeofenceSettings = GeofenceSettings(), delivery: DeliverySettings = DeliverySettings()
   ) {
     self.inbox = inbox

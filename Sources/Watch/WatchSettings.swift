@@ -15,9 +15,8 @@ public struct WatchSettings: Sendable, Equatable {
   public var retryDelay: Double?
   public var moveProcessed: String?
   public var jobs: Int?
-  /// Class → threshold; merged class by class.
-  public var thresholds: [String: Float] = [:]
-  public var siteThresholds: [String: [String: Float]] = [:]
+  /// Thresholds per class, and per site over those; merged class by class (and site by site).
+  public var thresholds = ThresholdSettings()
   public var groupWindow: Double?
   public var areas: String?
   public var deployments: String?
@@ -95,9 +94,9 @@ public struct WatchSettings: Sendable, Equatable {
       out.earthRangerTokenEnv = flags.earthRangerTokenEnv
       out.earthRangerTokenFile = flags.earthRangerTokenFile
     }
-    out.thresholds.merge(flags.thresholds) { _, flag in flag }
-    for (site, classes) in flags.siteThresholds {
-      out.siteThresholds[site, default: [:]].merge(classes) { _, flag in flag }
+    out.thresholds.classes.merge(flags.thresholds.classes) { _, flag in flag }
+    for (site, classes) in flags.thresholds.sites {
+      out.thresholds.sites[site, default: [:]].merge(classes) { _, flag in flag }
     }
     out.earthRangerPriorities.merge(flags.earthRangerPriorities) { _, flag in flag }
     return out
@@ -119,8 +118,9 @@ public struct WatchSettings: Sendable, Equatable {
     guard (1...64).contains(jobs) else { throw bad("jobs must be 1...64") }
     let window = groupWindow ?? Defaults.groupWindow
     guard window >= 0 else { throw bad("group window must be 0 or more seconds") }
-    for (name, value) in thresholds {
-      guard ["animal", "person", "vehicle"].contains(name), (0...1).contains(value) else {
+    for (name, value) in thresholds.classes.sorted(by: { $0.key < $1.key }) {
+      guard ["animal", "person", "vehicle"].contains(name), ThresholdSettings.applies(name, value)
+      else {
         throw bad("threshold \(name)=\(value): expected animal, person or vehicle in 0…1")
       }
     }
@@ -179,7 +179,7 @@ public struct WatchSettings: Sendable, Equatable {
     return WatchConfiguration(
       inbox: inbox, output: output, settleSeconds: settle, maxAttempts: attempts,
       retryDelaySeconds: retryDelay, moveProcessedTo: moveProcessed, jobs: jobs,
-      thresholds: ThresholdOverrides(classes: thresholds, sites: siteThresholds),
+      thresholds: thresholds,
       groupWindowSeconds: window,
       geofence: GeofenceSettings(
         areasPath: areas, deploymentsPath: deployments, policy: policy,

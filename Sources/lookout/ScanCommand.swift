@@ -157,13 +157,10 @@ struct ScanCommand: ParsableCommand {
     guard let modelDirectory = ModelLocation.resolve(explicit: modelDir, name: "lookout-det") else {
       fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
     }
-    var overrides: [String] = []
-    var siteThresholds: [String: [String: Float]] = [:]
+    var configThresholds = ThresholdSettings()
     if let config {
       do {
-        let thresholds = try LookoutConfig.read(path: config).thresholds(path: config)
-        overrides = thresholds.classes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        siteThresholds = thresholds.sites.mapValues { $0.mapValues { Float($0) } }
+        configThresholds = try LookoutConfig.read(path: config).thresholds(path: config)
       } catch {
         fail(error.description)
       }
@@ -177,11 +174,11 @@ struct ScanCommand: ParsableCommand {
       input: input, output: out, modelDirectory: modelDirectory,
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
       overwrite: overwrite, quiet: quiet, image: settings,
-      thresholdOverrides: overrides + threshold,
+      configThresholds: configThresholds, thresholdOverrides: threshold,
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
         : shard.flatMap(ShardSelection.init(parsing:)),
-      siteThresholds: siteThresholds, deploymentsPath: deployments, areasPath: areas)
+      deploymentsPath: deployments, areasPath: areas)
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full

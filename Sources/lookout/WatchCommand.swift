@@ -178,11 +178,11 @@ struct WatchCommand: AsyncParsableCommand {
     }
   }
 
-  private func parsedThreshold(_ text: String) -> (String, Float)? {
+  private func parsedThreshold(_ text: String) -> (String, Double)? {
     var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
     guard probe.apply(override: text) else { return nil }
     let parts = text.split(separator: "=")
-    return (parts[0].lowercased(), Float(parts[1])!)
+    return (parts[0].lowercased(), Double(parts[1])!)
   }
 
   /// The flags as settings (nil where not given).
@@ -198,7 +198,7 @@ struct WatchCommand: AsyncParsableCommand {
     s.moveProcessed = moveProcessed
     s.jobs = jobs
     for text in threshold {
-      if let (name, value) = parsedThreshold(text) { s.thresholds[name] = value }
+      if let (name, value) = parsedThreshold(text) { s.thresholds.classes[name] = value }
     }
     s.groupWindow = groupWindow
     s.areas = areas

@@ -116,4 +116,22 @@ import Testing
     #expect(streamed == whole)
     #expect(streamed.images == images.count)
   }
+
+  /// A writer whose failure reasons are `code: detail` counts them by code.
+  @Test func tallyCountsFailuresByCode() {
+    let failures = [
+      ImageRecord.failed(file: "a.jpg", reason: "truncated: premature end of data"),
+      ImageRecord.failed(file: "b.jpg", reason: "truncated: no EOI"),
+      ImageRecord.failed(file: "c.jpg", reason: "unreadable"),
+    ]
+    var byCode = RunSummary.Tally(detectionThreshold: 0.1, alertClasses: [], failuresByCode: true)
+    var byReason = RunSummary.Tally(detectionThreshold: 0.1, alertClasses: [])
+    for image in failures {
+      byCode.add(image)
+      byReason.add(image)
+    }
+    #expect(byCode.failuresByReason == ["truncated": 2, "unreadable": 1])
+    #expect(byReason.failuresByReason.count == 3)
+    #expect(byCode.images == 3 && byCode.imagesOK == 0)
+  }
 }

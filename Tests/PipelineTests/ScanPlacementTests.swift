@@ -41,14 +41,14 @@ import Testing
 
   /// Every detection kept and alerting, placed with the deployments and areas beside the card.
   static func placed(
-    _ folder: TemporaryFolder, sites: [String: [String: Float]] = [:]
+    _ folder: TemporaryFolder, sites: [String: [String: Double]] = [:]
   ) -> (inout ScanConfiguration) -> Void {
     { config in
       config.image.detection.minimumConfidence = 0
       config.thresholdOverrides = ["person=0", "vehicle=0"]
       config.deploymentsPath = folder.sub("deployments.csv")
       config.areasPath = folder.sub("areas.geojson")
-      config.siteThresholds = sites
+      config.configThresholds.sites = sites
     }
   }
 
@@ -125,7 +125,7 @@ import Testing
     let folder = try TemporaryFolder("placement-merge")
     defer { folder.remove() }
     let card = try Self.prepare(folder)
-    let sites: [String: [String: Float]] = [
+    let sites: [String: [String: Double]] = [
       "Gate": ["person": 0.3, "vehicle": 0.3], "ridge-north": ["vehicle": 0.6],
     ]
     let whole = folder.sub("whole")

@@ -33,8 +33,8 @@ import Testing
     #expect(s.output == "/srv/triage")
     #expect(s.moveProcessed == "/etc/done")
     #expect(s.interval == 30 && s.settle == 20 && s.maxAttempts == 5 && s.groupWindow == 90)
-    #expect(s.thresholds == ["animal": 0.3, "person": 0.42, "vehicle": 0.5])
-    #expect(s.siteThresholds == ["river-camp": ["person": 0.35]])
+    #expect(s.thresholds.classes == ["animal": 0.3, "person": 0.42, "vehicle": 0.5])
+    #expect(s.thresholds.sites == ["river-camp": ["person": 0.35]])
     #expect(s.geofencePolicy == .insideOrUnknown)
     #expect(s.webhookTokenFile == "/etc/lookout/hook.token")
     #expect(s.earthRangerPriorities == ["vehicle": 250])
@@ -54,14 +54,14 @@ import Testing
   @Test func flagsOverrideTheFile() throws {
     var flags = WatchSettings()
     flags.settle = 0
-    flags.thresholds = ["person": 0.9]
+    flags.thresholds.classes = ["person": 0.9]
     flags.webhookTokenEnv = "HOOK"
     flags.inbox = "/data/inbox"
     let merged = try parse(Self.file).overridden(by: flags)
     #expect(merged.settle == 0)
     #expect(merged.interval == 30)
     #expect(merged.inbox == "/data/inbox")
-    #expect(merged.thresholds == ["animal": 0.3, "person": 0.9, "vehicle": 0.5])
+    #expect(merged.thresholds.classes == ["animal": 0.3, "person": 0.9, "vehicle": 0.5])
     #expect(merged.webhookTokenEnv == "HOOK" && merged.webhookTokenFile == nil)
   }
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import GRDB
 import Pipeline
@@ -163,7 +164,7 @@ import Testing
       sinks: ["jsonl"], groupWindowSeconds: 0, maxAttempts: 3, retryDelaySeconds: 0, moves: false)
     let builder = FrameAlertBuilder(
       modelName: "scripted", modelVersion: "scripted-1", defaults: h.engine.defaultThresholds,
-      overrides: ThresholdOverrides(), locator: ImageLocator(), policy: .all)
+      overrides: ThresholdSettings(), locator: ImageLocator(), policy: .all)
     let first = FileProcessor(
       producer: h.engine.makeProducer(), store: watcher.store, committer: committer,
       builder: builder)
