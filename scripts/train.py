@@ -6,6 +6,11 @@
 Writes the checkpoint (weights + metadata + default thresholds), `Models/metrics.json` (validation
 metrics) and `Models/split.csv` (which image went where). Export afterwards with scripts/export.py.
 
+On a GPU machine: `--device cuda --workers N` trains there while N forked processes build the
+batches. Given a training-only copy (scripts/pack_data.py) it writes only the checkpoint; then
+`--eval-only --init CHECKPOINT` scores it on the full data here, chooses the thresholds and writes
+the metrics. Models/MODEL_CARD.md has the commands that made the shipped weights.
+
 Split: by source and by sequence. HIT-UAV frames are grouped by flight setting (day/night,
 altitude, camera angle: the first three fields of the file name), Missouri camera-trap frames by
 trigger sequence (SEQnnnnn); a group goes wholly to validation when crc32(group) % 5 == 0, so
@@ -565,11 +570,8 @@ def main():
     thresholds = choose_thresholds(per_image)
     report = metrics_report(per_image, box_ap, thresholds)
     report["training"] = trained if args.eval_only else {
-        "steps": step, "batch": args.batch, "crop": CROP, "seed": args.seed,
-        "init": os.path.basename(args.init) if args.init else None,
-        "hard_share": args.hard_share, "lr": args.lr, "seconds": round(train_seconds),
-        "threads": args.threads, "device": args.device, "workers": args.workers,
-        "train_images": len(train), "val_images": len(val)}
+        **trained, "crop": CROP, "threads": args.threads, "train_images": len(train),
+        "val_images": len(val)}
     misses = []
     for it, dets in per_image:
         for cls in ("person", "vehicle"):
