@@ -79,14 +79,7 @@ struct ScanCommand: ParsableCommand {
       """)
   var config: String?
 
-  @Option(
-    name: .long,
-    help: "Deployments CSV: deployment_id, latitude, longitude, path_pattern, optional start, end.")
-  var deployments: String?
-
-  @Option(
-    name: .long, help: "GeoJSON file of protected areas (Polygon/MultiPolygon, name property).")
-  var areas: String?
+  @OptionGroup var placement: PlacementOptions
 
   @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network.")
   var inputSize: Int = 640
@@ -178,7 +171,7 @@ struct ScanCommand: ParsableCommand {
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
         : shard.flatMap(ShardSelection.init(parsing:)),
-      deploymentsPath: deployments, areasPath: areas)
+      deploymentsPath: placement.deployments, areasPath: placement.areas)
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full

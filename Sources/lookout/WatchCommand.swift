@@ -85,14 +85,7 @@ struct WatchCommand: AsyncParsableCommand {
   )
   var groupWindow: Double?
 
-  @Option(
-    name: .long, help: "GeoJSON file of protected areas (Polygon/MultiPolygon, name property).")
-  var areas: String?
-
-  @Option(
-    name: .long,
-    help: "Deployments CSV: deployment_id, latitude, longitude, path_pattern, optional start, end.")
-  var deployments: String?
+  @OptionGroup var placement: PlacementOptions
 
   @Option(
     name: .long, help: "Which detections alert: all, inside, or inside-or-unknown (default all).")
@@ -201,8 +194,8 @@ struct WatchCommand: AsyncParsableCommand {
       if let (name, value) = parsedThreshold(text) { s.thresholds.classes[name] = value }
     }
     s.groupWindow = groupWindow
-    s.areas = areas
-    s.deployments = deployments
+    s.areas = placement.areas
+    s.deployments = placement.deployments
     s.geofencePolicy = geofencePolicy.flatMap(GeofencePolicy.init(rawValue:))
     s.cameraUTCOffset = cameraUtcOffset
     s.webhookURL = webhookUrl
