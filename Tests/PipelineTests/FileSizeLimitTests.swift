@@ -34,10 +34,8 @@ import Testing
 
     let report = try scanInProcess(card: card, output: folder.sub("out"))
     #expect(report.images == 2 && report.failures == 1)
-    let checkpoint = try Formats.FileReader.read(folder.sub("out") + "/.lookout/checkpoint.jsonl")
-    let outcomes = Dictionary(
-      ScanCheckpoint.outcomes(inJSONLines: checkpoint).map { ($0.file, $0) },
-      uniquingKeysWith: { _, last in last })
+    let snapshot = try OutputSnapshot(directory: folder.sub("out"))
+    let outcomes = snapshot.checkpointOutcomes
     let outcome = try #require(outcomes["site/cam/huge.jpg"])
     #expect(outcome.failureCode == "too_large")
     #expect(
@@ -47,7 +45,6 @@ import Testing
     #expect(outcome.size == size)
     #expect(outcomes["site/cam/normal.jpg"]?.failureCode == nil)
     #expect(outcomes["site/cam/normal.jpg"]?.width == 640)
-    let summary = try OutputSnapshot(directory: folder.sub("out")).summary
-    #expect(summary["failures"]?["by_reason"]?["too_large"]?.intValue == 1)
+    #expect(snapshot.summary["failures"]?["by_reason"]?["too_large"]?.intValue == 1)
   }
 }

@@ -47,10 +47,8 @@ import Testing
       configuration.image.readCall = Self.failingCard
     }
     #expect(report.images == 3 && report.failures == 1)
-    let checkpoint = try Formats.FileReader.read(folder.sub("out") + "/.lookout/checkpoint.jsonl")
-    let outcomes = Dictionary(
-      ScanCheckpoint.outcomes(inJSONLines: checkpoint).map { ($0.file, $0) },
-      uniquingKeysWith: { _, last in last })
+    let snapshot = try OutputSnapshot(directory: folder.sub("out"))
+    let outcomes = snapshot.checkpointOutcomes
     let failed = try #require(outcomes["site/cam/failing.jpg"])
     #expect(failed.failureCode == "read_error")
     #expect(failed.failureReason == "site/cam/failing.jpg: read error: Input/output error (EIO)")
@@ -58,7 +56,6 @@ import Testing
       #expect(outcomes["site/cam/" + name]?.failureCode == nil, "\(name)")
       #expect(outcomes["site/cam/" + name]?.width == 640, "\(name)")
     }
-    let snapshot = try OutputSnapshot(directory: folder.sub("out"))
     #expect(snapshot.summary["failures"]?["by_reason"]?["read_error"]?.intValue == 1)
     #expect(
       snapshot.imageRecords["site/cam/failing.jpg"]?["failure"]?.stringValue

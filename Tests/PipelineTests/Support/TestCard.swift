@@ -185,6 +185,13 @@ struct OutputSnapshot: Equatable {
     checkpoint = try read(".lookout/checkpoint.jsonl")
   }
 
+  /// The checkpoint's outcomes by file (the last line of each file).
+  var checkpointOutcomes: [String: ImageOutcome] {
+    Dictionary(
+      ScanCheckpoint.outcomes(inJSONLines: checkpoint).map { ($0.file, $0) },
+      uniquingKeysWith: { _, last in last })
+  }
+
   /// Drops the timing members from objects at any depth.
   static func withoutTiming(_ value: JSONValue) -> JSONValue {
     switch value {
