@@ -87,19 +87,20 @@ struct CamtrapDPCommand: ParsableCommand {
     job.lookoutVersion = LookoutVersion.string
     let overrides = try thresholds.overrides()
     do {
+      let s: CamtrapDPExport.Summary
       if let redact, let images {
-        let copies = try RedactJob(
-          detections: scan, imagesFolder: images, outputFolder: out + "/media",
-          classes: RedactJob.classes(parsing: redact)!,
-          thresholdOverrides: overrides, configPath: thresholds.config
-        ).run()
-        var paths: [String: String] = [:]
-        for (file, name) in copies.redacted { paths[file] = "media/" + name }
-        job.mediaBase = "media/"
-        job.mediaPaths = paths
+        let export = RedactedPackageExport(
+          package: job,
+          copies: RedactJob(
+            detections: scan, imagesFolder: images, outputFolder: out + "/media",
+            classes: RedactJob.classes(parsing: redact)!,
+            thresholdOverrides: overrides, configPath: thresholds.config))
+        let (copies, package) = try export.run()
         print("Wrote \(copies.redacted.count) redacted and \(copies.copied) unchanged copies into \(out)/media/")
+        s = package
+      } else {
+        s = try job.run()
       }
-      let s = try job.run()
       print(
         "Wrote \(out)/: \(s.deployments) deployments, \(s.media) media (\(s.privateMedia) with "
           + "people, not public), \(s.observations) observations")
