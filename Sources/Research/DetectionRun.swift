@@ -19,7 +19,8 @@ public struct DetectionRun: Sendable {
     imagesByPath = map
   }
 
-  /// Reads a detections file; `name` defaults to the path's last two components.
+  /// Reads a detections file; `name` defaults to the path's last two components. A file whose
+  /// image paths could lead outside the image folder (``ContainedPath``) is refused.
   public static func read(path: String, name: String? = nil) throws(ResearchError) -> DetectionRun {
     let bytes = try ResearchFiles.read(path) { .detections(path: $0, reason: $1) }
     let results: MegaDetectorResults
@@ -27,6 +28,13 @@ public struct DetectionRun: Sendable {
       results = try MegaDetectorOutput.decode(bytes)
     } catch {
       throw .detections(path: path, reason: error.description)
+    }
+    for (i, image) in results.images.enumerated() {
+      do {
+        try ContainedPath.check(image.file, entry: "images[\(i)].file", in: path)
+      } catch {
+        throw .detections(path: path, reason: error.detail)
+      }
     }
     let parts = path.split(separator: "/").suffix(2).joined(separator: "/")
     return DetectionRun(name: name ?? parts, path: path, results: results)

@@ -50,6 +50,11 @@ public enum TruthCOCO {
       guard let id = key(v["id"]), let file = v["file_name"]?.stringValue else {
         throw fail("images[\(i)] needs an id and a file_name")
       }
+      do {
+        try ContainedPath.check(file, entry: "images[\(i)].file_name", in: path)
+      } catch {
+        throw fail(error.detail)
+      }
       images[id] = Pending(
         file: file, width: v["width"]?.doubleValue, height: v["height"]?.doubleValue)
       order.append(id)

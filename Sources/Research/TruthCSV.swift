@@ -48,6 +48,11 @@ public enum TruthCSV {
     for row in table.rows {
       let file = row.fields[fileColumn].trimmed()
       guard !file.isEmpty else { throw .truth(path: path, line: row.line, reason: "empty file") }
+      do {
+        try ContainedPath.check(file, entry: "file", in: path)
+      } catch {
+        throw .truth(path: path, line: row.line, reason: error.detail)
+      }
       let label = row.fields[labelColumn]
       let classes = ClassNames.classes(inLabel: label)
       if pending[file] == nil {

@@ -26,6 +26,11 @@ public enum TruthCamtrapDP {
       for resource in root["resources"]?.arrayValue ?? [] {
         guard let name = resource["name"]?.stringValue, let p = resource["path"]?.stringValue
         else { continue }
+        do {
+          try ContainedPath.check(p, entry: "resources[\(name)].path", in: path)
+        } catch {
+          throw .truth(path: path, line: 0, reason: error.detail)
+        }
         if name == "observations" { observationsPath = Paths.join(folder, p) }
         if name == "media" { mediaPath = Paths.join(folder, p) }
       }
@@ -70,6 +75,11 @@ public enum TruthCamtrapDP {
     var order: [String] = []
     for row in media.rows {
       let id = row.fields[mID]
+      do {
+        try ContainedPath.check(row.fields[mPath], entry: "filePath", in: mediaPath)
+      } catch {
+        throw .truth(path: mediaPath, line: row.line, reason: error.detail)
+      }
       mediaByID[id] = Media(
         file: row.fields[mPath], deployment: row.fields[mDeployment],
         time: LocalDateTime(row.fields[mTime]))

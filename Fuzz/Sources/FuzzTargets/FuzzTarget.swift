@@ -19,7 +19,7 @@ public struct FuzzTarget: Sendable {
 
   public static let all: [FuzzTarget] = [
     jpeg, png, exif, json, megadetector, alerts, checkpoint, config, deployments, geojson,
-    truthCSV, truthCOCO, truthCamtrapDP, watchConfig,
+    truthCSV, truthCOCO, truthCamtrapDP, watchConfig, containedPath,
   ]
 
   public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -188,6 +188,39 @@ public struct FuzzTarget: Sendable {
     for case let path? in paths { precondition(path.hasPrefix("/"), "relative path \(path)") }
     precondition(settings.overridden(by: WatchSettings()) == settings, "no flags changed it")
     _ = try? settings.resolved()
+  }
+
+  /// ContainedPath, the check on every path read from a detections or truth file: each line of
+  /// the input is one path. A path it accepts, joined to a folder and resolved lexically (`.`
+  /// dropped, `..` taking off the last component, `/` and `\\` both separators), must stay in
+  /// that folder; a path it refuses must give a reason and an error that names the entry.
+  static let containedPath = FuzzTarget(
+    name: "contained-path", summary: "ContainedPath on paths read from files (one per line)"
+  ) { bytes in
+    for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      let path = String(decoding: line, as: UTF8.self)
+      guard let reason = ContainedPath.problem(path) else {
+        var depth: [Substring] = []
+        for part in path.split(whereSeparator: { $0 == "/" || $0 == "\\" }) {
+          if part == "." { continue }
+          if part == ".." {
+            precondition(!depth.isEmpty, "accepted \(path), which leaves the folder")
+            depth.removeLast()
+          } else {
+            depth.append(part)
+          }
+        }
+        precondition(!path.hasPrefix("/") && !path.hasPrefix("\\"), "accepted absolute \(path)")
+        continue
+      }
+      precondition(!reason.isEmpty)
+      do throws(UnsafePathError) {
+        try ContainedPath.check(path, entry: "images[0].file", in: "fuzz")
+        preconditionFailure("check accepted \(path), which problem refuses")
+      } catch {
+        precondition(error.description.hasPrefix("fuzz: images[0].file "))
+      }
+    }
   }
 
   /// Ground truth as CSV (`file,label[,x,y,w,h]`).

@@ -109,6 +109,20 @@ public enum Seeds {
     case "truth-camtrap-dp":
       let folder = "Tests/ResearchTests/Fixtures/truth/"
       return [("package.bin", bytes(folder + "media.csv") + [0] + bytes(folder + "observations.csv"))]
+    case "contained-path":
+      // The image paths of the detections fixtures, and the same paths made absolute, led up
+      // with "..", and written with backslashes.
+      var paths: [String] = []
+      for (_, bytes) in fixtures(formats, suffix: ".json") + fixtures("Tests/ResearchTests/Fixtures/eval", suffix: ".json") {
+        guard let results = try? MegaDetectorOutput.decode(bytes) else { continue }
+        paths += results.images.map(\.file)
+      }
+      let seeds = [
+        ("paths.txt", paths), ("absolute.txt", paths.map { "/" + $0 }),
+        ("up.txt", paths.map { "../" + $0 }),
+        ("backslashes.txt", paths.map { String($0.map { $0 == "/" ? "\\" : $0 }) }),
+      ]
+      return seeds.filter { !$0.1.isEmpty }.map { ($0.0, Array($0.1.joined(separator: "\n").utf8)) }
     default:
       return []
     }
