@@ -9,8 +9,11 @@ import Research
 /// Each image with a detection of a chosen class at or above ``minimumConfidence`` (default:
 /// the class's threshold in force) is decoded, upright, the boxes are hidden
 /// (``BoxRedactor``), and it is written as a JPEG (``BaselineJPEGEncoder``, no EXIF) at
-/// ``outputName(for:)`` under ``outputFolder``. Other images are copied byte for byte when
-/// ``copyUnchanged`` is set. Images that cannot be decoded are listed, not fatal.
+/// ``outputName(for:)`` under ``outputFolder``. Other images are copied when ``copyUnchanged``
+/// is set: without their metadata (``MetadataStripper``: EXIF with its GPS position, XMP,
+/// comments), or byte for byte with ``keepMetadata``. Images that cannot be decoded (or whose
+/// metadata cannot be removed) are listed, not fatal. Image paths come from the detections file
+/// and are refused when they could lead outside the folders (``ContainedPath``).
 public struct RedactJob: Sendable {
   public var detections: String
   public var imagesFolder: String
@@ -23,12 +26,15 @@ public struct RedactJob: Sendable {
   public var minimumConfidence: Double?
   public var quality: Int
   public var copyUnchanged: Bool
+  /// Copy unchanged images byte for byte, EXIF (GPS position included) and all.
+  public var keepMetadata: Bool
 
   public init(
     detections: String, imagesFolder: String, outputFolder: String,
     classes: Set<DetectionClass> = [.person, .vehicle], style: BoxRedactor.Style = .block,
     thresholdOverrides: [String: Double] = [:], configPath: String? = nil,
-    minimumConfidence: Double? = nil, quality: Int = 90, copyUnchanged: Bool = true
+    minimumConfidence: Double? = nil, quality: Int = 90, copyUnchanged: Bool = true,
+    keepMetadata: Bool = false
   ) {
     self.detections = detections
     self.imagesFolder = imagesFolder
@@ -40,6 +46,7 @@ public struct RedactJob: Sendable {
     self.minimumConfidence = minimumConfidence
     self.quality = quality
     self.copyUnchanged = copyUnchanged
+    self.keepMetadata = keepMetadata
   }
 
   public struct Summary: Sendable, Equatable {
@@ -83,6 +90,10 @@ public struct RedactJob: Sendable {
         throw .input(path: configPath, reason: error.reason)
       }
     }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: imagesFolder, isDirectory: &isFolder),
+      isFolder.boolValue
+    else { throw .input(path: imagesFolder, reason: "the images folder is missing or not a folder") }
     let thresholds = ClassThresholds.resolve(
       overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
     var summary = Summary()
@@ -97,12 +108,20 @@ public struct RedactJob: Sendable {
         guard copyUnchanged else { continue }
         let target = outputFolder + "/" + image.file
         try makeFolder(for: target)
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         do {
           bytes = try FileReader.read(source)
         } catch {
           summary.unreadable[image.file] = error.reason
           continue
+        }
+        if !keepMetadata {
+          do {
+            bytes = try MetadataStripper.stripped(bytes)
+          } catch {
+            summary.unreadable[image.file] = "\(error.reason); not copied (--keep-metadata copies it as it is)"
+            continue
+          }
         }
         do {
           try AtomicFileWriter.write(bytes, to: target)

@@ -17,8 +17,10 @@ public struct RedactedPackageExport: Sendable {
   /// The folder the copies go to.
   public var mediaFolder: String { package.outputFolder + "/media" }
 
-  /// Writes the copies and the package.
+  /// Reads and checks the package's inputs, then writes the copies and the package: a bad
+  /// deployments file (or detections or config file) leaves nothing written.
   public func run() throws(ResearchError) -> (copies: RedactJob.Summary, package: CamtrapDPExport.Summary) {
+    let inputs = try package.readInputs()
     var copies = self.copies
     copies.outputFolder = mediaFolder
     let written = try copies.run()
@@ -27,6 +29,6 @@ public struct RedactedPackageExport: Sendable {
     for (file, name) in written.redacted { paths[file] = "media/" + name }
     package.mediaBase = "media/"
     package.mediaPaths = paths
-    return (written, try package.run())
+    return (written, try package.write(inputs))
   }
 }

@@ -84,8 +84,16 @@ public struct CamtrapDPExport: Sendable {
     "opportunistic",
   ]
 
-  @discardableResult
-  public func run() throws(ResearchError) -> Summary {
+  /// The inputs of an export, read and checked (``readInputs()``).
+  public struct Inputs: Sendable {
+    var run: DetectionRun
+    var deployments: DeploymentsFile
+    var config: ThresholdSettings?
+  }
+
+  /// Reads and checks the detections file, the deployments file and the config: everything
+  /// that can be wrong with the inputs is found before anything is written.
+  public func readInputs() throws(ResearchError) -> Inputs {
     guard CamtrapDPExport.samplingDesigns.contains(samplingDesign) else {
       throw .mismatch(
         reason:
@@ -113,6 +121,19 @@ public struct CamtrapDPExport: Sendable {
       )
     }
     let config = try configPath.map(ConfigFile.thresholds)
+    return Inputs(run: run, deployments: deployments, config: config)
+  }
+
+  /// Reads the inputs and writes the package.
+  @discardableResult
+  public func run() throws(ResearchError) -> Summary {
+    try write(readInputs())
+  }
+
+  /// Writes the package from inputs already read.
+  @discardableResult
+  public func write(_ inputs: Inputs) throws(ResearchError) -> Summary {
+    let (run, deployments, config) = (inputs.run, inputs.deployments, inputs.config)
     let thresholds = ClassThresholds.resolve(
       overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
     let createdDate = created ?? Date()

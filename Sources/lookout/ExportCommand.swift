@@ -62,6 +62,9 @@ struct CamtrapDPCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The folder that was scanned (needed with --redact).", valueName: "folder"))
   var images: String?
 
+  @Flag(name: .long, help: "With --redact: copy the other images with their EXIF and GPS position.")
+  var keepMetadata = false
+
   @OptionGroup var thresholds: ResearchThresholdOptions
 
   func validate() throws {
@@ -94,7 +97,8 @@ struct CamtrapDPCommand: ParsableCommand {
           copies: RedactJob(
             detections: scan, imagesFolder: images, outputFolder: out + "/media",
             classes: RedactJob.classes(parsing: redact)!,
-            thresholdOverrides: overrides, configPath: thresholds.config))
+            thresholdOverrides: overrides, configPath: thresholds.config,
+            keepMetadata: keepMetadata))
         let (copies, package) = try export.run()
         print("Wrote \(copies.redacted.count) redacted and \(copies.copied) unchanged copies into \(out)/media/")
         s = package

@@ -13,7 +13,10 @@ struct RedactedCommand: ParsableCommand {
       Images with a detection of a --redact class at or above its threshold (or \
       --min-confidence) are decoded, the boxes (and a 10% margin) are blacked out or blurred, \
       and the copy is written as a JPEG without EXIF (a .png gets .jpg appended); other images \
-      are copied unchanged unless --only-redacted. The folder layout is kept.
+      are copied unless --only-redacted, without their metadata (EXIF with its GPS position, \
+      XMP, comments; the orientation is kept) unless --keep-metadata. The folder layout is \
+      kept. Image paths that are absolute or contain .. are refused. Only what the detector \
+      found is hidden: a person it missed stays visible.
 
       Example:
         lookout export redacted triage/ --images /media/SDCARD --out shared/ --redact people,vehicles
@@ -43,6 +46,9 @@ struct RedactedCommand: ParsableCommand {
   @Flag(name: .long, help: "Write only the redacted images, not copies of the others.")
   var onlyRedacted = false
 
+  @Flag(name: .long, help: "Copy the other images byte for byte, EXIF and GPS position included.")
+  var keepMetadata = false
+
   @OptionGroup var thresholds: ResearchThresholdOptions
 
   func validate() throws {
@@ -63,7 +69,8 @@ struct RedactedCommand: ParsableCommand {
       detections: scan, imagesFolder: images, outputFolder: out,
       classes: RedactJob.classes(parsing: redact)!, style: BoxRedactor.Style(rawValue: style)!,
       thresholdOverrides: try thresholds.overrides(), configPath: thresholds.config,
-      minimumConfidence: minConfidence, quality: quality, copyUnchanged: !onlyRedacted)
+      minimumConfidence: minConfidence, quality: quality, copyUnchanged: !onlyRedacted,
+      keepMetadata: keepMetadata)
     do {
       let s = try job.run()
       print("Wrote \(out)/: \(s.redacted.count) redacted, \(s.copied) copied unchanged")
