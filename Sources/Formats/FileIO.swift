@@ -113,7 +113,9 @@ public enum AtomicFileWriter {
     return String(path[..<slash])
   }
 
-  static func write(_ bytes: [UInt8], to path: String, fault: Fault?) throws(FileIOError) {
+  static func write(
+    _ bytes: [UInt8], to path: String, fault: Fault?, keeping ownership: Ownership? = nil
+  ) throws(FileIOError) {
     guard !path.isEmpty, !path.hasSuffix("/") else {
       throw FileIOError(path: path, step: .createTemporary, code: EINVAL)
     }
@@ -134,6 +136,11 @@ public enum AtomicFileWriter {
       if closing { _ = close(fd) }
       _ = unlink(temp)
       return FileIOError(path: path, step: step, code: code, temporaryPath: temp)
+    }
+    if let ownership {
+      // Owner first: changing it may clear set-id bits, which the mode then restores.
+      _ = fchown(fd, ownership.owner, ownership.group)
+      if fchmod(fd, ownership.mode) != 0 { throw fail(.createTemporary, errno, closing: true) }
     }
     if let code = injected(.write) { throw fail(.write, code, closing: true) }
     if let code = POSIXFile.writeAll(fd, bytes) { throw fail(.write, code, closing: true) }

@@ -192,10 +192,11 @@ public struct LookoutConfig: Sendable, Equatable {
     }
   }
 
-  /// Writes the file atomically.
+  /// Writes the file atomically, through a symbolic link and keeping the file's mode and owner
+  /// (``AtomicFileWriter/replace(_:at:)``).
   public func write(to path: String) throws(LookoutConfigError) {
     do {
-      try AtomicFileWriter.write(text(), to: path)
+      try AtomicFileWriter.replace(text(), at: path)
     } catch {
       throw LookoutConfigError(path: path, reason: error.description)
     }

@@ -87,6 +87,29 @@ import Testing
         "chosen 0.350 (was 0.500): recall 1.000, precision 0.750, 500.0 per 1,000 images"))
   }
 
+  @Test func writesThroughALinkedConfigKeepingItsMode() throws {
+    let dir = try Fixture.scratchFolder("tune-link")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/etc", withIntermediateDirectories: true)
+    let real = dir + "/etc/lookout.json"
+    try #"{"thresholds": {"person": 0.5}}"#.write(toFile: real, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: real)
+    let link = dir + "/lookout.json"
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "etc/lookout.json")
+    let before = try FileManager.default.attributesOfItem(atPath: real)
+    _ = try TuneJob(
+      detections: Fixture.path("eval/detections.json"), truth: [Fixture.path("eval/truth.csv")],
+      goal: .recall(0.9), classes: [.person], configPath: link
+    ).run()
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "etc/lookout.json")
+    #expect(try String(contentsOfFile: real, encoding: .utf8).contains("0.35"))
+    let after = try FileManager.default.attributesOfItem(atPath: real)
+    #expect(after[.posixPermissions] as? Int == 0o640)
+    #expect(after[.ownerAccountID] as? Int == before[.ownerAccountID] as? Int)
+    #expect(after[.groupOwnerAccountID] as? Int == before[.groupOwnerAccountID] as? Int)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["etc", "lookout.json"])
+  }
+
   @Test func perSiteThresholds() throws {
     let job = TuneJob(
       detections: Fixture.path("eval/detections.json"), truth: [Fixture.path("eval/truth.csv")],
