@@ -16,7 +16,10 @@ enum ContentHash {
   static func of(path: [UInt8]) throws(Failure) -> (hex: String, bytes: Int64) {
     var terminated = path.map { CChar(bitPattern: $0) }
     terminated.append(0)
-    let fd = terminated.withUnsafeBufferPointer { open($0.baseAddress!, O_RDONLY | O_CLOEXEC) }
+    // The caller passes a resolved path: a link appearing in its place now is not followed.
+    let fd = terminated.withUnsafeBufferPointer {
+      open($0.baseAddress!, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    }
     guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
     defer { _ = close(fd) }
     var hasher = SHA256()

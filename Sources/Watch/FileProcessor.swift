@@ -16,19 +16,29 @@ public final class FileProcessor {
   private let store: WatchStore
   private let committer: ImageCommitter
   private let builder: FrameAlertBuilder
+  private let boundary: InboxBoundary?
 
+  /// - Parameter inbox: when given, a file is read through its real path, and only when that
+  ///   is still inside the inbox (a link swapped in after the file was observed is not
+  ///   followed out).
   public init(
     producer: any ImageOutcomeProducing, store: WatchStore, committer: ImageCommitter,
-    builder: FrameAlertBuilder
+    builder: FrameAlertBuilder, inbox: String? = nil
   ) {
     self.producer = producer
     self.store = store
     self.committer = committer
     self.builder = builder
+    boundary = inbox.map(InboxBoundary.init(inbox:))
   }
 
   public func process(_ ready: ReadyFile) throws(WatchError) -> ProcessingResult {
-    let file = ready.file
+    var file = ready.file
+    if let boundary {
+      // Left open: the next look at the inbox refuses it (and so drops its row) or takes it.
+      guard case .success(let real) = boundary.resolve(file.path) else { return .changed }
+      file.path = real
+    }
     var read = ImageCommitter.ReadFile(
       fileID: ready.fileID, size: file.size, mtimeNanoseconds: file.modifiedNanoseconds,
       contentHash: nil)

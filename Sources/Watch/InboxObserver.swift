@@ -20,19 +20,25 @@ public struct InboxObservation: Sendable {
   public var waitingRetry = 0
   /// The earliest time a settling file becomes stable, if it stays unchanged.
   public var nextSettled: Date?
+  /// Files left alone because a symbolic link leads them outside the inbox: the relative path
+  /// and the reason. They get no row, so they are never processed or moved.
+  public var refused: [(path: String, reason: String)] = []
 }
 
 /// Walks the inbox and records what it sees: new files are inserted as settling, files whose
 /// size or modification time changed start settling again, files unchanged for the settle time
 /// become ready. Finished versions (same path, size and modification time) are left alone, and
-/// open rows of files that disappeared (an aborted or renamed upload) are dropped.
+/// open rows of files that disappeared (an aborted or renamed upload) are dropped. A file whose
+/// real path (links resolved) is outside the inbox is refused (``InboxObservation/refused``).
 public struct InboxObserver: Sendable {
   public var inbox: String
   public var settleSeconds: Double
+  private let boundary: InboxBoundary
 
   public init(inbox: String, settleSeconds: Double) {
     self.inbox = inbox
     self.settleSeconds = settleSeconds
+    boundary = InboxBoundary(inbox: inbox)
   }
 
   public func observe(store: WatchStore, now: Date) throws(WatchError) -> InboxObservation {
@@ -46,11 +52,22 @@ public struct InboxObserver: Sendable {
     } catch {
       throw .inboxUnreadable(path: inbox, reason: "\(error)")
     }
+    var inside: [CardFile] = []
+    var refused: [(path: String, reason: String)] = []
+    for file in files {
+      // A name that cannot be resolved (it vanished meanwhile) is handled as before: reading
+      // it fails, or the next look finds it gone.
+      if case .failure(let refusal) = boundary.resolve(file.path), refusal.leavesInbox {
+        refused.append((file.relativePath, refusal.reason))
+      } else {
+        inside.append(file)
+      }
+    }
     let settle = settleSeconds
-    return try store.write { db in
+    var observation = try store.write { db in
       var result = InboxObservation()
       var seenPaths = Set<String>()
-      for file in files {
+      for file in inside {
         result.seen += 1
         seenPaths.insert(file.relativePath)
         let finished =
@@ -109,5 +126,7 @@ public struct InboxObserver: Sendable {
       }
       return result
     }
+    observation.refused = refused
+    return observation
   }
 }

@@ -24,6 +24,8 @@ public final class InboxWatcher: @unchecked Sendable {
   private let log: @Sendable (String) -> Void
   // Only touched by the pass that is running (passes never overlap).
   private var engine: (any OutcomeEngine)?
+  // Refused files already reported (each is said once per process, not every pass).
+  private var reportedRefusals: Set<String> = []
 
   /// - Parameters:
   ///   - sinks: the network sinks (the JSON Lines sink is always added first).
@@ -113,11 +115,13 @@ public final class InboxWatcher: @unchecked Sendable {
       }
     }
     var observation = try observer.observe(store: store, now: Date())
+    reportRefusals(observation)
     try await process(observation.ready, into: &summary)
     if let due = observation.nextSettled, !stop.isRequested {
       let wait = min(due.timeIntervalSinceNow, configuration.settleSeconds)
       await sleep(seconds: wait)
       let again = try observer.observe(store: store, now: Date())
+      reportRefusals(again)
       observation.unstable = again.unstable
       observation.seen = again.seen
       try await process(again.ready, into: &summary)
@@ -168,6 +172,7 @@ public final class InboxWatcher: @unchecked Sendable {
       do throws(WatchError) {
         try moveFinished(into: &summary)
         let observation = try observer.observe(store: store, now: Date())
+        reportRefusals(observation)
         summary.seen = observation.seen
         summary.unstable = observation.unstable
         try await process(observation.ready, into: &summary)
@@ -195,6 +200,12 @@ public final class InboxWatcher: @unchecked Sendable {
 
   // MARK: Steps
 
+  private func reportRefusals(_ observation: InboxObservation) {
+    for (path, reason) in observation.refused where reportedRefusals.insert(path).inserted {
+      log("not processing \(configuration.inbox)/\(path): \(reason)")
+    }
+  }
+
   private func moveFinished(into summary: inout PassSummary) throws(WatchError) {
     guard let mover else { return }
     let (moved, problems) = try mover.movePending(store: store)
@@ -220,11 +231,13 @@ public final class InboxWatcher: @unchecked Sendable {
     let store = self.store
     let committer = self.committer
     let stop = self.stop
+    let inbox = configuration.inbox
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
       DispatchQueue.global(qos: .userInitiated).async {
         DispatchQueue.concurrentPerform(iterations: lanes) { _ in
           let processor = FileProcessor(
-            producer: engine.makeProducer(), store: store, committer: committer, builder: builder)
+            producer: engine.makeProducer(), store: store, committer: committer, builder: builder,
+            inbox: inbox)
           while !stop.isRequested, let index = shared.next() {
             do throws(WatchError) {
               shared.record(try processor.process(ready[index]))

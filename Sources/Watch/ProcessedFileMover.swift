@@ -18,13 +18,20 @@ import GRDB
 /// After a crash at any step the next run sees where things are: the original still in the
 /// inbox (move again, reusing the recorded destination), only at the destination (record it), or
 /// at both after a cross-device copy (remove the original once the copy has the same size).
+///
+/// Only files inside the inbox are moved: the file's folder is resolved (``InboxBoundary``) and
+/// the move is refused, once and with the reason, when a symbolic link leads it outside. A name
+/// that is not valid UTF-8 is found by its raw bytes (``ShownPathBytes``) and moved to the name
+/// the walk shows for it (`%XX` escapes), the only name the state database can record.
 public struct ProcessedFileMover: Sendable {
   public var inbox: String
   public var destination: String
+  private let boundary: InboxBoundary
 
   public init(inbox: String, destination: String) {
     self.inbox = inbox
     self.destination = destination
+    boundary = InboxBoundary(inbox: inbox)
   }
 
   /// Carries out every pending move; returns how many files were moved. A move that fails (disk
@@ -37,10 +44,21 @@ public struct ProcessedFileMover: Sendable {
     var moved = 0
     var problems: [String] = []
     for var row in pending {
-      let source = inbox + "/" + row.path
-      let sourceInfo = Self.stat(source)
-      let sourceIsThisVersion =
-        sourceInfo.map { $0.size == row.size && $0.mtime == row.mtimeNanoseconds } ?? false
+      let (source, sourceIsThisVersion) = locate(row)
+      let shown = String(decoding: source, as: UTF8.self)
+      var inside = source
+      if sourceIsThisVersion {
+        switch boundary.resolveFolder(of: source) {
+        case .success(let real): inside = real
+        case .failure(let refusal):
+          // Never touch a file outside the inbox: recorded as gone from it, said once.
+          problems.append("not moving \(shown): \(refusal.reason)")
+          row.moveState = .missing
+          let refused = row
+          try store.write { db in try refused.update(db) }
+          continue
+        }
+      }
       if row.movedTo == nil {
         guard sourceIsThisVersion else {
           // Gone (or replaced by a new upload, which is a new version of its own).
@@ -60,9 +78,9 @@ public struct ProcessedFileMover: Sendable {
         continue
       }
       do throws(MoveFailure) {
-        if sourceIsThisVersion { try Self.move(source, to: target, size: row.size) }
+        if sourceIsThisVersion { try Self.move(inside, to: target, size: row.size) }
       } catch {
-        problems.append("cannot move \(source) to \(target): \(error.reason)")
+        problems.append("cannot move \(shown) to \(target): \(error.reason)")
         continue
       }
       row.moveState = .moved
@@ -71,6 +89,22 @@ public struct ProcessedFileMover: Sendable {
       moved += 1
     }
     return (moved, problems)
+  }
+
+  /// The file's path in the inbox, as raw bytes, and whether it is the version the row records
+  /// (same size and modification time): the path as written, or its unescaped reading for a
+  /// name that is not valid UTF-8.
+  private func locate(_ row: InboxFile) -> (path: [UInt8], isThisVersion: Bool) {
+    let folder = Array(inbox.utf8) + [UInt8(ascii: "/")]
+    let paths = ShownPathBytes.candidates(row.path).map { folder + $0 }
+    for path in paths {
+      if let info = FileStat.of(bytes: path), info.size == row.size,
+        info.mtimeNanoseconds == row.mtimeNanoseconds
+      {
+        return (path, true)
+      }
+    }
+    return (paths[0], false)
   }
 
   /// `<destination>/<relative path>`, or `name-1.ext`, `name-2.ext`, … when taken.
@@ -95,7 +129,7 @@ public struct ProcessedFileMover: Sendable {
 
   private static func errnoText() -> String { String(cString: strerror(errno)) }
 
-  static func move(_ source: String, to target: String, size: Int64) throws(MoveFailure) {
+  static func move(_ source: [UInt8], to target: String, size: Int64) throws(MoveFailure) {
     let folder = (target as NSString).deletingLastPathComponent
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -104,10 +138,10 @@ public struct ProcessedFileMover: Sendable {
     }
     if let existing = stat(target), existing.size == size {
       // A cross-device copy finished before a crash: only the original is left to remove.
-      if unlink(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
+      if unlinkBytes(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
       return
     }
-    if rename(source, target) == 0 {
+    if withTerminated(source, { rename($0, target) }) == 0 {
       syncFolder(folder)
       return
     }
@@ -120,11 +154,20 @@ public struct ProcessedFileMover: Sendable {
       throw MoveFailure(reason: reason)
     }
     syncFolder(folder)
-    if unlink(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
+    if unlinkBytes(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
   }
 
-  private static func copy(_ source: String, to target: String) throws(MoveFailure) {
-    let input = open(source, O_RDONLY | O_CLOEXEC)
+  /// Runs `body` with a NUL-terminated copy of a raw path.
+  private static func withTerminated<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+    var terminated = path.map { CChar(bitPattern: $0) }
+    terminated.append(0)
+    return terminated.withUnsafeBufferPointer { body($0.baseAddress!) }
+  }
+
+  private static func unlinkBytes(_ path: [UInt8]) -> Int32 { withTerminated(path) { unlink($0) } }
+
+  private static func copy(_ source: [UInt8], to target: String) throws(MoveFailure) {
+    let input = withTerminated(source) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
     guard input >= 0 else { throw MoveFailure(reason: errnoText()) }
     defer { close(input) }
     let output = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

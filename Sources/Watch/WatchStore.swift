@@ -18,9 +18,20 @@ public final class WatchStore: Sendable {
   /// The connection; use `write` for anything that must agree with the rest of the state.
   public let queue: DatabaseQueue
 
-  /// Opens (creating and migrating if needed) the database in `directory`.
+  /// Opens (creating and migrating if needed) the database in `directory`. An empty (0-byte)
+  /// file is refused: it is not a new state but a lost one (a failed copy or restore), and
+  /// starting from it would process and deliver every image in the inbox again.
   public init(directory: String) throws(WatchError) {
     path = directory + "/" + Self.fileName
+    if let info = FileStat.of(path), info.size == 0,
+      (FileStat.of(path + "-wal")?.size ?? 0) == 0
+    {
+      throw .database(
+        path: path,
+        reason: "the file is empty (0 bytes), so it does not say what was already processed "
+          + "and delivered; starting from it would deliver every alert again. Restore it from a "
+          + "backup, or delete it to start over on purpose")
+    }
     var config = Configuration()
     config.journalMode = .wal
     // Outside readers may hold a read lock briefly; wait rather than fail.
