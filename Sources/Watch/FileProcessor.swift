@@ -34,10 +34,14 @@ public final class FileProcessor {
 
   public func process(_ ready: ReadyFile) throws(WatchError) -> ProcessingResult {
     var file = ready.file
-    if let boundary {
-      // Left open: the next look at the inbox refuses it (and so drops its row) or takes it.
-      guard case .success(let real) = boundary.resolve(file.path) else { return .changed }
-      file.path = real
+    switch boundary?.resolve(file.path) {
+    case .success(let real): file.path = real
+    case .failure(let refusal) where refusal.leavesInbox:
+      // Left open: the next look at the inbox refuses it (and so drops its row).
+      return .changed
+    default:
+      // Not resolvable (it vanished): reading it fails with the reason, as before.
+      break
     }
     var read = ImageCommitter.ReadFile(
       fileID: ready.fileID, size: file.size, mtimeNanoseconds: file.modifiedNanoseconds,
