@@ -18,7 +18,8 @@ extension AtomicFileWriter {
     let existing = lstat(target, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     try write(
       Array(text.utf8), to: target, fault: nil,
-      keeping: existing ? Ownership(mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid) : nil)
+      keeping: existing
+        ? Ownership(mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid) : nil)
   }
 
   /// The permission bits, owner and group a replaced file keeps.

@@ -22,7 +22,9 @@ public enum ContainedPath {
     if first == UInt8(ascii: "/") || first == UInt8(ascii: "\\") {
       return "it is absolute; paths must be relative to the folder"
     }
-    if hasDriveLetter(path) { return "it starts with a drive letter; paths must be relative to the folder" }
+    if hasDriveLetter(path) {
+      return "it starts with a drive letter; paths must be relative to the folder"
+    }
     let components = path.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }
     if components.contains("..") { return "it contains \"..\" and could lead out of the folder" }
     return nil

@@ -144,7 +144,9 @@ public enum MetadataStripper {
   private static func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
     let typeBytes = Array(type.utf8)
     let n = body.count
-    let length: [UInt8] = [UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+    let length: [UInt8] = [
+      UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF),
+    ]
     let crc = crc32(typeBytes + body)
     let crcBytes: [UInt8] = [
       UInt8(crc >> 24 & 0xFF), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF),

@@ -13,7 +13,7 @@ import Research
 /// is set: without their metadata (``MetadataStripper``: EXIF with its GPS position, XMP,
 /// comments), or byte for byte with ``keepMetadata``. Images that cannot be decoded (or whose
 /// metadata cannot be removed) are listed, not fatal. Image paths come from the detections file
-/// and are refused when they could lead outside the folders (``ContainedPath``).
+/// and are refused when they could lead outside the folders (`ContainedPath`).
 public struct RedactJob: Sendable {
   public var detections: String
   public var imagesFolder: String
@@ -93,7 +93,9 @@ public struct RedactJob: Sendable {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: imagesFolder, isDirectory: &isFolder),
       isFolder.boolValue
-    else { throw .input(path: imagesFolder, reason: "the images folder is missing or not a folder") }
+    else {
+      throw .input(path: imagesFolder, reason: "the images folder is missing or not a folder")
+    }
     let thresholds = ClassThresholds.resolve(
       overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
     var summary = Summary()
@@ -119,7 +121,8 @@ public struct RedactJob: Sendable {
           do {
             bytes = try MetadataStripper.stripped(bytes)
           } catch {
-            summary.unreadable[image.file] = "\(error.reason); not copied (--keep-metadata copies it as it is)"
+            summary.unreadable[image.file] =
+              "\(error.reason); not copied (--keep-metadata copies it as it is)"
             continue
           }
         }

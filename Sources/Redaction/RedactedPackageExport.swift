@@ -1,10 +1,10 @@
 import Research
 
-/// What `lookout export camtrap-dp --redact` does: a Camtrap DP package (``CamtrapDPExport``)
+/// What `lookout export camtrap-dp --redact` does: a Camtrap DP package (`CamtrapDPExport`)
 /// whose `media/` folder holds redacted copies of the images (``RedactJob``), with each
 /// media `filePath` pointing at its copy.
 public struct RedactedPackageExport: Sendable {
-  /// The package; its ``CamtrapDPExport/outputFolder`` is where `media/` goes.
+  /// The package; its `CamtrapDPExport.outputFolder` is where `media/` goes.
   public var package: CamtrapDPExport
   /// The copies; its output folder is replaced by `<package>/media`.
   public var copies: RedactJob
@@ -19,7 +19,9 @@ public struct RedactedPackageExport: Sendable {
 
   /// Reads and checks the package's inputs, then writes the copies and the package: a bad
   /// deployments file (or detections or config file) leaves nothing written.
-  public func run() throws(ResearchError) -> (copies: RedactJob.Summary, package: CamtrapDPExport.Summary) {
+  public func run() throws(ResearchError) -> (
+    copies: RedactJob.Summary, package: CamtrapDPExport.Summary
+  ) {
     let inputs = try package.readInputs()
     var copies = self.copies
     copies.outputFolder = mediaFolder

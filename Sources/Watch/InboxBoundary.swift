@@ -35,12 +35,14 @@ struct InboxBoundary: Sendable {
   func resolve(_ path: [UInt8]) -> Result<[UInt8], Refusal> {
     guard let real = Self.realPath(path) else {
       return .failure(
-        Refusal(reason: "cannot resolve it: \(String(cString: strerror(errno)))", leavesInbox: false))
+        Refusal(
+          reason: "cannot resolve it: \(String(cString: strerror(errno)))", leavesInbox: false))
     }
     guard contains(real) else {
       return .failure(
         Refusal(
-          reason: "a symbolic link leads outside the inbox, to \(String(decoding: real, as: UTF8.self))",
+          reason:
+            "a symbolic link leads outside the inbox, to \(String(decoding: real, as: UTF8.self))",
           leavesInbox: true))
     }
     return .success(real)

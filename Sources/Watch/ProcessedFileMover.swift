@@ -19,9 +19,9 @@ import GRDB
 /// inbox (move again, reusing the recorded destination), only at the destination (record it), or
 /// at both after a cross-device copy (remove the original once the copy has the same size).
 ///
-/// Only files inside the inbox are moved: the file's folder is resolved (``InboxBoundary``) and
+/// Only files inside the inbox are moved: the file's folder is resolved (`InboxBoundary`) and
 /// the move is refused, once and with the reason, when a symbolic link leads it outside. A name
-/// that is not valid UTF-8 is found by its raw bytes (``ShownPathBytes``) and moved to the name
+/// that is not valid UTF-8 is found by its raw bytes (`ShownPathBytes`) and moved to the name
 /// the walk shows for it (`%XX` escapes), the only name the state database can record.
 public struct ProcessedFileMover: Sendable {
   public var inbox: String

@@ -13,7 +13,8 @@ enum ShownPathBytes {
     let literal = Array(shown.utf8)
     guard shown.utf8.contains(UInt8(ascii: "%")) else { return [literal] }
     var raw: [UInt8] = []
-    for (i, component) in shown.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+    for (i, component) in shown.split(separator: "/", omittingEmptySubsequences: false).enumerated()
+    {
       if i > 0 { raw.append(UInt8(ascii: "/")) }
       let text = String(component)
       if let bytes = unescaped(text), CardWalker.displayName(bytes) == text {

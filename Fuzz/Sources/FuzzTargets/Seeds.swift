@@ -113,7 +113,10 @@ public enum Seeds {
       // The image paths of the detections fixtures, and the same paths made absolute, led up
       // with "..", and written with backslashes.
       var paths: [String] = []
-      for (_, bytes) in fixtures(formats, suffix: ".json") + fixtures("Tests/ResearchTests/Fixtures/eval", suffix: ".json") {
+      let files =
+        fixtures(formats, suffix: ".json")
+        + fixtures("Tests/ResearchTests/Fixtures/eval", suffix: ".json")
+      for (_, bytes) in files {
         guard let results = try? MegaDetectorOutput.decode(bytes) else { continue }
         paths += results.images.map(\.file)
       }
@@ -122,7 +125,9 @@ public enum Seeds {
         ("up.txt", paths.map { "../" + $0 }),
         ("backslashes.txt", paths.map { String($0.map { $0 == "/" ? "\\" : $0 }) }),
       ]
-      return seeds.filter { !$0.1.isEmpty }.map { ($0.0, Array($0.1.joined(separator: "\n").utf8)) }
+      return seeds.filter { !$0.1.isEmpty }.map {
+        ($0.0, Array($0.1.joined(separator: "\n").utf8))
+      }
     default:
       return []
     }
