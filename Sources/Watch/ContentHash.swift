@@ -13,13 +13,15 @@ enum ContentHash {
     var reason: String
   }
 
-  static func of(path: [UInt8]) throws(Failure) -> (hex: String, bytes: Int64) {
+  /// - Parameter followingLinks: false for a path already resolved, so that a link put in its
+  ///   place since is not followed (`O_NOFOLLOW`).
+  static func of(path: [UInt8], followingLinks: Bool = true) throws(Failure)
+    -> (hex: String, bytes: Int64)
+  {
     var terminated = path.map { CChar(bitPattern: $0) }
     terminated.append(0)
-    // The caller passes a resolved path: a link appearing in its place now is not followed.
-    let fd = terminated.withUnsafeBufferPointer {
-      open($0.baseAddress!, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-    }
+    let flags = O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
+    let fd = terminated.withUnsafeBufferPointer { open($0.baseAddress!, flags) }
     guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
     defer { _ = close(fd) }
     var hasher = SHA256()

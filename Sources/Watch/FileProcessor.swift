@@ -34,8 +34,11 @@ public final class FileProcessor {
 
   public func process(_ ready: ReadyFile) throws(WatchError) -> ProcessingResult {
     var file = ready.file
+    var resolved = false
     switch boundary?.resolve(file.path) {
-    case .success(let real): file.path = real
+    case .success(let real):
+      file.path = real
+      resolved = true
     case .failure(let refusal) where refusal.leavesInbox:
       // Left open: the next look at the inbox refuses it (and so drops its row).
       return .changed
@@ -49,7 +52,7 @@ public final class FileProcessor {
     let committer = self.committer
     let hash: (hex: String, bytes: Int64)
     do {
-      hash = try ContentHash.of(path: file.path)
+      hash = try ContentHash.of(path: file.path, followingLinks: !resolved)
     } catch {
       let reason = "unreadable: \(error.reason)"
       let snapshot = read
