@@ -104,6 +104,16 @@ import Testing
     #expect(log.all.isEmpty)
   }
 
+  @Test func shownPathsLeadBackToTheirBytes() {
+    #expect(ShownPathBytes.candidates("s/a.jpg") == [Array("s/a.jpg".utf8)])
+    #expect(
+      ShownPathBytes.candidates("s/caf%E9.jpg")
+        == [Array("s/caf%E9.jpg".utf8), Array("s/caf".utf8) + [0xE9] + Array(".jpg".utf8)])
+    // Valid names with a percent sign show as themselves: no second reading.
+    #expect(ShownPathBytes.candidates("s/100%.jpg") == [Array("s/100%.jpg".utf8)])
+    #expect(ShownPathBytes.candidates("s/a%41.jpg") == [Array("s/a%41.jpg".utf8)])
+  }
+
   @Test func anEmptyStateDatabaseIsRefused() async throws {
     let h = WatchHarness("empty-db")
     defer { h.folder.remove() }
