@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Pipeline
 
@@ -12,6 +13,8 @@ struct MergeCommand: ParsableCommand {
       scan of the whole card would have written (timing fields aside). Shards made with another \
       model, other settings or other thresholds (per-site thresholds, --deployments and --areas \
       included) are refused, and missing or duplicate shards are named.
+
+      --out must be a new folder, not one of the shards (exit status 64).
 
       Example (after a SLURM array of 16 tasks wrote out/shard-0 ... out/shard-15):
         lookout merge out/shard-* --out out/merged
@@ -36,9 +39,15 @@ struct MergeCommand: ParsableCommand {
       if !quiet {
         FileHandle.standardError.write(
           Data(
-            "Merged \(result.shards) shards: \(result.images) images, \(result.alerts) alerts, in \(out)/\n"
+            "Merged \(result.shards) shards: \(result.images) images, \(result.alerts) alerts, in \(TerminalText.escaped(out))/\n"
               .utf8))
       }
+    } catch let error as MergeError {
+      if case .outputIsAShard = error {
+        printError(error.description)
+        throw ExitCode(ScanExitStatus.usage)
+      }
+      fail(error.description)
     } catch {
       fail("\(error)")
     }

@@ -30,6 +30,11 @@ struct DiskFullTests {
     #expect((try? JSONParser.parse(before["summary.json"] ?? [])) != nil, "\(label)")
     #expect(
       temporaryFiles(under: directory).isEmpty, "\(label): \(temporaryFiles(under: directory))")
+    // Nothing half-written is left in the staging folder either.
+    let staging = directory + "/.lookout/staging"
+    #expect(
+      ((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []).isEmpty,
+      "\(label): \((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [])")
   }
 
   /// First a small scan (default settings), then a scan with much larger outputs (every
