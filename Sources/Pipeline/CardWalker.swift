@@ -215,8 +215,8 @@ public struct CardWalker: Sendable {
         // regular files are accounted for as skipped.
         guard Self.isImageName(nameString) else {
           if info.st_mode & S_IFMT == S_IFREG {
-            skipped.append(
-              SkippedFile(relativePath: childRelative, kind: SkippedFile.Kind(fileName: nameString)))
+            let kind = SkippedFile.Kind(fileName: nameString)
+            skipped.append(SkippedFile(relativePath: childRelative, kind: kind))
           }
           continue
         }

@@ -57,8 +57,8 @@ public enum ShardMerger {
     var unsharded = first.fingerprint
     unsharded.shard = nil
     // The card's path when every shard scanned it at the same one.
-    unsharded.input = shards.allSatisfy { $0.fingerprint.input == first.fingerprint.input }
-      ? first.fingerprint.input : nil
+    let sameInput = shards.allSatisfy { $0.fingerprint.input == first.fingerprint.input }
+    unsharded.input = sameInput ? first.fingerprint.input : nil
     var byIndex: [Int: [String]] = [:]
     var count = 0
     for shard in shards {

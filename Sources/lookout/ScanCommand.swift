@@ -221,14 +221,14 @@ struct ScanCommand: ParsableCommand {
       }
       let more = report.failures - report.firstFailures.count
       if more > 0 {
-        text += "  ... and \(more) more: see the \"failure\" entries in "
-          + "\(escaped(report.outputDirectory))/detections.json\n"
+        let detections = escaped(report.outputDirectory) + "/detections.json"
+        text += "  ... and \(more) more: see the \"failure\" entries in \(detections)\n"
       }
     }
     if let skipped = SkippedFile.countLine(report.skipped) {
-      text += "\(skipped) (listed in \(escaped(report.outputDirectory))/summary.json"
-        + (report.skipped.contains { $0.kind == .video } ? "; videos are not scanned yet" : "")
-        + ").\n"
+      let summary = escaped(report.outputDirectory) + "/summary.json"
+      let videos = report.skipped.contains { $0.kind == .video }
+      text += "\(skipped) (listed in \(summary)\(videos ? "; videos are not scanned yet" : "")).\n"
     }
     if report.alerts.isEmpty {
       text += "No alerts.\n"

@@ -74,8 +74,9 @@ import Testing
         == #"0123456789abcdef,"'=HYPERLINK(""http://x"",""y"")/IMG_1.JPG",person,0.9,person,"[{""label"":""person"",""conf"":0.9,""bbox"":[0.1,0.2,0.3,0.4]}]",2024-05-01T06:12:33,'@SUM(1+1),'+cmd|' /C calc'!A0,-3.5,-12.5,-20.0,'-2+3,'"#
         + "\tm1" + #","{""person"":0.5}""#)
     let carriageReturn = AlertRecord(
-      id: "x", file: "\rIMG.JPG", boxes: [AlertBox(label: "person", confidence: 1, bbox: [0, 0, 1, 1])],
-      site: "a=b", modelVersion: "m", thresholds: [:])
+      id: "x", file: "\rIMG.JPG",
+      boxes: [AlertBox(label: "person", confidence: 1, bbox: [0, 0, 1, 1])], site: "a=b",
+      modelVersion: "m", thresholds: [:])
     let row = AlertEncoding.csvRow(carriageReturn)
     #expect(row.hasPrefix("x,\"'\rIMG.JPG\",person,"), "\(row)")
     #expect(row.contains(",a=b,"), "only the first character counts: \(row)")

@@ -38,7 +38,8 @@ struct ScanEndingTests {
     #expect(ending.status == 3, "\(ending)")
     #expect(ending.output.contains("no image found"), "\(ending)")
     #expect(
-      ending.output.contains("5 files not scanned: 2 videos, 1 RAW photo, 1 text file, 1 thumbnail"),
+      ending.output.contains(
+        "5 files not scanned: 2 videos, 1 RAW photo, 1 text file, 1 thumbnail"),
       "\(ending)")
     let summary = try JSONParser.parse(readBytes(folder.sub("out/summary.json")))
     let skipped = try #require(summary["skipped"], "\(summary)")
@@ -51,8 +52,10 @@ struct ScanEndingTests {
         ]))
     #expect(
       skipped["files"]?.arrayValue?.map { $0["path"]?.stringValue ?? "" }
-        == ["DCIM/IMG_0001.CR2", "DCIM/IMG_0001.THM", "DCIM/MVI_0002.MP4", "DCIM/README.txt",
-          "DCIM/clip.avi"])
+        == [
+          "DCIM/IMG_0001.CR2", "DCIM/IMG_0001.THM", "DCIM/MVI_0002.MP4", "DCIM/README.txt",
+          "DCIM/clip.avi",
+        ])
     #expect(skipped["files"]?.arrayValue?[2]["kind"] == .string("video"))
   }
 

@@ -30,7 +30,8 @@ struct TerminalEscapeTests {
     #expect(
       readBytes(folder.sub("out/alerts.jsonl")).count > 0
         && String(decoding: readBytes(folder.sub("out/alerts.jsonl")), as: UTF8.self)
-          .contains(#"\u001b]0;pwned\u0007IMG.JPG"#))
+          .contains(#"\u001b]0;pwned\u0007IMG.JPG"#)
+    )
   }
 
   @Test func errorMessagesEscapeControlCharacters() throws {
