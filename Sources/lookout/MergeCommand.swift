@@ -3,6 +3,10 @@ import Formats
 import Foundation
 import Pipeline
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `lookout merge`: combine the outputs of sharded scans.
 struct MergeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -34,6 +38,9 @@ struct MergeCommand: ParsableCommand {
   }
 
   func run() throws {
+    // As scan: over a file-size limit a write fails with EFBIG, reported with the file, instead
+    // of the process being killed by SIGXFSZ with its staging files left behind.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       let result = try ShardMerger.merge(shardDirectories: shards, output: out)
       if !quiet {
