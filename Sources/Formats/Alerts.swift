@@ -220,27 +220,45 @@ public enum AlertEncoding {
     JSONWriter.compact.string(jsonValue(alert))
   }
 
-  /// One alerts.csv row, without the line terminator (see ALERTS.md for the columns).
+  /// One alerts.csv row, without the line terminator (see ALERTS.md for the columns). Text
+  /// cells are neutralised against formula injection (``spreadsheetText(_:)``); number cells
+  /// (`best_confidence`, `latitude`, `longitude`, `altitude`) are written as numbers.
   public static func csvRow(_ alert: AlertRecord) -> String {
     func number(_ x: Double?) -> String { x.map { $0.isFinite ? PythonFloat.repr($0) : "" } ?? "" }
+    func text(_ value: String?) -> String { spreadsheetText(value ?? "") }
     let fields: [String] = [
-      alert.id,
-      alert.file,
-      alert.labels.joined(separator: ";"),
+      text(alert.id),
+      text(alert.file),
+      text(alert.labels.joined(separator: ";")),
       PythonFloat.rounded(alert.bestConfidence, digits: 3),
-      alert.bestLabel,
-      JSONWriter.compact.string(boxesValue(alert.boxes)),
-      alert.capturedAt ?? "",
-      alert.camera ?? "",
-      alert.site ?? "",
+      text(alert.bestLabel),
+      text(JSONWriter.compact.string(boxesValue(alert.boxes))),
+      text(alert.capturedAt),
+      text(alert.camera),
+      text(alert.site),
       number(alert.latitude),
       number(alert.longitude),
       number(alert.altitude),
-      alert.insideArea ?? "",
-      alert.modelVersion,
-      JSONWriter.compact.string(MegaDetectorOutput.sortedNumberObject(alert.thresholds)),
+      text(alert.insideArea),
+      text(alert.modelVersion),
+      text(JSONWriter.compact.string(MegaDetectorOutput.sortedNumberObject(alert.thresholds))),
     ]
     return fields.map(csvField).joined(separator: ",")
+  }
+
+  /// The first characters that make a spreadsheet read a cell as a formula (or, for tab and
+  /// carriage return, hide one), as OWASP's "CSV Injection" page lists them.
+  static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+  /// A text cell made safe to open in a spreadsheet: a value starting with `=`, `+`, `-`, `@`,
+  /// a tab or a carriage return gets a leading apostrophe (`'=HYPERLINK(...)`), so it is shown
+  /// as text and never run; other values are returned as they are. Only for text: a number
+  /// such as `-12.5` must stay a number, so number cells are never passed here.
+  public static func spreadsheetText(_ value: String) -> String {
+    guard let first = value.unicodeScalars.first, formulaStarts.contains(first) else {
+      return value
+    }
+    return "'" + value
   }
 
   /// A whole alerts.csv: the header and one row per alert, each line ending in CRLF

@@ -22,9 +22,12 @@
 ///
 /// (shown compacted; the file has one member or element per line). When the scan found paths it
 /// could not scan at all (a folder it could not enter, a name it could not examine), a
-/// `"not_scanned": [{"path": …, "reason": …}]` member follows `failures`; it is absent otherwise. Maps are written with keys in
-/// byte order; `detections` always lists animal, person and vehicle. `seconds` and
-/// `images_per_second` are rounded to 3 decimals with Python's `round()`.
+/// `"not_scanned": [{"path": …, "reason": …}]` member follows `failures`; it is absent otherwise.
+/// When the card held files that are not images (RAW photos, thumbnails, videos, text...), a
+/// `"skipped": {"total": 3, "by_kind": {"raw_photo": 1, "video": 2}, "files": [{"path": …,
+/// "kind": "video"}, …]}` member follows (files in path order); it is absent otherwise. Maps are
+/// written with keys in byte order; `detections` always lists animal, person and vehicle.
+/// `seconds` and `images_per_second` are rounded to 3 decimals with Python's `round()`.
 public struct RunSummary: Sendable, Equatable {
   /// Images seen.
   public var images: Int
@@ -53,6 +56,20 @@ public struct RunSummary: Sendable, Equatable {
   public var finishedAt: String
   /// Paths found but not scanned (not images: folders, unexaminable names), in path order.
   public var notScanned: [NotScanned] = []
+  /// Files on the card that are not images the scan reads, in path order.
+  public var skipped: [Skipped] = []
+
+  /// A file that is not scanned, and its kind (`raw_photo`, `thumbnail`, `video`, `audio`,
+  /// `text`, `other_image`, `other`).
+  public struct Skipped: Sendable, Equatable {
+    public var path: String
+    public var kind: String
+
+    public init(path: String, kind: String) {
+      self.path = path
+      self.kind = kind
+    }
+  }
 
   /// A path the scan could not look into, and why.
   public struct NotScanned: Sendable, Equatable {
@@ -203,6 +220,22 @@ public struct RunSummary: Sendable, Equatable {
             notScanned.map {
               .object([("path", .string($0.path)), ("reason", .string($0.reason))])
             })
+        ))
+    }
+    if !skipped.isEmpty {
+      var byKind: [String: Int] = [:]
+      for file in skipped { byKind[file.kind, default: 0] += 1 }
+      members.append(
+        (
+          "skipped",
+          .object([
+            ("total", .integer(skipped.count)), ("by_kind", counts(byKind)),
+            (
+              "files",
+              .array(
+                skipped.map { .object([("path", .string($0.path)), ("kind", .string($0.kind))]) })
+            ),
+          ])
         ))
     }
     return .object(

@@ -8,6 +8,9 @@ import Formats
 /// a string, else `area N` (N counting features from 1). Positions are `[longitude, latitude]`
 /// (a third number, altitude, is ignored); rings must have at least four positions and be closed
 /// (first and last equal), as the RFC requires. Features with a null geometry are skipped.
+/// An area across the antimeridian may be cut at ±180 into a MultiPolygon (RFC 7946 section
+/// 3.1.9) or be one Polygon whose ring jumps from 179 to -179; both are read as the same area
+/// (``LinearRing``).
 public enum GeoJSONAreaReader {
   /// Reads and parses the file at `path`.
   public static func read(path: String) throws(GeoJSONError) -> ProtectedAreas {

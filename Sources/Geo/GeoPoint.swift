@@ -1,8 +1,9 @@
 /// A WGS 84 position in decimal degrees (latitude north positive, longitude east positive).
 ///
 /// Geometry in this module is planar in (longitude, latitude): fine for protected areas of up to
-/// a few hundred kilometres away from the poles; areas crossing the antimeridian must be split
-/// into parts that do not (as RFC 7946 asks of GeoJSON writers anyway).
+/// a few hundred kilometres away from the poles. Areas crossing the antimeridian may be cut into
+/// parts at ±180 (as RFC 7946 section 3.1.9 asks of GeoJSON writers) or be single rings that jump
+/// across it (see ``LinearRing``).
 public struct GeoPoint: Sendable, Equatable, Hashable, CustomStringConvertible {
   public var latitude: Double
   public var longitude: Double
@@ -45,8 +46,28 @@ public struct GeoBounds: Sendable, Equatable {
     maxLongitude = maxLon
   }
 
-  /// Whether `point` lies in the rectangle, edges included.
+  /// Whether `point`, or its copy 360 degrees east or west when the rectangle reaches past ±180
+  /// (the bounds of a ring that crosses the antimeridian), lies in the rectangle, edges included.
   public func contains(_ point: GeoPoint) -> Bool {
+    longitudeCopies(of: point).contains { containsAsGiven($0) }
+  }
+
+  /// `point`, then its copy 360 degrees east when the rectangle reaches past 180, and its copy
+  /// 360 degrees west when it reaches past -180: the positions of `point` that rings with
+  /// continuous longitudes across the antimeridian (``LinearRing``) are tested against.
+  func longitudeCopies(of point: GeoPoint) -> [GeoPoint] {
+    var copies = [point]
+    if maxLongitude > 180 {
+      copies.append(GeoPoint(latitude: point.latitude, longitude: point.longitude + 360))
+    }
+    if minLongitude < -180 {
+      copies.append(GeoPoint(latitude: point.latitude, longitude: point.longitude - 360))
+    }
+    return copies
+  }
+
+  /// Whether `point` lies in the rectangle as it is, edges included.
+  func containsAsGiven(_ point: GeoPoint) -> Bool {
     point.latitude >= minLatitude && point.latitude <= maxLatitude
       && point.longitude >= minLongitude && point.longitude <= maxLongitude
   }

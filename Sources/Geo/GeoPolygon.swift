@@ -11,8 +11,16 @@ public enum PointLocation: Sendable, Equatable {
 /// ``locate(_:)`` is exact for points on edges and vertices up to a relative tolerance of about
 /// 1e-12 (sub-millimetre at any latitude), and uses the even-odd crossing rule elsewhere, so a
 /// point is never counted twice at a vertex the ray passes through.
+///
+/// **The antimeridian.** An edge whose ends are more than 180 degrees of longitude apart is taken
+/// to cross the antimeridian the short way (from 179 to -179 is 2 degrees east, not 358 west):
+/// no protected area has an edge half way round the Earth. Such a ring's longitudes are made
+/// continuous from its first vertex on (179, -179 becomes 179, 181), so ``points`` and
+/// ``bounds`` may reach past ±180, and a point is tested as given and 360 degrees east or west.
+/// A ring that winds once round a pole (its longitudes do not come back to the start) is kept
+/// as given.
 public struct LinearRing: Sendable, Equatable {
-  /// The vertices, without the closing repeat.
+  /// The vertices, without the closing repeat (longitudes continuous across the antimeridian).
   public private(set) var points: [GeoPoint]
   public let bounds: GeoBounds
 
@@ -21,12 +29,44 @@ public struct LinearRing: Sendable, Equatable {
   public init(_ points: [GeoPoint]) {
     var vertices = points
     if vertices.count > 1, vertices.first == vertices.last { vertices.removeLast() }
+    vertices = Self.continuousLongitudes(vertices)
     self.points = vertices
     bounds = GeoBounds(vertices)
   }
 
-  /// Inside, outside or on the boundary of this ring.
+  /// `vertices` with 360 added to or taken from longitudes after each edge that jumps more than
+  /// 180 degrees, so no edge does; `vertices` unchanged when there is no such edge or when the
+  /// closing edge would still jump (a ring round a pole).
+  static func continuousLongitudes(_ vertices: [GeoPoint]) -> [GeoPoint] {
+    guard vertices.count >= 2 else { return vertices }
+    var continuous = vertices
+    var offset = 0.0
+    for i in 1..<vertices.count {
+      let step = vertices[i].longitude - vertices[i - 1].longitude
+      if step > 180 { offset -= 360 } else if step < -180 { offset += 360 }
+      continuous[i].longitude = vertices[i].longitude + offset
+    }
+    let closing = continuous[0].longitude - continuous[continuous.count - 1].longitude
+    return abs(closing) <= 180 ? continuous : vertices
+  }
+
+  /// Inside, outside or on the boundary of this ring: inside when `p` or its copy 360 degrees
+  /// east or west (``GeoBounds/longitudeCopies(of:)``) is inside, else on the boundary when one
+  /// of them is on it.
   public func locate(_ p: GeoPoint) -> PointLocation {
+    var location = PointLocation.outside
+    for copy in bounds.longitudeCopies(of: p) {
+      switch locateAsGiven(copy) {
+      case .inside: return .inside
+      case .boundary: location = .boundary
+      case .outside: continue
+      }
+    }
+    return location
+  }
+
+  /// Inside, outside or on the boundary of this ring, with `p`'s longitude as given.
+  private func locateAsGiven(_ p: GeoPoint) -> PointLocation {
     guard points.count >= 3 else {
       // A degenerate ring encloses nothing, but a point on its segment is still on its boundary.
       for i in points.indices where Self.onSegment(p, points[i], points[(i + 1) % points.count]) {
@@ -34,7 +74,7 @@ public struct LinearRing: Sendable, Equatable {
       }
       return .outside
     }
-    guard bounds.contains(p) else { return .outside }
+    guard bounds.containsAsGiven(p) else { return .outside }
     var inside = false
     var j = points.count - 1
     for i in points.indices {

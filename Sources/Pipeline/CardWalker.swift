@@ -40,12 +40,22 @@ public struct WalkProblem: Sendable, Equatable {
   public var reason: String
 }
 
+/// Everything a walk found on a card: the images, the paths it could not look into, and the
+/// other files it does not scan (each sorted by relative path, as UTF-8 bytes).
+public struct CardListing: Sendable, Equatable {
+  public var files: [CardFile]
+  public var problems: [WalkProblem]
+  public var skipped: [SkippedFile]
+}
+
 /// Finds the images on a card: recursive, in a deterministic order, never looping.
 ///
 /// Rules (documented in the README):
 /// - files ending in `.jpg`, `.jpeg` or `.png` in any letter case are images;
 /// - hidden files and folders (names starting with `.`, which covers macOS `._` files),
-///   `Thumbs.db` and `desktop.ini` are skipped;
+///   `Thumbs.db` and `desktop.ini` are ignored;
+/// - other regular files (RAW photos, `.THM` thumbnails, videos, audio, text...) are listed as
+///   skipped, with their kind (``SkippedFile``), by ``list(root:)``;
 /// - symbolic links are followed, but a folder already visited (same device and inode) is never
 ///   entered twice, so link loops end;
 /// - an image name that is not a regular file (a dangling link, a FIFO, a device) is still
@@ -64,6 +74,13 @@ public struct CardWalker: Sendable {
   /// names that cannot be stat'ed (dangling links) are listed as files so that scanning them
   /// fails with the reason. Only a root that cannot be read at all throws.
   public func walk(root: String) throws(ScanError) -> (files: [CardFile], problems: [WalkProblem]) {
+    let listing = try list(root: root)
+    return (listing.files, listing.problems)
+  }
+
+  /// Walks `root` as ``walk(root:)`` does, and also lists the regular files that are neither
+  /// images nor hidden or system files, with their kind.
+  public func list(root: String) throws(ScanError) -> CardListing {
     var rootStat = stat()
     guard stat(root, &rootStat) == 0 else {
       throw .inputUnreadable(path: root, reason: String(cString: strerror(errno)))
@@ -73,11 +90,13 @@ public struct CardWalker: Sendable {
     }
     var files: [CardFile] = []
     var problems: [WalkProblem] = []
+    var skipped: [SkippedFile] = []
     var visited: Set<DirectoryIdentity> = [DirectoryIdentity(rootStat)]
     var rootBytes = Array(root.utf8)
     while rootBytes.count > 1 && rootBytes.last == UInt8(ascii: "/") { rootBytes.removeLast() }
     walkDirectory(
-      path: rootBytes, relative: "", visited: &visited, files: &files, problems: &problems)
+      path: rootBytes, relative: "", visited: &visited, files: &files, problems: &problems,
+      skipped: &skipped)
     files.sort {
       $0.relativePath == $1.relativePath
         ? $0.path.lexicographicallyPrecedes($1.path)
@@ -85,7 +104,8 @@ public struct CardWalker: Sendable {
     }
     files = Self.removingCollisions(files, problems: &problems)
     problems.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
-    return (files, problems)
+    skipped.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+    return CardListing(files: files, problems: problems, skipped: skipped)
   }
 
   /// Whether a file name is an image the scan reads (by extension, any case).
@@ -143,7 +163,7 @@ public struct CardWalker: Sendable {
 
   private func walkDirectory(
     path: [UInt8], relative: String, visited: inout Set<DirectoryIdentity>,
-    files: inout [CardFile], problems: inout [WalkProblem]
+    files: inout [CardFile], problems: inout [WalkProblem], skipped: inout [SkippedFile]
   ) {
     let display = relative.isEmpty ? "." : relative
     guard let dir = withCString(path, { opendir($0) }) else {
@@ -188,11 +208,18 @@ public struct CardWalker: Sendable {
         guard visited.insert(DirectoryIdentity(info)).inserted else { continue }
         walkDirectory(
           path: childPath, relative: childRelative, visited: &visited, files: &files,
-          problems: &problems)
+          problems: &problems, skipped: &skipped)
       default:
         // Regular files, and FIFOs, sockets and devices with an image name: those fail when
-        // read ("not a regular file") rather than vanish from the outputs unexplained.
-        guard Self.isImageName(nameString) else { continue }
+        // read ("not a regular file") rather than vanish from the outputs unexplained. Other
+        // regular files are accounted for as skipped.
+        guard Self.isImageName(nameString) else {
+          if info.st_mode & S_IFMT == S_IFREG {
+            let kind = SkippedFile.Kind(fileName: nameString)
+            skipped.append(SkippedFile(relativePath: childRelative, kind: kind))
+          }
+          continue
+        }
         files.append(
           CardFile(
             relativePath: childRelative, path: childPath, size: Int64(info.st_size),

@@ -16,6 +16,8 @@ public struct FinishedScan: Sendable {
   /// Per-site thresholds, deployments and protected areas.
   public var alerting: AlertingSettings
   public var seconds: Double
+  /// The files that are not images, as its summary.json lists them under `skipped`.
+  public var skipped: [SkippedFile] = []
 
   /// Reads `directory`; throws `MergeError.unfinished` when it holds no finished scan.
   public static func load(directory: String) throws -> FinishedScan {
@@ -34,16 +36,23 @@ public struct FinishedScan: Sendable {
       animal: threshold("animal", fallback.animal), person: threshold("person", fallback.person),
       vehicle: threshold("vehicle", fallback.vehicle))
     var seconds = 0.0
+    var skipped: [SkippedFile] = []
     if let bytes = FileManager.default.contents(atPath: directory + "/summary.json"),
       let summary = try? JSONParser.parse(Array(bytes))
     {
       seconds = summary["seconds"]?.doubleValue ?? 0
+      for file in summary["skipped"]?["files"]?.arrayValue ?? [] {
+        guard let path = file["path"]?.stringValue,
+          let kind = file["kind"]?.stringValue.flatMap(SkippedFile.Kind.init(rawValue:))
+        else { continue }
+        skipped.append(SkippedFile(relativePath: path, kind: kind))
+      }
     }
     let alerting = try AlertingRecord.load(directory: directory + "/.lookout", scan: directory)
     let entries = try ScanCheckpoint.index(path: directory + "/.lookout/checkpoint.jsonl")
     return FinishedScan(
       directory: directory, fingerprint: fingerprint, entries: entries, thresholds: thresholds,
-      alerting: alerting, seconds: seconds)
+      alerting: alerting, seconds: seconds, skipped: skipped)
   }
 
   /// The number of images in the scan.
@@ -73,23 +82,37 @@ public struct FinishedScan: Sendable {
         entry: $0.value.entry)
     }
     let now = Date()
-    let context = OutputContext(
+    var context = OutputContext(
       modelName: fingerprint.modelName, modelVersion: fingerprint.modelVersion,
       thresholds: thresholds, inputLongSide: fingerprint.inputLongSide,
       minimumConfidence: fingerprint.minimumConfidence, started: now, finished: now,
       seconds: seconds)
-    let outputs = try ScanOutputWriter(context: context, alerting: alerting, directory: directory)
-    let checkpoint = ScanCheckpoint(outputDirectory: directory)
-    try ScanCheckpoint.writeCompacted(
-      items, sources: scans.map(\.checkpointPath),
-      to: checkpoint.directory + "/staging/checkpoint.jsonl"
-    ) { outcome throws(ScanError) in
-      try outputs.add(outcome)
+    // The scans' files that are not images, each once, in path order.
+    var skipped: [String: SkippedFile] = [:]
+    for scan in scans { for file in scan.skipped { skipped[file.relativePath] = file } }
+    context.skipped = skipped.values.sorted {
+      $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8)
     }
-    try outputs.stage()
-    try OutputFiles.writeAtomically(ScanCheckpoint.encode(fingerprint), to: checkpoint.fingerprintPath)
-    try checkpoint.commitCompaction()
-    return try outputs.commit()
+    do throws(ScanError) {
+      let outputs = try ScanOutputWriter(
+        context: context, alerting: alerting, directory: directory)
+      let checkpoint = ScanCheckpoint(outputDirectory: directory)
+      try ScanCheckpoint.writeCompacted(
+        items, sources: scans.map(\.checkpointPath),
+        to: checkpoint.directory + "/staging/checkpoint.jsonl"
+      ) { outcome throws(ScanError) in
+        try outputs.add(outcome)
+      }
+      try outputs.stage()
+      try OutputFiles.writeAtomically(
+        ScanCheckpoint.encode(fingerprint), to: checkpoint.fingerprintPath)
+      try checkpoint.commitCompaction()
+      return try outputs.commit()
+    } catch {
+      // What was half written under staging (a full disk) is no output.
+      OutputFiles.removeStaging(of: directory)
+      throw error
+    }
   }
 
   /// Re-derives the alerts (and rewrites every output) with new class thresholds, without

@@ -8,9 +8,10 @@ import Formats
   import Darwin
 #endif
 
-/// The settings that decide what detections an image gets. A checkpoint is resumable only by a
-/// run with the same fingerprint; thresholds are not part of it because alerts are derived from
-/// the stored detections when the outputs are written.
+/// The settings that decide what detections an image gets, and the folder that was scanned. A
+/// checkpoint is resumable only by a run with the same settings and input; thresholds are not
+/// part of it because alerts are derived from the stored detections when the outputs are
+/// written.
 public struct ScanFingerprint: Codable, Sendable, Equatable {
   public var modelName: String
   public var modelVersion: String
@@ -20,10 +21,14 @@ public struct ScanFingerprint: Codable, Sendable, Equatable {
   public var tile: String
   public var maxPixels: Int
   public var shard: String?
+  /// The scanned folder, with links resolved (`realpath(3)`); nil in a `run.json` written before
+  /// it was recorded, and in a merge of shards that scanned different paths. Not compared by
+  /// ``firstDifference(from:)``: shards of one card may see it mounted at different paths.
+  public var input: String?
 
   public init(
     modelName: String, modelVersion: String, weightsDigest: String, inputLongSide: Int,
-    minimumConfidence: Float, tile: String, maxPixels: Int, shard: String?
+    minimumConfidence: Float, tile: String, maxPixels: Int, shard: String?, input: String? = nil
   ) {
     self.modelName = modelName
     self.modelVersion = modelVersion
@@ -33,6 +38,7 @@ public struct ScanFingerprint: Codable, Sendable, Equatable {
     self.tile = tile
     self.maxPixels = maxPixels
     self.shard = shard
+    self.input = input
   }
 
   /// The first setting that differs from `other`, for the error message.
@@ -103,12 +109,16 @@ public final class ScanCheckpoint {
     try openForAppend()
   }
 
-  /// Indexes the finished images of an earlier run (``entries``) after checking it used the same
-  /// settings, reading the file a piece at a time. Later lines win over earlier ones for the same
-  /// file; lines that are not outcomes (a damaged sector) are skipped, so those images are
-  /// scanned again.
-  public func resume(fingerprint: ScanFingerprint) throws(ScanError) {
+  /// Indexes the finished images of an earlier run (``entries``) after checking it scanned the
+  /// same input (when its `run.json` records one) with the same settings, reading the file a
+  /// piece at a time. Later lines win over earlier ones for the same file; lines that are not
+  /// outcomes (a damaged sector) are skipped, so those images are scanned again. `output` names
+  /// the folder in errors.
+  public func resume(fingerprint: ScanFingerprint, output: String) throws(ScanError) {
     let stored = try Self.readFingerprint(directory: directory)
+    if let recorded = stored.input, let given = fingerprint.input, recorded != given {
+      throw .resumeWithOtherInput(path: output, recorded: recorded, given: given)
+    }
     if let difference = fingerprint.firstDifference(from: stored) {
       throw .checkpointMismatch(path: directory, reason: difference)
     }

@@ -9,6 +9,9 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   case unfinishedScanPresent(path: String)
   /// `--resume` was asked but the checkpoint belongs to a different model or settings.
   case checkpointMismatch(path: String, reason: String)
+  /// `--resume` was asked but the scan in output folder `path` was of another folder
+  /// (`recorded`, links resolved) than the one given now (`given`): a usage mistake (exit 64).
+  case resumeWithOtherInput(path: String, recorded: String, given: String)
   /// The model files could not be loaded.
   case modelUnavailable(reason: String)
   /// A threshold override is not `animal=`, `person=` or `vehicle=` with a value in 0...1.
@@ -33,6 +36,10 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
         + "or --overwrite to start over"
     case .checkpointMismatch(let path, let reason):
       return "cannot resume from \(path): \(reason); use --overwrite to start over"
+    case .resumeWithOtherInput(let path, let recorded, let given):
+      return
+        "cannot resume the scan in \(path): it is a scan of \(recorded), not of \(given); "
+        + "resume with the same input, or choose another --out (or --overwrite to replace it)"
     case .modelUnavailable(let reason):
       return "cannot load the detector model: \(reason)"
     case .invalidThreshold(let text):

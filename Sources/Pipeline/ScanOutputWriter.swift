@@ -28,6 +28,8 @@ final class ScanOutputWriter {
   /// (`truncated`, `decode_error`).
   private var tally: RunSummary.Tally
   private var summaries: [AlertSummaryLine] = []
+  /// The first ``FailedImage/shownCount`` images that failed, for the terminal.
+  private(set) var firstFailures: [FailedImage] = []
 
   /// Images that failed so far.
   var failures: Int { tally.images - tally.imagesOK }
@@ -75,6 +77,9 @@ final class ScanOutputWriter {
   func add(_ outcome: ImageOutcome) throws(ScanError) {
     let image = ScanOutputs.imageRecord(outcome)
     tally.add(image)
+    if image.failure != nil, firstFailures.count < FailedImage.shownCount {
+      firstFailures.append(FailedImage(outcome))
+    }
     try write(encoder.image(image), to: detections, name: "detections.json")
     guard let alert = ScanOutputs.alert(for: outcome, context: context) else { return }
     tally.add(alert)
@@ -95,6 +100,9 @@ final class ScanOutputWriter {
       finishedAt: Timestamp.iso8601UTC(context.finished))
     summary.notScanned = context.notScanned.map {
       RunSummary.NotScanned(path: $0.relativePath, reason: $0.reason)
+    }
+    summary.skipped = context.skipped.map {
+      RunSummary.Skipped(path: $0.relativePath, kind: $0.kind.rawValue)
     }
     for (writer, name) in [
       (detections, "detections.json"), (alertLines, "alerts.jsonl"), (alertRows, "alerts.csv"),

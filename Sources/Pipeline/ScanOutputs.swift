@@ -23,6 +23,8 @@ public struct OutputContext: Sendable {
   public var seconds: Double
   /// What the walk found but could not scan (summary.json's `not_scanned`).
   public var notScanned: [WalkProblem]
+  /// The files on the card that are not images (summary.json's `skipped`).
+  public var skipped: [SkippedFile] = []
   /// Thresholds over ``thresholds``, per class and per site, resolved for each image's site
   /// (``Formats/ThresholdSettings/resolved(defaults:site:)``).
   public var overrides: ThresholdSettings
@@ -170,6 +172,12 @@ enum OutputFiles {
     } catch {
       throw .outputUnwritable(path: path, reason: error.reason)
     }
+  }
+
+  /// Removes `<directory>/.lookout/staging/` and what is in it: the half-written files of a run
+  /// that failed (a full disk) are never outputs, only clutter. Best effort.
+  static func removeStaging(of directory: String) {
+    try? FileManager.default.removeItem(atPath: directory + "/.lookout/staging")
   }
 
   /// `rename(2)`, which needs no space and so cannot fail for a full disk.

@@ -15,6 +15,31 @@ public struct ScanReport: Sendable {
   public var folderProblems: [WalkProblem]
   public var seconds: Double
   public var outputDirectory: String
+  /// The first images that failed (at most ``FailedImage/shownCount``; ``failures`` counts all).
+  public var firstFailures: [FailedImage]
+  /// The files of this scan (or shard) that are not images (summary.json's `skipped`).
+  public var skipped: [SkippedFile]
+  /// The images the walk found on the whole card, before any shard was taken: 0 means the
+  /// input holds no image at all (an empty folder, a card that is not mounted, a wrong path).
+  public var imagesFound: Int
+}
+
+/// An image that could not be scanned, and why (`truncated: premature end of JPEG data`).
+public struct FailedImage: Sendable, Equatable {
+  /// How many failed images the end of a scan names on the terminal; detections.json lists all.
+  public static let shownCount = 5
+
+  public var file: String
+  /// The decoder's reason, without the file name it starts with (`truncated image: Premature
+  /// end of JPEG file`), else the failure's code.
+  public var reason: String
+
+  init(_ outcome: ImageOutcome) {
+    file = outcome.file
+    let reason = outcome.failureReason ?? outcome.failureCode ?? "not processed"
+    let prefix = outcome.file + ": "
+    self.reason = reason.hasPrefix(prefix) ? String(reason.dropFirst(prefix.count)) : reason
+  }
 }
 
 /// One alert, briefly, for the terminal.
@@ -57,9 +82,13 @@ public final class ScanRunner {
       throw .invalidThreshold(text)
     }
 
-    var (files, problems) = try CardWalker().walk(root: config.input)
+    let listing = try CardWalker().list(root: config.input)
+    var files = listing.files
+    var skipped = listing.skipped
+    let problems = listing.problems
     if let shard = config.shard {
       files = files.filter { shard.contains(relativePath: $0.relativePath) }
+      skipped = skipped.filter { shard.contains(relativePath: $0.relativePath) }
     }
     // Scanned, checkpointed and written in the order detections.json lists images (by path,
     // UTF-8 bytes), so outputs can be streamed straight from the compacted checkpoint.
@@ -75,17 +104,44 @@ public final class ScanRunner {
       weightsDigest: model.weightsDigest, inputLongSide: config.image.detection.inputLongSide,
       minimumConfidence: config.image.detection.minimumConfidence,
       tile: config.image.tile.description, maxPixels: config.image.maxPixels,
-      shard: config.shard?.description)
+      shard: config.shard?.description, input: Self.canonicalPath(config.input))
     let checkpoint = ScanCheckpoint(outputDirectory: config.output)
     if checkpoint.exists && !config.overwrite {
       guard config.resume else { throw .unfinishedScanPresent(path: config.output) }
-      try checkpoint.resume(fingerprint: fingerprint)
+      try checkpoint.resume(fingerprint: fingerprint, output: config.output)
     } else {
       try checkpoint.start(fingerprint: fingerprint)
     }
+    do {
+      return try finish(
+        files: files, problems: problems, skipped: skipped, imagesFound: listing.files.count,
+        checkpoint: checkpoint, model: model.detector, thresholds: thresholds,
+        alerting: alerting, started: started, clock: clock)
+    } catch {
+      // A full disk or a file-size limit: what was half written under staging is no output.
+      if case .interrupted = error {} else { OutputFiles.removeStaging(of: config.output) }
+      throw error
+    }
+  }
+
+  /// The path with symbolic links, `.` and `..` resolved (`realpath(3)`), so the same folder
+  /// named two ways is recognised; the path as given when it cannot be resolved.
+  static func canonicalPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  /// Scans what the checkpoint lacks, then writes the outputs.
+  private func finish(
+    files: [CardFile], problems: [WalkProblem], skipped: [SkippedFile], imagesFound: Int,
+    checkpoint: ScanCheckpoint, model: DetectorModel, thresholds: AlertThresholds,
+    alerting: AlertingSettings, started: Date, clock: DispatchTime
+  ) throws(ScanError) -> ScanReport {
+    let config = configuration
     let pending = files.filter { !checkpoint.hasCurrentOutcome(for: $0) }
 
-    let scannedNow = try process(pending, model: model.detector, checkpoint: checkpoint)
+    let scannedNow = try process(pending, model: model, checkpoint: checkpoint)
     if stop.isRequested {
       checkpoint.close()
       throw .interrupted(completed: files.count - pending.count + scannedNow,
@@ -95,11 +151,12 @@ public final class ScanRunner {
     // One streaming pass: each image's outcome is read back from the checkpoint, copied to the
     // compacted checkpoint and encoded into every output; memory does not grow with the card.
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
-    let context = OutputContext(
-      modelName: model.detector.name, modelVersion: model.detector.version,
+    var context = OutputContext(
+      modelName: model.name, modelVersion: model.version,
       thresholds: thresholds, inputLongSide: config.image.detection.inputLongSide,
       minimumConfidence: config.image.detection.minimumConfidence, started: started,
       finished: Date(), seconds: seconds, notScanned: problems)
+    context.skipped = skipped
     let outputs = try ScanOutputWriter(
       context: context, alerting: alerting, directory: config.output)
     try checkpoint.compact(files: files) { outcome throws(ScanError) in
@@ -111,7 +168,8 @@ public final class ScanRunner {
     return ScanReport(
       images: files.count, scannedNow: scannedNow, reused: files.count - pending.count,
       failures: outputs.failures, alerts: alerts, folderProblems: problems,
-      seconds: seconds, outputDirectory: config.output)
+      seconds: seconds, outputDirectory: config.output, firstFailures: outputs.firstFailures,
+      skipped: skipped, imagesFound: imagesFound)
   }
 
   /// The concurrent part: `jobs` lanes pull the next image index, scan it, and hand the outcome

@@ -8,6 +8,8 @@ public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
   case mismatch(path: String, reason: String)
   case duplicateShard(shard: String, paths: [String])
   case missingShards([String])
+  /// `--out` is one of the shards' own folders (`path` as given), which merging would overwrite.
+  case outputIsAShard(path: String)
 
   public var description: String {
     switch self {
@@ -21,6 +23,10 @@ public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
       return "shard \(shard) appears more than once: \(paths.joined(separator: ", "))"
     case .missingShards(let shards):
       return "missing shards: \(shards.joined(separator: ", "))"
+    case .outputIsAShard(let path):
+      return
+        "\(path) is one of the shards being merged; merging there would overwrite it, "
+        + "choose a new folder for --out"
     }
   }
 }
@@ -38,12 +44,21 @@ public enum ShardMerger {
     public var shards: Int
   }
 
+  /// Merges `shardDirectories` into `output`, which must not be one of them (however named:
+  /// links are resolved), since writing there would replace that shard's own outputs.
   public static func merge(shardDirectories: [String], output: String) throws -> Result {
     precondition(!shardDirectories.isEmpty, "merge needs at least one shard")
+    let target = ScanRunner.canonicalPath(output)
+    if shardDirectories.contains(where: { ScanRunner.canonicalPath($0) == target }) {
+      throw MergeError.outputIsAShard(path: output)
+    }
     let shards = try shardDirectories.map(FinishedScan.load(directory:))
     let first = shards[0]
     var unsharded = first.fingerprint
     unsharded.shard = nil
+    // The card's path when every shard scanned it at the same one.
+    let sameInput = shards.allSatisfy { $0.fingerprint.input == first.fingerprint.input }
+    unsharded.input = sameInput ? first.fingerprint.input : nil
     var byIndex: [Int: [String]] = [:]
     var count = 0
     for shard in shards {

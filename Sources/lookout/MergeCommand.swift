@@ -1,6 +1,11 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Pipeline
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `lookout merge`: combine the outputs of sharded scans.
 struct MergeCommand: ParsableCommand {
@@ -12,6 +17,8 @@ struct MergeCommand: ParsableCommand {
       scan of the whole card would have written (timing fields aside). Shards made with another \
       model, other settings or other thresholds (per-site thresholds, --deployments and --areas \
       included) are refused, and missing or duplicate shards are named.
+
+      --out must be a new folder, not one of the shards (exit status 64).
 
       Example (after a SLURM array of 16 tasks wrote out/shard-0 ... out/shard-15):
         lookout merge out/shard-* --out out/merged
@@ -31,14 +38,23 @@ struct MergeCommand: ParsableCommand {
   }
 
   func run() throws {
+    // As scan: over a file-size limit a write fails with EFBIG, reported with the file, instead
+    // of the process being killed by SIGXFSZ with its staging files left behind.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       let result = try ShardMerger.merge(shardDirectories: shards, output: out)
       if !quiet {
         FileHandle.standardError.write(
           Data(
-            "Merged \(result.shards) shards: \(result.images) images, \(result.alerts) alerts, in \(out)/\n"
+            "Merged \(result.shards) shards: \(result.images) images, \(result.alerts) alerts, in \(TerminalText.escaped(out))/\n"
               .utf8))
       }
+    } catch let error as MergeError {
+      if case .outputIsAShard = error {
+        printError(error.description)
+        throw ExitCode(ScanExitStatus.usage)
+      }
+      fail(error.description)
     } catch {
       fail("\(error)")
     }

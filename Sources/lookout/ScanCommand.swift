@@ -34,9 +34,14 @@ struct ScanCommand: ParsableCommand {
       images over the class thresholds. These settings are kept in <out>/.lookout/, so \
       `lookout rethreshold` and `lookout merge` derive the same alerts.
 
+      Files that are not JPEG or PNG images (RAW photos, .THM thumbnails, videos, audio, \
+      text) are not scanned; summary.json counts them by kind under "skipped" and lists them.
+
       Exit status: 0 when the scan completed (images that could not be read are reported in \
       the outputs and do not change it), 1 when the scan could not run (unreadable input, \
-      unwritable output, missing model, disk full), 64 for a usage error, 130 when stopped by \
+      unwritable output, missing model, disk full), 3 when the input holds no image at all \
+      (an empty folder, an unmounted card; the outputs are still written), 64 for a usage \
+      error (also --resume with another input than the scan in --out), 130 when stopped by \
       Ctrl-C or SIGTERM (resumable).
 
       Examples:
@@ -177,46 +182,95 @@ struct ScanCommand: ParsableCommand {
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
     // disk, instead of the process being killed by SIGXFSZ mid-write.
     signal(SIGXFSZ, SIG_IGN)
+    let report: ScanReport
     do {
-      let report = try ScanRunner(configuration: configuration, stop: stop).run()
-      // Even with --quiet: these folders' images are missing from the outputs.
-      for problem in report.folderProblems {
-        FileHandle.standardError.write(
-          Data("lookout: skipped \(problem.relativePath): \(problem.reason)\n".utf8))
-      }
-      if !quiet { printSummary(report) }
+      report = try ScanRunner(configuration: configuration, stop: stop).run()
     } catch .interrupted(let completed, let remaining) {
-      FileHandle.standardError.write(
-        Data(
-          "lookout: \(ScanError.interrupted(completed: completed, remaining: remaining))\n".utf8))
+      printError(ScanError.interrupted(completed: completed, remaining: remaining).description)
       throw ExitCode(130)
+    } catch let error where error.isResumeWithOtherInput {
+      printError(error.description)
+      throw ExitCode(ScanExitStatus.usage)
     } catch {
       fail(error.description)
+    }
+    // Even with --quiet: these folders' images are missing from the outputs.
+    for problem in report.folderProblems {
+      printError("skipped \(problem.relativePath): \(problem.reason)")
+    }
+    if !quiet { printSummary(report) }
+    // Even with --quiet: for cron, a card without images is not a clean run.
+    if report.imagesFound == 0 {
+      printError(
+        "no image found in \(input) (no .jpg, .jpeg or .png file"
+          + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) other files were not scanned")
+          + "): is it the right folder, and is the card mounted?")
+      throw ExitCode(ScanExitStatus.noImageFound)
     }
   }
 
   private func printSummary(_ report: ScanReport) {
+    let escaped = TerminalText.escaped
     var text = String(
       format: "Scanned %d images in %.1f s (%d new, %d from checkpoint), %d failed.\n",
       report.images, report.seconds, report.scannedNow, report.reused, report.failures)
+    if !report.firstFailures.isEmpty {
+      text += "Failed:\n"
+      for failure in report.firstFailures {
+        text += "  \(escaped(failure.file)): \(escaped(failure.reason))\n"
+      }
+      let more = report.failures - report.firstFailures.count
+      if more > 0 {
+        let detections = escaped(report.outputDirectory) + "/detections.json"
+        text += "  ... and \(more) more: see the \"failure\" entries in \(detections)\n"
+      }
+    }
+    if let skipped = SkippedFile.countLine(report.skipped) {
+      let summary = escaped(report.outputDirectory) + "/summary.json"
+      let videos = report.skipped.contains { $0.kind == .video }
+      text += "\(skipped) (listed in \(summary)\(videos ? "; videos are not scanned yet" : "")).\n"
+    }
     if report.alerts.isEmpty {
       text += "No alerts.\n"
     } else {
       text += "\(report.alerts.count) alert\(report.alerts.count == 1 ? "" : "s"):\n"
       for alert in report.alerts.prefix(20) {
         text += String(
-          format: "  %@  %@ (%.2f)\n", alert.file, alert.labels.joined(separator: "+"),
+          format: "  %@  %@ (%.2f)\n", escaped(alert.file), alert.labels.joined(separator: "+"),
           alert.confidence)
       }
       if report.alerts.count > 20 { text += "  ... and \(report.alerts.count - 20) more\n" }
     }
-    text += "Outputs in \(report.outputDirectory)/ (detections.json, alerts.jsonl, alerts.csv, summary.json)\n"
+    text += "Outputs in \(escaped(report.outputDirectory))/ (detections.json, alerts.jsonl, alerts.csv, summary.json)\n"
     FileHandle.standardError.write(Data(text.utf8))
   }
 }
 
-/// Prints `lookout: <message>` on stderr and exits with status 1.
+/// The exit statuses of `lookout scan` besides 0 (completed), 1 (could not run) and 130
+/// (stopped, resumable); the README lists them all.
+enum ScanExitStatus {
+  /// The input holds no image at all: an empty folder, an unmounted card, a wrong path.
+  static let noImageFound: Int32 = 3
+  /// A usage mistake, as ArgumentParser's own validation errors.
+  static let usage: Int32 = 64
+}
+
+extension ScanError {
+  /// Whether this is `--resume` over a scan of another input.
+  var isResumeWithOtherInput: Bool {
+    if case .resumeWithOtherInput = self { return true }
+    return false
+  }
+}
+
+/// Prints `lookout: <message>` on stderr, control characters escaped (a file name could hold
+/// terminal escape sequences).
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data("lookout: \(TerminalText.escaped(message))\n".utf8))
+}
+
+/// Prints `lookout: <message>` on stderr (as ``printError(_:)``) and exits with status 1.
 func fail(_ message: String) -> Never {
-  FileHandle.standardError.write(Data("lookout: \(message)\n".utf8))
+  printError(message)
   Foundation.exit(1)
 }

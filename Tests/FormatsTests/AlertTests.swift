@@ -59,6 +59,31 @@ import Testing
     #expect(AlertEncoding.csvField("ünï 😀; x") == "ünï 😀; x")
   }
 
+  /// OWASP's CSV injection advice: a text cell starting with `=`, `+`, `-`, `@`, a tab or a
+  /// carriage return gets a leading apostrophe, so a spreadsheet shows it instead of running it;
+  /// number cells (a negative longitude) stay numbers, and alerts.jsonl keeps every value as is.
+  @Test func csvTextCellsCannotBecomeFormulas() {
+    let alert = AlertRecord(
+      id: "0123456789abcdef", file: "=HYPERLINK(\"http://x\",\"y\")/IMG_1.JPG",
+      boxes: [AlertBox(label: "person", confidence: 0.9, bbox: [0.1, 0.2, 0.3, 0.4])],
+      capturedAt: "2024-05-01T06:12:33", camera: "@SUM(1+1)", site: "+cmd|' /C calc'!A0",
+      latitude: -3.5, longitude: -12.5, altitude: -20, insideArea: "-2+3",
+      modelVersion: "\tm1", thresholds: ["person": 0.5])
+    #expect(
+      AlertEncoding.csvRow(alert)
+        == #"0123456789abcdef,"'=HYPERLINK(""http://x"",""y"")/IMG_1.JPG",person,0.9,person,"[{""label"":""person"",""conf"":0.9,""bbox"":[0.1,0.2,0.3,0.4]}]",2024-05-01T06:12:33,'@SUM(1+1),'+cmd|' /C calc'!A0,-3.5,-12.5,-20.0,'-2+3,'"#
+        + "\tm1" + #","{""person"":0.5}""#)
+    let carriageReturn = AlertRecord(
+      id: "x", file: "\rIMG.JPG",
+      boxes: [AlertBox(label: "person", confidence: 1, bbox: [0, 0, 1, 1])], site: "a=b",
+      modelVersion: "m", thresholds: [:])
+    let row = AlertEncoding.csvRow(carriageReturn)
+    #expect(row.hasPrefix("x,\"'\rIMG.JPG\",person,"), "\(row)")
+    #expect(row.contains(",a=b,"), "only the first character counts: \(row)")
+    // alerts.jsonl is for programs: the values as they are.
+    #expect(AlertEncoding.jsonLine(alert).contains(#""site":"+cmd|' /C calc'!A0""#))
+  }
+
   @Test(.enabled(if: python3Path != nil, "needs python3"))
   func csvReadsBackWithPythonCsvModule() throws {
     let csv = AlertEncoding.csvDocument(GoldenData.alerts)
@@ -146,6 +171,7 @@ import Testing
         == .object([("animal", .integer(0)), ("person", .integer(0)), ("vehicle", .integer(0))]))
     #expect(doc["alerts"]?["by_class"] == .object([("person", .integer(0))]))
     #expect(doc["failures"]?["by_reason"] == .object([]))
+    #expect(doc["skipped"] == nil, "absent when nothing was skipped")
   }
 }
 

@@ -30,6 +30,11 @@ struct DiskFullTests {
     #expect((try? JSONParser.parse(before["summary.json"] ?? [])) != nil, "\(label)")
     #expect(
       temporaryFiles(under: directory).isEmpty, "\(label): \(temporaryFiles(under: directory))")
+    // Nothing half-written is left in the staging folder either.
+    let staging = directory + "/.lookout/staging"
+    #expect(
+      ((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []).isEmpty,
+      "\(label): \((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [])")
   }
 
   /// First a small scan (default settings), then a scan with much larger outputs (every
@@ -99,6 +104,39 @@ struct DiskFullTests {
         ending.output.contains(file) && ending.output.contains("file too large (EFBIG)"),
         "\(ending)")
     }
+  }
+
+  /// A merge that runs out of room (a file-size limit) fails with status 1 and the reason,
+  /// leaves the previous merge's outputs as they were and nothing under `.lookout/staging/`.
+  @Test(
+    .timeLimit(TestEnvironment.minutes(2)),
+    .enabled(if: !TestEnvironment.underThreadSanitizer, "TSan's runtime faults under RLIMIT_FSIZE"))
+  func mergeOverAFileSizeLimitLeavesNoStagingBehind() throws {
+    let folder = try TemporaryFolder("merge-file-size-limit")
+    defer { folder.remove() }
+    let card = folder.sub("card")
+    try makeBusyCard(at: card, copies: 2)
+    let shards = try (0..<2).map { index in
+      let output = folder.sub("shard-\(index)")
+      let scan = try LookoutProcess.run(
+        ["scan", card, "--out", output, "--quiet", "--shard", "\(index)/2"]
+          + alertEverythingArguments, outputPath: folder.sub("scan-\(index).log"))
+      try #require(scan.status == 0, "\(scan)")
+      return output
+    }
+    let merged = folder.sub("merged")
+    let first = try LookoutProcess.run(
+      ["merge"] + shards + ["--out", merged, "--quiet"], outputPath: folder.sub("merge.log"))
+    try #require(first.status == 0, "\(first)")
+    let before = Self.readOutputs(merged)
+    let detections = before["detections.json"]?.count ?? 0
+    try #require(detections > 4096)
+    let limited = try LookoutProcess.run(
+      ["merge"] + shards + ["--out", merged, "--quiet"], fileSizeLimit: detections / 2,
+      outputPath: folder.sub("limited.log"), passesModel: false)
+    #expect(limited.status == 1, "\(limited)")
+    #expect(limited.output.contains("file too large (EFBIG)"), "\(limited)")
+    Self.expectUnchanged(merged, before, "merge")
   }
 
   /// Root may mount a tmpfs here; elsewhere this test is skipped.

@@ -62,16 +62,17 @@ final class LookoutProcess {
     try LookoutProcess(arguments, outputPath: outputPath).wait()
   }
 
-  /// Runs to completion with RLIMIT_FSIZE set to `fileSizeLimit` bytes in the child.
+  /// Runs to completion with RLIMIT_FSIZE set to `fileSizeLimit` bytes in the child. With
+  /// `passesModel` false, no `--model-dir` is added (for commands that take none, like `merge`).
   static func run(
-    _ arguments: [String], fileSizeLimit: Int, outputPath: String
+    _ arguments: [String], fileSizeLimit: Int, outputPath: String, passesModel: Bool = true
   ) throws -> Ending {
     guard let executable = Repository.lookoutExecutable else {
       throw POSIXError(.ENOENT, userInfo: [NSLocalizedDescriptionKey: "lookout not built"])
     }
     unlink(outputPath)
     // The model location travels as an argument: the C helper passes no environment changes.
-    let argv = [executable] + arguments + ["--model-dir", Repository.models]
+    let argv = [executable] + arguments + (passesModel ? ["--model-dir", Repository.models] : [])
     var cArguments = argv.map { strdup($0) }
     cArguments.append(nil)
     defer { for pointer in cArguments { free(pointer) } }
