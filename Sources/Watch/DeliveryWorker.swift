@@ -82,8 +82,10 @@ public final class DeliveryWorker: Sendable {
     let stored = try await store.read { db in
       try SinkState.fetchOne(db, key: name) ?? SinkState(sink: name)
     }
+    CrashPoint.reached("\(name):start")
     let prepared = try sink.prepare(state: stored)
     if prepared != stored { try await store.write { db in try prepared.save(db) } }
+    CrashPoint.reached("\(name):prepared")
     if let paused = prepared.pausedUntil, paused > Date() { return tally }
     while stop?.isRequested != true {
       let batch = try await store.read { db in
@@ -109,6 +111,7 @@ public final class DeliveryWorker: Sendable {
           remoteID: due.delivery.remoteID, deliveredRevision: due.delivery.deliveredRevision)
         let result = await sink.deliver(item)
         let pause = try await record(result, for: item, sink: name)
+        CrashPoint.reached("\(name):committed")
         switch result {
         case .delivered: tally.delivered += 1
         case .rejected(let status, let response):
