@@ -19,6 +19,8 @@ import Formats
 public final class JSONLinesSink: AlertSink, @unchecked Sendable {
   public static let fileName = "alerts.jsonl"
   public let name = "jsonl"
+  /// A local file: its writes are never raced against the network's deadlines.
+  public var isLocal: Bool { true }
   public let path: String
   // Guarded by `lock`.
   private var writer: JSONLinesWriter?
