@@ -28,9 +28,9 @@ public struct DeliveryTally: Sendable, Equatable {
 /// commit sends that revision again, with the same idempotency key.
 ///
 /// A network sink's request is abandoned when a stop is requested or the ``DeliveryCutoff``
-/// passes: the attempt is not recorded and the revision stays pending. Sinks never wait for one
-/// another: each can be swept on its own (``sweep(sink:stop:cutoff:)``), so the local
-/// alerts.jsonl keeps up while a webhook hangs.
+/// passes: the attempt is not recorded and the revision stays pending. The local alerts.jsonl
+/// ignores the cutoff, and sinks never wait for one another: each can be swept on its own
+/// (``sweep(sink:stop:cutoff:)``), so alerts.jsonl keeps up while a webhook hangs.
 public final class DeliveryWorker: Sendable {
   public let store: WatchStore
   public let sinks: [any AlertSink]
@@ -93,6 +93,8 @@ public final class DeliveryWorker: Sendable {
     async throws(WatchError) -> DeliveryTally
   {
     let name = sink.name
+    // The cutoff bounds the wait for receivers; a local sink never waits for one.
+    let cutoff = sink.isLocal ? nil : cutoff
     var tally = DeliveryTally()
     let stored = try await store.read { db in
       try SinkState.fetchOne(db, key: name) ?? SinkState(sink: name)

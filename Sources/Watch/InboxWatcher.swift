@@ -152,14 +152,16 @@ public final class InboxWatcher: @unchecked Sendable {
     after backlogs: [Task<Result<DeliveryTally, WatchError>, Never>], retryUntil: Date,
     cutoff: DeliveryCutoff
   ) async throws(WatchError) -> DeliveryTally {
-    let names = delivery.sinks.map(\.name)
     let results = await withTaskGroup(of: Result<DeliveryTally, WatchError>.self) { group in
-      for (name, backlog) in zip(names, backlogs) {
+      for (sink, backlog) in zip(delivery.sinks, backlogs) {
+        let name = sink.name
+        // alerts.jsonl is not cut off: only the retry window bounds its retries (disk full).
+        let local = sink.isLocal
         group.addTask {
           do throws(WatchError) {
             var tally = try await backlog.value.get()
             tally.add(try await self.delivery.sweep(sink: name, stop: self.stop, cutoff: cutoff))
-            while !self.stop.isRequested, !cutoff.hasPassed,
+            while !self.stop.isRequested, local || !cutoff.hasPassed,
               let next = try self.delivery.nextAttempt(sink: name), next <= retryUntil
             {
               await self.sleep(seconds: next.timeIntervalSinceNow)
