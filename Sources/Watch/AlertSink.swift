@@ -30,8 +30,12 @@ public protocol AlertSink: Sendable {
   /// uses it to cut lines that were written but never committed).
   func prepare(state: SinkState) throws(WatchError) -> SinkState
   func deliver(_ item: PendingDelivery) async -> DeliveryResult
+  /// True for a sink that never waits for the network (the JSON Lines file): its attempts are
+  /// not raced against the stop or the delivery cutoff. False unless a sink says so.
+  var isLocal: Bool { get }
 }
 
 extension AlertSink {
   public func prepare(state: SinkState) throws(WatchError) -> SinkState { state }
+  public var isLocal: Bool { false }
 }

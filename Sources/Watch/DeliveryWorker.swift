@@ -26,6 +26,11 @@ public struct DeliveryTally: Sendable, Equatable {
 /// Retry-After) and the rest of its queue waits; the pause is stored, so a restart or the next
 /// cron run honours it. Delivery is at least once: a crash between a receiver's answer and the
 /// commit sends that revision again, with the same idempotency key.
+///
+/// A network sink's request is abandoned when a stop is requested or the ``DeliveryCutoff``
+/// passes: the attempt is not recorded and the revision stays pending. The local alerts.jsonl
+/// ignores the cutoff, and sinks never wait for one another: each can be swept on its own
+/// (``sweep(sink:stop:cutoff:)``), so alerts.jsonl keeps up while a webhook hangs.
 public final class DeliveryWorker: Sendable {
   public let store: WatchStore
   public let sinks: [any AlertSink]
@@ -49,12 +54,14 @@ public final class DeliveryWorker: Sendable {
   }
 
   /// One round: every sink that is not paused delivers what is due, sinks in parallel.
-  public func sweep(stop: StopSignal? = nil) async throws(WatchError) -> DeliveryTally {
+  public func sweep(stop: StopSignal? = nil, cutoff: DeliveryCutoff? = nil)
+    async throws(WatchError) -> DeliveryTally
+  {
     let results = await withTaskGroup(of: Result<DeliveryTally, WatchError>.self) { group in
       for sink in sinks {
         group.addTask {
           do throws(WatchError) {
-            return .success(try await self.sweep(sink, stop: stop))
+            return .success(try await self.sweep(sink, stop: stop, cutoff: cutoff))
           } catch {
             return .failure(error)
           }
@@ -74,18 +81,30 @@ public final class DeliveryWorker: Sendable {
     return tally
   }
 
-  private func sweep(_ sink: any AlertSink, stop: StopSignal?) async throws(WatchError)
-    -> DeliveryTally
+  /// One round for the sink called `name` alone (nothing when no sink has that name).
+  public func sweep(sink name: String, stop: StopSignal? = nil, cutoff: DeliveryCutoff? = nil)
+    async throws(WatchError) -> DeliveryTally
+  {
+    guard let sink = sinks.first(where: { $0.name == name }) else { return DeliveryTally() }
+    return try await sweep(sink, stop: stop, cutoff: cutoff)
+  }
+
+  private func sweep(_ sink: any AlertSink, stop: StopSignal?, cutoff: DeliveryCutoff?)
+    async throws(WatchError) -> DeliveryTally
   {
     let name = sink.name
+    // The cutoff bounds the wait for receivers; a local sink never waits for one.
+    let cutoff = sink.isLocal ? nil : cutoff
     var tally = DeliveryTally()
     let stored = try await store.read { db in
       try SinkState.fetchOne(db, key: name) ?? SinkState(sink: name)
     }
+    CrashPoint.reached("\(name):start")
     let prepared = try sink.prepare(state: stored)
     if prepared != stored { try await store.write { db in try prepared.save(db) } }
+    CrashPoint.reached("\(name):prepared")
     if let paused = prepared.pausedUntil, paused > Date() { return tally }
-    while stop?.isRequested != true {
+    while stop?.isRequested != true, cutoff?.hasPassed != true {
       let batch = try await store.read { db in
         try Row.fetchAll(
           db,
@@ -103,12 +122,19 @@ public final class DeliveryWorker: Sendable {
       }
       if batch.isEmpty { break }
       for due in batch {
-        if stop?.isRequested == true { return tally }
+        if stop?.isRequested == true || cutoff?.hasPassed == true { return tally }
         let item = PendingDelivery(
           alertID: due.delivery.alertID, revision: due.revision, payload: due.payload,
           remoteID: due.delivery.remoteID, deliveredRevision: due.delivery.deliveredRevision)
-        let result = await sink.deliver(item)
+        guard let result = await attempt(item, to: sink, stop: stop, cutoff: cutoff) else {
+          log(
+            "\(name): no answer for alert \(item.alertID) revision \(item.revision) before "
+              + (stop?.isRequested == true ? "the stop" : "the delivery wait ran out")
+              + "; it stays in the outbox")
+          return tally
+        }
         let pause = try await record(result, for: item, sink: name)
+        CrashPoint.reached("\(name):committed")
         switch result {
         case .delivered: tally.delivered += 1
         case .rejected(let status, let response):
@@ -124,6 +150,27 @@ public final class DeliveryWorker: Sendable {
       }
     }
     return tally
+  }
+
+  /// One delivery attempt. A local sink is simply awaited; a network sink's request is raced
+  /// against the stop and the cutoff, and abandoned (nil: nothing to record) when either comes
+  /// first.
+  private func attempt(
+    _ item: PendingDelivery, to sink: any AlertSink, stop: StopSignal?, cutoff: DeliveryCutoff?
+  ) async -> DeliveryResult? {
+    if sink.isLocal { return await sink.deliver(item) }
+    return await withTaskGroup(of: DeliveryResult?.self) { group in
+      group.addTask { await sink.deliver(item) }
+      group.addTask {
+        while !Task.isCancelled, stop?.isRequested != true, cutoff?.hasPassed != true {
+          try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return nil
+      }
+      let first = await group.next() ?? nil
+      group.cancelAll()
+      return first
+    }
   }
 
   /// Records an attempt; returns the pause before the sink's next try (0 unless retrying).
@@ -190,8 +237,16 @@ public final class DeliveryWorker: Sendable {
   /// When a sink with pending deliveries may next be tried: nil when nothing is pending, a time
   /// not after now when something is due already.
   public func nextAttempt() throws(WatchError) -> Date? {
-    let names = sinks.map(\.name)
-    return try store.read { db -> Date? in
+    try nextAttempt(among: sinks.map(\.name))
+  }
+
+  /// The same for the sink called `name` alone.
+  public func nextAttempt(sink name: String) throws(WatchError) -> Date? {
+    try nextAttempt(among: [name])
+  }
+
+  private func nextAttempt(among names: [String]) throws(WatchError) -> Date? {
+    try store.read { db -> Date? in
       var earliest: Date?
       for name in names {
         let pending =

@@ -75,18 +75,10 @@ public struct HTTPSender: Sendable {
     }
   }
 
-  /// Checks a sink URL: http or https, a host, and no credentials in it (tokens belong in an
-  /// environment variable or a file).
+  /// Checks a sink URL (``SinkURL/parse(_:option:)``): http or https, a host, a port in
+  /// 1...65535, and no credentials in it (tokens belong in an environment variable or a file).
   public static func validate(url: String, sink: String) throws(WatchError) {
-    guard let components = URLComponents(string: url),
-      let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-      let host = components.host, !host.isEmpty
-    else { throw .sink(name: sink, reason: "\(url) is not an http or https URL") }
-    if components.user != nil || components.password != nil {
-      throw .sink(
-        name: sink,
-        reason:
-          "the URL holds credentials; give the token through an environment variable or a file")
-    }
+    let option = sink == "earthranger" ? "--earthranger-url" : "--webhook-url"
+    _ = try SinkURL.parse(url, option: option)
   }
 }

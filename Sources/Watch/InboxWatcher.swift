@@ -100,18 +100,24 @@ public final class InboxWatcher: @unchecked Sendable {
 
   /// One pass for cron (`--once`): observe; process what is stable; when files were still
   /// settling, wait for them (at most the settle time) and look once more; move finished
-  /// files; deliver, retrying failed deliveries for up to `onceWaitSeconds`. Whatever is not
-  /// delivered stays in the outbox for the next run.
+  /// files; deliver, retrying failed deliveries for up to `onceWaitSeconds`. Requests still
+  /// unanswered `max(onceWaitSeconds, onceAnswerSeconds)` after the images are processed are
+  /// abandoned. Whatever is not delivered stays in the outbox for the next run. Each sink
+  /// delivers on its own, so alerts.jsonl never waits for a receiver.
   public func runOnce() async throws(WatchError) -> PassSummary {
     let started = DispatchTime.now()
     var summary = PassSummary()
     try moveFinished(into: &summary)
     // Deliveries left by an earlier run go out while this one processes.
-    let backlog = Task { () async -> Result<DeliveryTally, WatchError> in
-      do throws(WatchError) {
-        return .success(try await self.delivery.sweep(stop: self.stop))
-      } catch {
-        return .failure(error)
+    let cutoff = DeliveryCutoff()
+    let backlogs = delivery.sinks.map { sink in
+      Task { () async -> Result<DeliveryTally, WatchError> in
+        do throws(WatchError) {
+          return .success(
+            try await self.delivery.sweep(sink: sink.name, stop: self.stop, cutoff: cutoff))
+        } catch {
+          return .failure(error)
+        }
       }
     }
     var observation = try observer.observe(store: store, now: Date())
@@ -129,13 +135,10 @@ public final class InboxWatcher: @unchecked Sendable {
     summary.seen = observation.seen
     summary.unstable += observation.unstable
     try moveFinished(into: &summary)
-    var tally = try await backlog.value.get()
-    tally.add(try await delivery.sweep(stop: stop))
-    let deadline = Date().addingTimeInterval(configuration.delivery.onceWaitSeconds)
-    while !stop.isRequested, let next = try delivery.nextAttempt(), next <= deadline {
-      await sleep(seconds: next.timeIntervalSinceNow)
-      tally.add(try await delivery.sweep(stop: stop))
-    }
+    let wait = configuration.delivery.onceWaitSeconds
+    let retryUntil = Date().addingTimeInterval(wait)
+    cutoff.set(Date().addingTimeInterval(max(wait, Self.onceAnswerSeconds)))
+    let tally = try await deliverOnce(after: backlogs, retryUntil: retryUntil, cutoff: cutoff)
     summary.alertsDelivered = tally.delivered
     summary.deliveriesRejected = tally.rejected
     summary.deliveriesPending = try delivery.pendingCount()
@@ -143,25 +146,67 @@ public final class InboxWatcher: @unchecked Sendable {
     return summary
   }
 
+  /// With `--once`, how long after the images are processed a receiver has to answer when the
+  /// delivery wait is shorter: enough for one attempt at each alert, not a request timeout.
+  public static let onceAnswerSeconds = 5.0
+
+  /// The `--once` deliveries, every sink on its own: its backlog sweep, a sweep of what this
+  /// run queued, then retries while they are due before `retryUntil`.
+  private func deliverOnce(
+    after backlogs: [Task<Result<DeliveryTally, WatchError>, Never>], retryUntil: Date,
+    cutoff: DeliveryCutoff
+  ) async throws(WatchError) -> DeliveryTally {
+    let results = await withTaskGroup(of: Result<DeliveryTally, WatchError>.self) { group in
+      for (sink, backlog) in zip(delivery.sinks, backlogs) {
+        let name = sink.name
+        // alerts.jsonl is not cut off: only the retry window bounds its retries (disk full).
+        let local = sink.isLocal
+        group.addTask {
+          do throws(WatchError) {
+            var tally = try await backlog.value.get()
+            tally.add(try await self.delivery.sweep(sink: name, stop: self.stop, cutoff: cutoff))
+            while !self.stop.isRequested, local || !cutoff.hasPassed,
+              let next = try self.delivery.nextAttempt(sink: name), next <= retryUntil
+            {
+              await self.sleep(seconds: next.timeIntervalSinceNow)
+              tally.add(
+                try await self.delivery.sweep(sink: name, stop: self.stop, cutoff: cutoff))
+            }
+            return .success(tally)
+          } catch {
+            return .failure(error)
+          }
+        }
+      }
+      var all: [Result<DeliveryTally, WatchError>] = []
+      for await result in group { all.append(result) }
+      return all
+    }
+    var tally = DeliveryTally()
+    for result in results { tally.add(try result.get()) }
+    return tally
+  }
+
   /// Runs until a stop is requested: a pass every `interval` seconds (reported through
   /// `report`), and deliveries in between as soon as alerts are committed or a paused sink may
-  /// try again. A pass that fails (disk full, database locked) is reported and tried again at
-  /// the next interval; only the first pass's failure is thrown.
+  /// try again, each sink in its own task (a receiver that hangs holds up only itself). A pass
+  /// that fails (disk full, database locked) is reported and tried again at the next interval;
+  /// only the first pass's failure is thrown.
   public func runContinuously(
     interval: Double, report: @escaping @Sendable (Result<PassSummary, WatchError>) -> Void
   ) async throws(WatchError) {
     let counter = DeliveryCounter()
-    let deliveries = Task {
-      while !self.stop.isRequested {
-        do throws(WatchError) {
-          counter.add(try await self.delivery.sweep(stop: self.stop))
-          let next = try self.delivery.nextAttempt()
-          // Poll for new alerts every half second; sleep longer while every sink is paused.
-          let wait = next.map { max(0.5, $0.timeIntervalSinceNow) } ?? 0.5
-          await self.sleep(seconds: min(wait, 0.5))
-        } catch {
-          self.log("delivery: \(error)")
-          await self.sleep(seconds: 5)
+    let deliveries = delivery.sinks.map(\.name).map { name in
+      Task {
+        while !self.stop.isRequested {
+          do throws(WatchError) {
+            counter.add(try await self.delivery.sweep(sink: name, stop: self.stop))
+            // Poll for new alerts every half second (a paused sink's sweep returns at once).
+            await self.sleep(seconds: 0.5)
+          } catch {
+            self.log("delivery: \(error)")
+            await self.sleep(seconds: 5)
+          }
         }
       }
     }
@@ -187,7 +232,7 @@ public final class InboxWatcher: @unchecked Sendable {
       } catch {
         if first {
           stop.request()
-          _ = await deliveries.value
+          for task in deliveries { _ = await task.value }
           throw error
         }
         report(.failure(error))
@@ -195,7 +240,7 @@ public final class InboxWatcher: @unchecked Sendable {
       first = false
       await sleep(seconds: interval)
     }
-    _ = await deliveries.value
+    for task in deliveries { _ = await task.value }
   }
 
   // MARK: Steps

@@ -3,7 +3,9 @@
 ///
 /// After the n-th consecutive failure the delay is `min(max, base * 2^(n-1))`, multiplied by a
 /// random factor in 0.5…1 so that many watchers that lost the same server do not come back in
-/// step. A Retry-After is used as given (capped at a day), since the server said when to return.
+/// step. A receiver's Retry-After makes the wait longer, never shorter: the wait is the larger of
+/// the two, capped at `maxSeconds` (a `Retry-After: 0` or a date in the past is no reason to
+/// come back at once, and answering every request with one made thousands a second).
 public struct RetryBackoff: Sendable {
   public var baseSeconds: Double
   public var maxSeconds: Double
@@ -17,10 +19,10 @@ public struct RetryBackoff: Sendable {
   public func delay(failures: Int, retryAfter: Double? = nil, jitter: Double = .random(in: 0.5...1))
     -> Double
   {
-    if let retryAfter { return min(max(retryAfter, 0), 86_400) }
     let exponent = Double(min(max(failures - 1, 0), 40))
-    let raw = min(maxSeconds, baseSeconds * Double.pow(2, exponent))
-    return raw * jitter
+    let step = min(maxSeconds, baseSeconds * Double.pow(2, exponent)) * jitter
+    guard let retryAfter, retryAfter.isFinite else { return step }
+    return min(max(retryAfter, step), maxSeconds)
   }
 
   /// A Retry-After header value: delta-seconds (`120`) or an HTTP-date

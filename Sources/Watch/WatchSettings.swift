@@ -53,6 +53,25 @@ public struct WatchSettings: Sendable, Equatable {
     public static let earthRangerTokenEnv = "LOOKOUT_EARTHRANGER_TOKEN"
   }
 
+  /// The longest duration any option accepts, in seconds (a day): a longer settle, interval or
+  /// wait is a mistake, and one of 1e300 made a run that never ended.
+  public static let longestDuration = 86_400.0
+
+  /// A duration option's value checked: a finite number of seconds, not negative (not 0 either
+  /// unless `zeroAllowed`), at most ``longestDuration``. Nil stays nil.
+  static func seconds(_ value: Double?, _ name: String, zeroAllowed: Bool) throws(WatchError)
+    -> Double?
+  {
+    guard let value else { return nil }
+    let low = zeroAllowed ? value >= 0 : value > 0
+    guard value.isFinite, low, value <= longestDuration else {
+      let range = zeroAllowed ? "from 0 to" : "more than 0 and at most"
+      throw .option(
+        reason: "\(name) must be \(range) \(Int(longestDuration)) seconds (got \(value))")
+    }
+    return value
+  }
+
   /// These settings with every option that `flags` gives replaced by the flag's value.
   public func overridden(by flags: WatchSettings) -> WatchSettings {
     var out = self
@@ -107,17 +126,16 @@ public struct WatchSettings: Sendable, Equatable {
     func bad(_ reason: String) -> WatchError { .option(reason: reason) }
     guard let inbox, !inbox.isEmpty else { throw bad("no inbox folder given") }
     guard let output, !output.isEmpty else { throw bad("no output folder given (--out)") }
-    let settle = self.settle ?? Defaults.settle
-    guard settle >= 0 else { throw bad("settle must be 0 or more seconds") }
-    if let interval, !(interval > 0) { throw bad("interval must be more than 0 seconds") }
+    let settle = try Self.seconds(self.settle, "--settle", zeroAllowed: true) ?? Defaults.settle
+    _ = try Self.seconds(interval, "--interval", zeroAllowed: false)
     let attempts = maxAttempts ?? Defaults.maxAttempts
     guard attempts >= 1 else { throw bad("max attempts must be at least 1") }
-    let retryDelay = self.retryDelay ?? Defaults.retryDelay
-    guard retryDelay >= 0 else { throw bad("retry delay must be 0 or more seconds") }
+    let retryDelay =
+      try Self.seconds(self.retryDelay, "--retry-delay", zeroAllowed: true) ?? Defaults.retryDelay
     let jobs = self.jobs ?? 1
     guard (1...64).contains(jobs) else { throw bad("jobs must be 1...64") }
-    let window = groupWindow ?? Defaults.groupWindow
-    guard window >= 0 else { throw bad("group window must be 0 or more seconds") }
+    let window =
+      try Self.seconds(groupWindow, "--group-window", zeroAllowed: true) ?? Defaults.groupWindow
     for (name, value) in thresholds.classes.sorted(by: { $0.key < $1.key }) {
       guard ["animal", "person", "vehicle"].contains(name), ThresholdSettings.applies(name, value)
       else {
@@ -136,26 +154,25 @@ public struct WatchSettings: Sendable, Equatable {
       throw bad("geofence policy \(policy.rawValue) needs protected areas (--areas)")
     }
     var delivery = DeliverySettings()
-    if let retryBase {
-      guard retryBase > 0 else { throw bad("retry base must be more than 0 seconds") }
+    if let retryBase = try Self.seconds(retryBase, "--retry-base", zeroAllowed: false) {
       delivery.retryBaseSeconds = retryBase
     }
-    if let retryMax {
+    if let retryMax = try Self.seconds(retryMax, "--retry-max", zeroAllowed: false) {
       guard retryMax >= delivery.retryBaseSeconds else {
-        throw bad("retry max must be at least the retry base")
+        throw bad("--retry-max must be at least --retry-base (\(delivery.retryBaseSeconds) s)")
       }
       delivery.retryMaxSeconds = retryMax
     }
-    if let deliveryWait {
-      guard deliveryWait >= 0 else { throw bad("delivery wait must be 0 or more seconds") }
-      delivery.onceWaitSeconds = deliveryWait
+    if let wait = try Self.seconds(deliveryWait, "--delivery-wait", zeroAllowed: true) {
+      delivery.onceWaitSeconds = wait
     }
-    if let requestTimeout {
-      guard requestTimeout > 0 else { throw bad("request timeout must be more than 0 seconds") }
-      delivery.requestTimeoutSeconds = requestTimeout
+    if let timeout = try Self.seconds(
+      requestTimeout, "the request timeout (watch.delivery.timeout)", zeroAllowed: false)
+    {
+      delivery.requestTimeoutSeconds = timeout
     }
     if let url = webhookURL {
-      try HTTPSender.validate(url: url, sink: "webhook")
+      _ = try SinkURL.parse(url, option: "--webhook-url")
       var token = TokenSource(environmentVariable: webhookTokenEnv, file: webhookTokenFile)
       if token.environmentVariable == nil && token.file == nil,
         ProcessInfo.processInfo.environment[Defaults.webhookTokenEnv] != nil
@@ -165,7 +182,7 @@ public struct WatchSettings: Sendable, Equatable {
       delivery.webhook = WebhookSettings(url: url, token: token)
     }
     if let url = earthRangerURL {
-      try HTTPSender.validate(url: url, sink: "earthranger")
+      _ = try SinkURL.parse(url, option: "--earthranger-url")
       var settings = EarthRangerSettings(
         url: url,
         token: TokenSource(

@@ -50,11 +50,16 @@ struct WatchCommand: AsyncParsableCommand {
     help: "One pass and exit (for cron); --no-once overrides a config file's \"once\".")
   var once: Bool?
 
-  @Option(name: .long, help: "Seconds between passes when running continuously (default 60).")
+  @Option(
+    name: .long,
+    help:
+      "Seconds between passes when running continuously (default 60; more than 0, at most 86400)."
+  )
   var interval: Double?
 
   @Option(
-    name: .long, help: "Seconds a file must stay unchanged before it is processed (default 15).")
+    name: .long,
+    help: "Seconds a file must stay unchanged before it is processed (default 15; 0 to 86400).")
   var settle: Double?
 
   @Option(
@@ -62,7 +67,7 @@ struct WatchCommand: AsyncParsableCommand {
     help: "Attempts at an unreadable image before it is recorded as failed (default 3).")
   var maxAttempts: Int?
 
-  @Option(name: .long, help: "Seconds between attempts at the same image (default 60).")
+  @Option(name: .long, help: "Seconds between attempts at the same image (default 60; 0 to 86400).")
   var retryDelay: Double?
 
   @Option(name: .long, help: "Move finished files here (relative paths kept).")
@@ -81,7 +86,7 @@ struct WatchCommand: AsyncParsableCommand {
     help:
       ArgumentHelp(
         "Frames of one camera and label this many seconds apart form one alert; "
-          + "0 turns grouping off (default 120).")
+          + "0 turns grouping off (default 120; 0 to 86400).")
   )
   var groupWindow: Double?
 
@@ -94,7 +99,9 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "UTC offset of camera clocks that record none, e.g. +03:00.")
   var cameraUtcOffset: String?
 
-  @Option(name: .long, help: "POST each alert revision as JSON to this URL.")
+  @Option(
+    name: .long,
+    help: "POST each alert revision as JSON to this http(s) URL (port 1-65535, no credentials).")
   var webhookUrl: String?
 
   @Option(
@@ -124,15 +131,23 @@ struct WatchCommand: AsyncParsableCommand {
   var earthrangerEventType: String?
 
   @Option(
-    name: .long, help: "First delivery retry delay in seconds, doubled per failure (default 2).")
+    name: .long,
+    help: "First delivery retry delay in seconds, doubled per failure (default 2; at most 86400).")
   var retryBase: Double?
 
-  @Option(name: .long, help: "Longest delivery retry delay in seconds (default 600).")
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Longest delivery retry delay in seconds, also the cap on a Retry-After "
+        + "(default 600; from --retry-base to 86400)."))
   var retryMax: Double?
 
   @Option(
     name: .long,
-    help: "With --once: seconds to keep retrying failed deliveries before exiting (default 30).")
+    help: ArgumentHelp(
+      "With --once: seconds to keep retrying failed deliveries before exiting; requests still "
+        + "unanswered after this (or 5 s if longer) are left for the next run "
+        + "(default 30; 0 to 86400)."))
   var deliveryWait: Double?
 
   @Flag(name: .long, help: "Print each pass's summary as one JSON object on stdout.")

@@ -158,6 +158,51 @@ import Testing
         + "(at least once), \(keys.count - Set(keys).count) alerts.jsonl repeats")
   }
 
+  /// The first delivery of a fresh output folder, killed (SIGKILL, through the debug build's
+  /// `LOOKOUT_WATCH_CRASH_AT` hook) at each of its steps, then finished by a second run: every
+  /// alert must be in alerts.jsonl exactly once, whichever step the kill hit.
+  @Test(
+    .timeLimit(.minutes(5)),
+    arguments: [
+      "jsonl:start", "jsonl:prepared", "jsonl:written", "jsonl:synced", "jsonl:committed",
+    ])
+  func killAtEveryStepOfTheFirstDeliveryOfAFreshOutputFolder(_ step: String) async throws {
+    let folder = TestFolder("crash-first")
+    defer { folder.remove() }
+    let inbox = folder.sub("inbox")
+    let output = folder.path + "/out"
+    let samples = TestFiles.repositoryRoot + "/SampleImages/ridge-north/drone01"
+    let sources = try FileManager.default.contentsOfDirectory(atPath: samples)
+      .filter { $0.hasSuffix(".JPG") }.sorted().prefix(2)
+    try #require(!sources.isEmpty)
+    for (n, name) in sources.enumerated() {
+      TestFiles.write(
+        [UInt8](FileManager.default.contents(atPath: samples + "/" + name)!),
+        to: inbox + "/cam\(n)/" + name)
+    }
+    let arguments = [
+      "watch", inbox, "--out", output, "--once", "--settle", "0", "--min-confidence", "0",
+      "--threshold", "person=0", "--threshold", "vehicle=0", "--group-window", "0",
+      "--delivery-wait", "0", "--model-dir", TestFiles.repositoryRoot + "/Models",
+    ]
+    let killed = try LookoutRun.run(arguments, environment: ["LOOKOUT_WATCH_CRASH_AT": step])
+    #expect(killed.reason == .uncaughtSignal, "\(step): not killed: \(killed.stderr)")
+    let finished = try LookoutRun.run(arguments)
+    #expect(finished.status == 0, "\(finished.stderr)")
+
+    let queue = try DatabaseQueue(path: output + "/watch.sqlite")
+    let alerts = try await queue.read { try OutboxAlert.fetchAll($0) }
+    let deliveries = try await queue.read { try Delivery.fetchAll($0) }
+    #expect(!alerts.isEmpty, "thresholds of 0 should make these frames alert")
+    #expect(deliveries.allSatisfy { $0.state == .delivered })
+    let keys = TestFiles.lines(output + "/alerts.jsonl").map { line -> String in
+      let object = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+      return object["idempotency_key"] as! String
+    }
+    #expect(keys.count == alerts.count, "\(step): \(keys.count) lines for \(alerts.count) alerts")
+    #expect(Set(keys) == Set(alerts.map { AlertPayload.idempotencyKey($0.id, $0.revision) }))
+  }
+
   static func progress(_ output: String) throws -> (done: Int, pending: Int) {
     let queue = try DatabaseQueue(path: output + "/watch.sqlite")
     return try queue.read { db in

@@ -94,6 +94,32 @@ import Testing
     #expect(TestFiles.lines(h.jsonl) == before)
   }
 
+  /// A fresh output folder whose first run was killed after writing (and syncing) its first
+  /// line but before committing it: the sink state says the file did not exist yet. The next
+  /// run must cut that line and write it once, not adopt it and write it again.
+  @Test func aLineWrittenByAFirstRunThatCrashedBeforeItsCommitIsWrittenOnce() async throws {
+    let h = WatchHarness("jsonl-first")
+    defer { h.folder.remove() }
+    h.put("cam1/IMG_0001.JPG", "person 0.9")
+    _ = try await h.runOnce()
+    let before = TestFiles.lines(h.jsonl)
+    try #require(before.count == 1)
+    let queue = try DatabaseQueue(path: h.output + "/watch.sqlite")
+    try await queue.write { db in
+      try db.execute(
+        sql: """
+          UPDATE delivery SET state = 'pending', delivered_revision = 0, attempts = 0,
+            delivered_at = NULL
+          WHERE sink = 'jsonl'
+          """)
+      try db.execute(
+        sql: "UPDATE sink_state SET file_inode = NULL, file_bytes = 0 WHERE sink = 'jsonl'")
+    }
+    let summary = try await h.runOnce()
+    #expect(summary.alertsDelivered == 1)
+    #expect(TestFiles.lines(h.jsonl) == before)
+  }
+
   @Test func deliveriesResumeAfterARestart() async throws {
     var h = WatchHarness("resume")
     defer { h.folder.remove() }

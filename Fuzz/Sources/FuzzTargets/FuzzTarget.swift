@@ -19,7 +19,7 @@ public struct FuzzTarget: Sendable {
 
   public static let all: [FuzzTarget] = [
     jpeg, png, exif, json, megadetector, alerts, checkpoint, config, deployments, geojson,
-    truthCSV, truthCOCO, truthCamtrapDP, watchConfig, containedPath,
+    truthCSV, truthCOCO, truthCamtrapDP, watchConfig, containedPath, sinkURL,
   ]
 
   public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -221,6 +221,24 @@ public struct FuzzTarget: Sendable {
         precondition(error.description.hasPrefix("fuzz: images[0].file "))
       }
     }
+  }
+
+  /// `lookout watch`'s sink URLs (`--webhook-url`, `--earthranger-url`), checked at startup:
+  /// the check never traps, and what it accepts is a URL the HTTP client can connect to (http
+  /// or https, a host, a port in 1...65535, no credentials), read the same way by Foundation.
+  static let sinkURL = FuzzTarget(
+    name: "sink-url", summary: "SinkURL.parse: watch's webhook and EarthRanger URLs"
+  ) { bytes in
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard let parsed = try? SinkURL.parse(text, option: "--webhook-url") else { return }
+    precondition(parsed.scheme == "http" || parsed.scheme == "https", "scheme \(parsed.scheme)")
+    precondition((1...65535).contains(parsed.port), "port \(parsed.port)")
+    precondition(!parsed.host.isEmpty && !parsed.host.contains("@"), "host \(parsed.host)")
+    guard let url = URL(string: text), let host = url.host, !host.isEmpty else {
+      preconditionFailure("accepted, but Foundation reads no host: \(text)")
+    }
+    precondition(url.user == nil && url.password == nil, "credentials accepted: \(text)")
+    precondition(url.port.map { $0 == parsed.port } ?? true, "the ports disagree: \(text)")
   }
 
   /// Ground truth as CSV (`file,label[,x,y,w,h]`).

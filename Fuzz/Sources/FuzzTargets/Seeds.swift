@@ -102,6 +102,8 @@ public enum Seeds {
         Array($0.text().utf8)
       }
       return [("readme.json", example), ("rewritten.json", rewritten ?? [])]
+    case "sink-url":
+      return sinkURLSeeds()
     case "truth-csv":
       return fixtures("Tests/ResearchTests/Fixtures/eval", suffix: "truth.csv")
     case "truth-coco":
@@ -158,6 +160,34 @@ public enum Seeds {
       if body.contains(marker) { return Array(body.utf8) }
     }
     return []
+  }
+
+  /// The http(s) URLs in README.md, and each with an explicit port (the highest allowed, the
+  /// first one over) and with a user name, so that the fuzzer starts from every part the check
+  /// looks at.
+  static func sinkURLSeeds() -> [(String, [UInt8])] {
+    let text = String(decoding: bytes("README.md"), as: UTF8.self)
+    let stops = Set(" \n\t)`\"'<>,")
+    var urls: [String] = []
+    for piece in text.components(separatedBy: "http").dropFirst() {
+      let url = "http" + String(piece.prefix { !stops.contains($0) })
+      if url.hasPrefix("http://") || url.hasPrefix("https://"), !urls.contains(url) {
+        urls.append(url)
+      }
+    }
+    var seeds: [(String, [UInt8])] = []
+    for (n, url) in urls.enumerated() {
+      let scheme = url.hasPrefix("https://") ? "https://" : "http://"
+      let rest = url.dropFirst(scheme.count)
+      let host = rest.prefix { $0 != "/" }
+      let path = rest.dropFirst(host.count)
+      seeds.append(("url\(n).txt", Array(url.utf8)))
+      for (suffix, port) in [("max", ":65535"), ("over", ":65536")] {
+        seeds.append(("url\(n)-port-\(suffix).txt", Array((scheme + host + port + path).utf8)))
+      }
+      seeds.append(("url\(n)-user.txt", Array((scheme + "user@" + host + path).utf8)))
+    }
+    return seeds
   }
 
   /// The first EXIF APP1 segment (marker included) of a JPEG.

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Pipeline
+import Testing
+
+@testable import Watch
+
+/// Receivers that say "come back at once" or never answer must neither make the watcher hammer
+/// them nor hold up the run, or the local alerts.jsonl.
+@Suite struct RetryAndHangTests {
+  private func webhookSinks(_ url: String, timeout: Double) throws -> ConfiguredSinks {
+    var delivery = DeliverySettings(requestTimeoutSeconds: timeout)
+    delivery.webhook = WebhookSettings(url: url)
+    return try ConfiguredSinks(delivery, environment: [:])
+  }
+
+  @Test func theWaitIsTheLargerOfRetryAfterAndTheBackoffStepCappedByTheMax() {
+    let backoff = RetryBackoff(baseSeconds: 2, maxSeconds: 60)
+    #expect(backoff.delay(failures: 1, retryAfter: 0, jitter: 1) == 2)
+    #expect(backoff.delay(failures: 3, retryAfter: 0, jitter: 1) == 8)
+    #expect(backoff.delay(failures: 3, retryAfter: 0, jitter: 0.5) == 4)
+    #expect(backoff.delay(failures: 1, retryAfter: 30, jitter: 1) == 30)
+    #expect(backoff.delay(failures: 1, retryAfter: 1e6, jitter: 1) == 60)
+    #expect(backoff.delay(failures: 9, retryAfter: 3, jitter: 1) == 60)
+    // A date in the past is "now", which is no reason to come back sooner than the backoff.
+    let past = RetryBackoff.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: 1.7e9)
+    #expect(past == 0)
+    #expect(backoff.delay(failures: 2, retryAfter: past, jitter: 1) == 4)
+  }
+
+  /// `Retry-After: 0` (and a past date) on every answer: the attempts are spaced by the backoff
+  /// (0.2 s doubling to 0.4 s here, jitter at least half of that), so 2 s of delivery wait makes
+  /// a handful of requests, never the thousands a zero wait made.
+  @Test(arguments: [
+    LocalReceiver.Answer.retryAfter(429, header: "0"),
+    .retryAfter(503, header: "Wed, 21 Oct 2015 07:28:00 GMT"),
+  ])
+  func retryAfterZeroDoesNotStartAStorm(_ answer: LocalReceiver.Answer) async throws {
+    var h = WatchHarness("retry-after-0")
+    defer { h.folder.remove() }
+    h.configuration.delivery.retryBaseSeconds = 0.2
+    h.configuration.delivery.retryMaxSeconds = 0.4
+    h.configuration.delivery.onceWaitSeconds = 2
+    h.put("cam1/IMG_0001.JPG", "person 0.9")
+    let receiver = LocalReceiver(script: [], then: answer)
+    try await receiver.start()
+    let sinks = try webhookSinks(receiver.url + "/hook", timeout: 5)
+    let summary = try await h.runOnce(sinks: sinks.sinks)
+    await sinks.shutdown()
+    await receiver.stop()
+    #expect(summary.deliveriesPending == 1)
+    let count = receiver.requests.count
+    #expect(count >= 2 && count <= 25, "\(count) requests in 2 s")
+  }
+
+  /// A receiver that never answers, a 30 s request timeout and `--delivery-wait 1`: the run ends
+  /// long before the request would time out (20 s is a bound on a hang, not a measurement), and
+  /// the alert stays in the outbox.
+  @Test func aHangingWebhookDoesNotOutlastTheDeliveryWait() async throws {
+    var h = WatchHarness("hang-once")
+    defer { h.folder.remove() }
+    h.configuration.delivery.onceWaitSeconds = 1
+    h.put("cam1/IMG_0001.JPG", "person 0.9")
+    let receiver = LocalReceiver(script: [], then: .hang)
+    try await receiver.start()
+    let sinks = try webhookSinks(receiver.url + "/hook", timeout: 30)
+    let clock = ContinuousClock.now
+    let summary = try await h.runOnce(sinks: sinks.sinks)
+    let elapsed = ContinuousClock.now - clock
+    await sinks.shutdown()
+    await receiver.stop()
+    #expect(elapsed < .seconds(20), "the run took \(elapsed)")
+    #expect(summary.deliveriesPending == 1)
+    #expect(TestFiles.lines(h.jsonl).count == 1)
+    #expect(receiver.requests.count >= 1)
+  }
+
+  /// In interval mode the JSON Lines sink keeps delivering while the webhook's request hangs:
+  /// the second alert's line is written while the first alert's webhook attempt is still
+  /// unanswered (it is recorded only when it ends).
+  @Test func aHangingWebhookDoesNotHoldUpAlertsJSONL() async throws {
+    let h = WatchHarness("hang-interval")
+    defer { h.folder.remove() }
+    let receiver = LocalReceiver(script: [], then: .hang)
+    try await receiver.start()
+    let sinks = try webhookSinks(receiver.url + "/hook", timeout: 20)
+    let stop = StopSignal()
+    let engine = h.engine
+    let watcher = try InboxWatcher(
+      configuration: h.configuration, sinks: sinks.sinks, loadEngine: { engine }, stop: stop)
+    let run = Task { try await watcher.runContinuously(interval: 0.1) { _ in } }
+    h.put("cam1/IMG_0001.JPG", "person 0.9")
+    for _ in 0..<400 where receiver.hanging == 0 || TestFiles.lines(h.jsonl).isEmpty {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    try #require(receiver.hanging == 1)
+    h.put("cam2/IMG_0002.JPG", "vehicle 0.8")
+    for _ in 0..<800 where TestFiles.lines(h.jsonl).count < 2 {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    let attempts = try h.query {
+      try Int.fetchOne($0, sql: "SELECT SUM(attempts) FROM delivery WHERE sink = 'webhook'")
+    }
+    let lines = TestFiles.lines(h.jsonl).count
+    stop.request()
+    try await run.value
+    await sinks.shutdown()
+    await receiver.stop()
+    #expect(lines == 2)
+    #expect(attempts == 0, "the second line waited for the webhook's attempt to end")
+  }
+}
