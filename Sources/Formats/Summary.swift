@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// summary.json: what a run did, in numbers.
 ///
 /// Written by ``encode()`` as two-space indented JSON (UTF-8, Python's

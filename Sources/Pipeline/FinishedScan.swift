@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// A finished scan's output folder read back: its settings, where each image's outcome lies in
 /// its compacted checkpoint, and the thresholds, alert settings (`.lookout/alerting.json`) and

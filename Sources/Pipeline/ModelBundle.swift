@@ -1,5 +1,6 @@
 import Detector
 import Foundation
+import LookoutCore
 
 /// The loaded detector plus what the pipeline needs to know about it: its shipped default
 /// thresholds and a digest of its weights (so a checkpoint is never resumed with other weights).

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 import Pipeline
 
 /// `lookout watch`'s options as given, every one optional: one value from the config file
@@ -16,7 +17,7 @@ public struct WatchSettings: Sendable, Equatable {
   public var moveProcessed: String?
   public var jobs: Int?
   /// Thresholds per class, and per site over those; merged class by class (and site by site).
-  public var thresholds = ThresholdSettings()
+  public var thresholds = ClassThresholds()
   public var groupWindow: Double?
   public var areas: String?
   public var deployments: String?
@@ -119,7 +120,7 @@ public struct WatchSettings: Sendable, Equatable {
     let window = groupWindow ?? Defaults.groupWindow
     guard window >= 0 else { throw bad("group window must be 0 or more seconds") }
     for (name, value) in thresholds.classes.sorted(by: { $0.key < $1.key }) {
-      guard ["animal", "person", "vehicle"].contains(name), ThresholdSettings.applies(name, value)
+      guard DetectionClass(name: name) != nil, ClassThresholds.applies(name, value)
       else {
         throw bad("threshold \(name)=\(value): expected animal, person or vehicle in 0…1")
       }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LookoutCore
 import Pipeline
 
 /// `lookout rethreshold`: new alert thresholds for a finished scan, without the network.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import LookoutCore
 import Pipeline
 
 #if canImport(Glibc)
@@ -150,7 +151,7 @@ struct ScanCommand: ParsableCommand {
     guard let modelDirectory = ModelLocation.resolve(explicit: modelDir, name: "lookout-det") else {
       fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
     }
-    var configThresholds = ThresholdSettings()
+    var configThresholds = ClassThresholds()
     if let config {
       do {
         configThresholds = try LookoutConfig.read(path: config).thresholds(path: config)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Formats
+import LookoutCore
 import Research
 
 /// `lookout tune`: choose per-class thresholds for a goal and write them into the config file.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import LookoutCore
 import Pipeline
 import Watch
 

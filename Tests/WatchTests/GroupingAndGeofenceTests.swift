@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Geo
+import LookoutCore
 import Pipeline
 import Testing
 
@@ -60,7 +61,7 @@ import Testing
   @Test func perClassAndPerSiteThresholds() async throws {
     var h = WatchHarness("thresholds")
     defer { h.folder.remove() }
-    h.configuration.thresholds = ThresholdSettings(
+    h.configuration.thresholds = ClassThresholds(
       classes: ["person": 0.8], sites: ["strict": ["vehicle": 0.95], "lax": ["person": 0.2]])
     h.put("normal/cam/a.jpg", "person 0.7")  // below 0.8
     h.put("normal/cam/b.jpg", "person 0.85")
