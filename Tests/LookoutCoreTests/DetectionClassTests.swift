@@ -47,8 +47,9 @@ import Testing
 
   @Test func appliesAsTheNearestFloat() {
     var thresholds = AlertThresholds(animal: 0.2, person: 0.4, vehicle: 0.5)
-    #expect(thresholds.apply(override: "person=0.42"))
-    #expect(!thresholds.apply(override: "bird=0.1"))
+    let applied = thresholds.apply(override: "person=0.42")
+    let refused = !thresholds.apply(override: "bird=0.1")
+    #expect(applied && refused)
     #expect(thresholds == AlertThresholds(animal: 0.2, person: 0.42, vehicle: 0.5))
     #expect(thresholds.threshold(for: .person) == Float(0.42))
   }
