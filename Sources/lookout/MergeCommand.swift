@@ -40,7 +40,7 @@ struct MergeCommand: ParsableCommand {
               .utf8))
       }
     } catch {
-      fail("\(error)")
+      throw failure("\(error)")
     }
   }
 }

@@ -66,11 +66,7 @@ struct ScanCommand: ParsableCommand {
   @Flag(name: [.short, .long], help: "No progress display and no summary.")
   var quiet = false
 
-  @Option(
-    name: .long, parsing: .singleValue,
-    help: ArgumentHelp(
-      "Alert threshold override, as class=value (repeatable).", valueName: "class=value"))
-  var threshold: [String] = []
+  @OptionGroup var thresholds: ThresholdOptions
 
   @Option(
     name: .long,
@@ -82,16 +78,7 @@ struct ScanCommand: ParsableCommand {
 
   @OptionGroup var placement: PlacementOptions
 
-  @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network.")
-  var inputSize: Int = 640
-
-  @Option(name: .long, help: "Lowest confidence kept in detections.json.")
-  var minConfidence: Float = 0.05
-
-  @Option(
-    name: .long,
-    help: "Tile large images at native resolution: auto (drone photos), off, or a tile size.")
-  var tile: String = "auto"
+  @OptionGroup var detector: DetectorOptions
 
   @Option(name: .long, help: "Refuse images with more megapixels than this.")
   var maxMegapixels: Int = 100
@@ -115,23 +102,9 @@ struct ScanCommand: ParsableCommand {
 
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
-    guard inputSize >= 64 && inputSize <= 4096 && inputSize % 32 == 0 else {
-      throw ValidationError("--input-size must be a multiple of 32 between 64 and 4096")
-    }
-    guard (0...1).contains(minConfidence) else {
-      throw ValidationError("--min-confidence must be between 0 and 1")
-    }
-    guard TileMode(parsing: tile) != nil else {
-      throw ValidationError("--tile must be auto, off, or a tile size of at least 128 pixels")
-    }
     guard maxMegapixels >= 1 else { throw ValidationError("--max-megapixels must be positive") }
     if let shard, ShardSelection(parsing: shard) == nil {
       throw ValidationError("--shard must be i/n with 0 <= i < n, e.g. 0/4")
-    }
-    var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
-    for text in threshold where !probe.apply(override: text) {
-      throw ValidationError(
-        "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
     }
     if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
     if shardFromEnv && shard != nil {
@@ -149,26 +122,24 @@ struct ScanCommand: ParsableCommand {
 
   func run() throws {
     guard let modelDirectory = ModelLocation.resolve(explicit: modelDir, name: "lookout-det") else {
-      fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
+      throw failure(
+        "cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
     }
     var configThresholds = ClassThresholds()
     if let config {
       do {
         configThresholds = try LookoutConfig.read(path: config).thresholds(path: config)
       } catch {
-        fail(error.description)
+        throw failure(error.description)
       }
     }
-    var settings = ImageScanSettings()
-    settings.detection.inputLongSide = inputSize
-    settings.detection.minimumConfidence = minConfidence
-    settings.tile = TileMode(parsing: tile)!
+    var settings = detector.settings
     settings.maxPixels = maxMegapixels * 1_000_000
     let configuration = ScanConfiguration(
       input: input, output: out, modelDirectory: modelDirectory,
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
       overwrite: overwrite, quiet: quiet, image: settings,
-      configThresholds: configThresholds, thresholdOverrides: threshold,
+      configThresholds: configThresholds, thresholdOverrides: thresholds.threshold,
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
         : shard.flatMap(ShardSelection.init(parsing:)),
@@ -192,7 +163,7 @@ struct ScanCommand: ParsableCommand {
           "lookout: \(ScanError.interrupted(completed: completed, remaining: remaining))\n".utf8))
       throw ExitCode(130)
     } catch {
-      fail(error.description)
+      throw failure(error.description)
     }
   }
 
@@ -214,10 +185,4 @@ struct ScanCommand: ParsableCommand {
     text += "Outputs in \(report.outputDirectory)/ (detections.json, alerts.jsonl, alerts.csv, summary.json)\n"
     FileHandle.standardError.write(Data(text.utf8))
   }
-}
-
-/// Prints `lookout: <message>` on stderr and exits with status 1.
-func fail(_ message: String) -> Never {
-  FileHandle.standardError.write(Data("lookout: \(message)\n".utf8))
-  Foundation.exit(1)
 }

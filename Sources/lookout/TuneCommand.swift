@@ -98,7 +98,7 @@ struct TuneCommand: ParsableCommand {
       print(TuneJob.text(result))
       if let config, !dryRun { printToStandardError("Wrote the thresholds into \(config)") }
     } catch {
-      exitReporting(error)
+      throw failure("\(error)")
     }
   }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Formats
 import Foundation
-import LookoutCore
 import Pipeline
 import Watch
 
@@ -72,10 +71,7 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Images processed at once (default 1).")
   var jobs: Int?
 
-  @Option(
-    name: .long, parsing: .singleValue,
-    help: ArgumentHelp("Alert threshold, as class=value (repeatable).", valueName: "class=value"))
-  var threshold: [String] = []
+  @OptionGroup var thresholds: ThresholdOptions
 
   @Option(
     name: .long,
@@ -145,38 +141,12 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
   var modelDir: String?
 
-  @Option(
-    name: .long,
-    help: "Long side, in pixels, that images are scaled to for the network (default 640).")
-  var inputSize: Int?
-
-  @Option(name: .long, help: "Lowest confidence kept (default 0.05).")
-  var minConfidence: Float?
-
-  @Option(name: .long, help: "Tile large images: auto, off, or a tile size (default auto).")
-  var tile: String?
+  @OptionGroup var detector: DetectorOptions
 
   func validate() throws {
     if let geofencePolicy, GeofencePolicy(rawValue: geofencePolicy) == nil {
       throw ValidationError("--geofence-policy must be all, inside or inside-or-unknown")
     }
-    for text in threshold where parsedThreshold(text) == nil {
-      throw ValidationError(
-        "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
-    }
-    if let tile, TileMode(parsing: tile) == nil {
-      throw ValidationError("--tile must be auto, off, or a tile size of at least 128 pixels")
-    }
-    if let inputSize, !(inputSize >= 64 && inputSize <= 4096 && inputSize % 32 == 0) {
-      throw ValidationError("--input-size must be a multiple of 32 between 64 and 4096")
-    }
-  }
-
-  private func parsedThreshold(_ text: String) -> (String, Double)? {
-    var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
-    guard probe.apply(override: text) else { return nil }
-    let parts = text.split(separator: "=")
-    return (parts[0].lowercased(), Double(parts[1])!)
   }
 
   /// The flags as settings (nil where not given).
@@ -191,8 +161,8 @@ struct WatchCommand: AsyncParsableCommand {
     s.retryDelay = retryDelay
     s.moveProcessed = moveProcessed
     s.jobs = jobs
-    for text in threshold {
-      if let (name, value) = parsedThreshold(text) { s.thresholds.classes[name] = value }
+    for assignment in thresholds.assignments {
+      s.thresholds.classes[assignment.detectionClass.name] = assignment.value
     }
     s.groupWindow = groupWindow
     s.areas = placement.areas
@@ -211,9 +181,9 @@ struct WatchCommand: AsyncParsableCommand {
     s.deliveryWait = deliveryWait
     s.json = json ? true : nil
     s.modelDirectory = modelDir
-    s.inputSize = inputSize
-    s.minConfidence = minConfidence
-    s.tile = tile
+    s.inputSize = detector.inputSize
+    s.minConfidence = detector.minConfidence
+    s.tile = detector.tile
     return s
   }
 
@@ -229,12 +199,10 @@ struct WatchCommand: AsyncParsableCommand {
     } catch .option(let reason) {
       throw ValidationError(reason)
     } catch {
-      fail(error.description)
+      throw failure(error.description)
     }
-    var scan = ImageScanSettings()
-    scan.detection.inputLongSide = settings.inputSize ?? 640
-    scan.detection.minimumConfidence = settings.minConfidence ?? 0.05
-    scan.tile = TileMode(parsing: settings.tile ?? "auto") ?? .auto
+    let scan = DetectorOptions.settings(
+      inputSize: settings.inputSize, minConfidence: settings.minConfidence, tile: settings.tile)
     let explicitModel = settings.modelDirectory
     let scanSettings = scan
     let loadEngine: @Sendable () throws(WatchError) -> any OutcomeEngine = {
@@ -254,7 +222,7 @@ struct WatchCommand: AsyncParsableCommand {
     do {
       sinks = try ConfiguredSinks(configuration.delivery)
     } catch {
-      fail(error.description)
+      throw failure(error.description)
     }
     let redactor = sinks.redactor
     let log: @Sendable (String) -> Void = { message in
