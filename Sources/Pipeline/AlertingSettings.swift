@@ -55,7 +55,7 @@ public struct AlertingSettings: Sendable {
         locator.deployments = try DeploymentsFile.parseForPlacement(
           deployments.bytes, path: deployments.path)
       } catch {
-        throw .deployments(path: error.path, line: error.line, reason: error.reason)
+        throw .deployments(error)
       }
     }
     if let areas {
@@ -78,7 +78,7 @@ public struct AlertingSettings: Sendable {
       do {
         deployments = AlertingInput(path: path, bytes: try FileReader.read(path))
       } catch {
-        throw .deployments(path: path, line: 0, reason: error.reason)
+        throw .deployments(DeploymentsError(path: path, line: 0, reason: error.reason))
       }
     }
     var areas: AlertingInput?
