@@ -1,3 +1,4 @@
+import Foundation
 import LookoutCore
 
 /// A config file that could not be read or written.
@@ -160,7 +161,7 @@ public struct LookoutConfig: Sendable, Equatable {
     do {
       return try parse(try FileReader.read(path), path: path)
     } catch let error as FileIOError {
-      if missingIsEmpty && error.step == .open && error.reason.contains("ENOENT") {
+      if missingIsEmpty && error.step == .open && error.code == ENOENT {
         return LookoutConfig()
       }
       throw LookoutConfigError(path: path, reason: error.reason)

@@ -50,6 +50,7 @@ public struct WatchSettings: Sendable, Equatable {
     public static let maxAttempts = 3
     public static let retryDelay = 60.0
     public static let groupWindow = 120.0
+    public static let jobs = 1
     public static let webhookTokenEnv = "LOOKOUT_WEBHOOK_TOKEN"
     public static let earthRangerTokenEnv = "LOOKOUT_EARTHRANGER_TOKEN"
   }
@@ -115,7 +116,7 @@ public struct WatchSettings: Sendable, Equatable {
     guard attempts >= 1 else { throw bad("max attempts must be at least 1") }
     let retryDelay = self.retryDelay ?? Defaults.retryDelay
     guard retryDelay >= 0 else { throw bad("retry delay must be 0 or more seconds") }
-    let jobs = self.jobs ?? 1
+    let jobs = self.jobs ?? Defaults.jobs
     guard (1...64).contains(jobs) else { throw bad("jobs must be 1...64") }
     let window = groupWindow ?? Defaults.groupWindow
     guard window >= 0 else { throw bad("group window must be 0 or more seconds") }

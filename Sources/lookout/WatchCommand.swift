@@ -50,25 +50,36 @@ struct WatchCommand: AsyncParsableCommand {
     help: "One pass and exit (for cron); --no-once overrides a config file's \"once\".")
   var once: Bool?
 
-  @Option(name: .long, help: "Seconds between passes when running continuously (default 60).")
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Seconds between passes when running continuously (default \(shown(Defaults.interval)))."))
   var interval: Double?
 
   @Option(
-    name: .long, help: "Seconds a file must stay unchanged before it is processed (default 15).")
+    name: .long,
+    help: ArgumentHelp(
+      "Seconds a file must stay unchanged before it is processed (default \(shown(Defaults.settle)))."
+    ))
   var settle: Double?
 
   @Option(
     name: .long,
-    help: "Attempts at an unreadable image before it is recorded as failed (default 3).")
+    help: ArgumentHelp(
+      "Attempts at an unreadable image before it is recorded as failed (default \(Defaults.maxAttempts))."
+    ))
   var maxAttempts: Int?
 
-  @Option(name: .long, help: "Seconds between attempts at the same image (default 60).")
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Seconds between attempts at the same image (default \(shown(Defaults.retryDelay)))."))
   var retryDelay: Double?
 
   @Option(name: .long, help: "Move finished files here (relative paths kept).")
   var moveProcessed: String?
 
-  @Option(name: .long, help: "Images processed at once (default 1).")
+  @Option(name: .long, help: ArgumentHelp("Images processed at once (default \(Defaults.jobs))."))
   var jobs: Int?
 
   @OptionGroup var thresholds: ThresholdOptions
@@ -78,7 +89,7 @@ struct WatchCommand: AsyncParsableCommand {
     help:
       ArgumentHelp(
         "Frames of one camera and label this many seconds apart form one alert; "
-          + "0 turns grouping off (default 120).")
+          + "0 turns grouping off (default \(shown(Defaults.groupWindow))).")
   )
   var groupWindow: Double?
 
@@ -265,3 +276,9 @@ struct WatchCommand: AsyncParsableCommand {
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 }
+
+/// Watch's defaults, which its help texts quote: the values `WatchSettings.resolved()` uses.
+private typealias Defaults = WatchSettings.Defaults
+
+/// A default as help quotes it: `60`, not `60.0`.
+private func shown(_ value: Double) -> String { String(format: "%g", value) }
