@@ -51,7 +51,8 @@ let package = Package(
     .target(name: "ImageIO", dependencies: ["CImageShims", "CJPEG", "CPNG"]),
     // Tensors, SIMD kernels, model loading, box decoding.
     .target(
-      name: "Detector", dependencies: ["LookoutCore"], swiftSettings: [.unsafeFlags(detectorFlags)]),
+      name: "Detector", dependencies: ["LookoutCore"],
+      swiftSettings: [.unsafeFlags(detectorFlags)]),
     // MegaDetector JSON, alert records, summaries, atomic files.
     .target(name: "Formats", dependencies: ["LookoutCore"]),
     // Walking a card, the concurrent stages, checkpoints, and where alerts are placed (deployments,
@@ -102,9 +103,11 @@ let package = Package(
     .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore"]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "DetectorTests", dependencies: ["LookoutCore", "Detector"], resources: [.copy("Fixtures")]),
+      name: "DetectorTests", dependencies: ["LookoutCore", "Detector"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "FormatsTests", dependencies: ["LookoutCore", "Formats"], resources: [.copy("Fixtures")]),
+      name: "FormatsTests", dependencies: ["LookoutCore", "Formats"],
+      resources: [.copy("Fixtures")]),
     // Test-only C helpers: progressive JPEGs for the hostile corpus, a child with a file-size limit.
     .target(
       name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
@@ -115,7 +118,8 @@ let package = Package(
         "FuzzTargets",
       ]),
     .testTarget(
-      name: "ResearchTests", dependencies: ["LookoutCore", "Research"], resources: [.copy("Fixtures")]),
+      name: "ResearchTests", dependencies: ["LookoutCore", "Research"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
     .testTarget(name: "GeoTests", dependencies: ["Geo"]),
     .testTarget(

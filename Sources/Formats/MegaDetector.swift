@@ -6,7 +6,8 @@ import LookoutCore
 
 /// One detection in one image, in MegaDetector's terms.
 public struct DetectionRecord: Sendable, Equatable, Hashable, Codable {
-  /// The MegaDetector category id: 1 animal, 2 person, 3 vehicle (see ``LookoutCore/DetectionClass``).
+  /// The MegaDetector category id: 1 animal, 2 person, 3 vehicle (see
+  /// ``LookoutCore/DetectionClass``).
   public var category: Int
   /// Confidence in 0...1. Written rounded to 3 decimals.
   public var confidence: Double

@@ -86,7 +86,9 @@ public enum ScanOutputs {
 
   static func thresholdDictionary(_ t: AlertThresholds) -> [String: Double] {
     Dictionary(
-      uniqueKeysWithValues: DetectionClass.allCases.map { ($0.name, decimal(t.threshold(for: $0))) })
+      uniqueKeysWithValues: DetectionClass.allCases.map {
+        ($0.name, decimal(t.threshold(for: $0)))
+      })
   }
 
   /// The Double that prints like the Float (0.42, not 0.41999998688697815).

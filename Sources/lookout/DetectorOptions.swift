@@ -11,8 +11,8 @@ struct DetectorOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Long side, in pixels, that images are scaled to for the network (default \(defaults.detection.inputLongSide))."
-    ))
+      "Long side, in pixels, that images are scaled to for the network "
+        + "(default \(defaults.detection.inputLongSide))."))
   var inputSize: Int?
 
   @Option(
@@ -24,8 +24,8 @@ struct DetectorOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Tile large images at native resolution: auto (drone photos), off, or a tile size (default \(defaults.tile))."
-    ))
+      "Tile large images at native resolution: auto (drone photos), off, or a tile size "
+        + "(default \(defaults.tile))."))
   var tile: String?
 
   func validate() throws {

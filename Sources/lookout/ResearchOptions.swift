@@ -9,7 +9,8 @@ struct ResearchThresholdOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Config file whose \"thresholds\" (per-site ones included) apply over the run's own; --threshold wins over it.",
+      "Config file whose \"thresholds\" (per-site ones included) apply over the run's own; "
+        + "--threshold wins over it.",
       valueName: "file"))
   var config: String?
 

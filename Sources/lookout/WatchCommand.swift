@@ -59,15 +59,15 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Seconds a file must stay unchanged before it is processed (default \(shown(Defaults.settle)))."
-    ))
+      "Seconds a file must stay unchanged before it is processed "
+        + "(default \(shown(Defaults.settle)))."))
   var settle: Double?
 
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Attempts at an unreadable image before it is recorded as failed (default \(Defaults.maxAttempts))."
-    ))
+      "Attempts at an unreadable image before it is recorded as failed "
+        + "(default \(Defaults.maxAttempts))."))
   var maxAttempts: Int?
 
   @Option(
