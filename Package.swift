@@ -13,6 +13,7 @@ let package = Package(
   products: [
     .executable(name: "lookout", targets: ["lookout"]),
     .executable(name: "lookout-bench", targets: ["lookout-bench"]),
+    .library(name: "LookoutCore", targets: ["LookoutCore"]),
     .library(name: "ImageIO", targets: ["ImageIO"]),
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
@@ -41,26 +42,35 @@ let package = Package(
     // The C side of error handling (setjmp/longjmp must stay in C).
     .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
 
+    // The domain's nouns, shared by every command: detection classes, thresholds and their
+    // precedence, the `class=value` parser, and where an image was taken (folder layout and
+    // deployment). Depends on nothing.
+    .target(name: "LookoutCore"),
+
     // Decoding, EXIF and orientation.
     .target(name: "ImageIO", dependencies: ["CImageShims", "CJPEG", "CPNG"]),
     // Tensors, SIMD kernels, model loading, box decoding.
-    .target(name: "Detector", swiftSettings: [.unsafeFlags(detectorFlags)]),
+    .target(
+      name: "Detector", dependencies: ["LookoutCore"],
+      swiftSettings: [.unsafeFlags(detectorFlags)]),
     // MegaDetector JSON, alert records, summaries, atomic files.
-    .target(name: "Formats"),
+    .target(name: "Formats", dependencies: ["LookoutCore"]),
     // Walking a card, the concurrent stages, checkpoints, and where alerts are placed (deployments,
     // protected areas, per-site thresholds) for `scan` and `watch` alike.
-    .target(name: "Pipeline", dependencies: ["ImageIO", "Detector", "Formats", "Geo"]),
+    .target(
+      name: "Pipeline", dependencies: ["LookoutCore", "ImageIO", "Detector", "Formats", "Geo"]),
     // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
-    .target(name: "Research", dependencies: ["Formats"]),
+    .target(name: "Research", dependencies: ["LookoutCore", "Formats"]),
     // Redacted copies of images for sharing (decoding through ImageIO, a Swift JPEG encoder).
-    .target(name: "Redaction", dependencies: ["ImageIO", "Formats", "Research"]),
+    .target(
+      name: "Redaction", dependencies: ["LookoutCore", "ImageIO", "Formats", "Research"]),
     // Protected areas: GeoJSON polygons and point-in-polygon.
     .target(name: "Geo", dependencies: ["Formats"]),
     // `lookout watch`: inbox state in SQLite, exactly-once processing, alert outbox and sinks.
     .target(
       name: "Watch",
       dependencies: [
-        "Pipeline", "Formats", "Geo",
+        "LookoutCore", "Pipeline", "Formats", "Geo",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -69,7 +79,7 @@ let package = Package(
     .executableTarget(
       name: "lookout",
       dependencies: [
-        "Pipeline", "Formats", "Research", "Redaction", "Watch",
+        "LookoutCore", "Pipeline", "Formats", "Research", "Redaction", "Watch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Measurements for scripts/bench (FP32 peak, kernels, decoding); built like Detector so the
@@ -77,7 +87,7 @@ let package = Package(
     .executableTarget(
       name: "lookout-bench",
       dependencies: [
-        "Detector", "ImageIO", "Pipeline",
+        "LookoutCore", "Detector", "ImageIO", "Pipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: [.unsafeFlags(detectorFlags)]),
@@ -90,24 +100,32 @@ let package = Package(
     .executableTarget(
       name: "lookout-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/lookout-fuzz"),
 
+    .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore"]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "DetectorTests", dependencies: ["LookoutCore", "Detector"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "FormatsTests", dependencies: ["LookoutCore", "Formats"],
+      resources: [.copy("Fixtures")]),
     // Test-only C helpers: progressive JPEGs for the hostile corpus, a child with a file-size limit.
     .target(
       name: "PipelineTestSupport", dependencies: ["CJPEG"], path: "Tests/PipelineTestSupport"),
     .testTarget(
       name: "PipelineTests",
       dependencies: [
-        "Pipeline", "ImageIO", "Formats", "Geo", "PipelineTestSupport", "FuzzTargets",
+        "LookoutCore", "Pipeline", "ImageIO", "Formats", "Geo", "PipelineTestSupport",
+        "FuzzTargets",
       ]),
-    .testTarget(name: "ResearchTests", dependencies: ["Research"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ResearchTests", dependencies: ["LookoutCore", "Research"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
     .testTarget(name: "GeoTests", dependencies: ["Geo"]),
     .testTarget(
       name: "WatchTests",
       dependencies: [
-        "Watch", "Pipeline", "Formats", "Geo",
+        "LookoutCore", "Watch", "Pipeline", "Formats", "Geo",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
       ]),

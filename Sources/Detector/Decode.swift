@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 
 /// Decodes a CenterNet head (the network output, HWC at `head.stride`) into detections, before
 /// NMS, appending them to `detections` (emptied first, capacity kept).

@@ -1,22 +1,4 @@
-/// The detector's classes. The MegaDetector category id is `rawValue + 1` ("1" animal, "2" person,
-/// "3" vehicle).
-public enum DetectionClass: Int, Sendable, CaseIterable, Codable {
-  case animal = 0
-  case person = 1
-  case vehicle = 2
-
-  /// "animal", "person" or "vehicle".
-  public var name: String {
-    switch self {
-    case .animal: return "animal"
-    case .person: return "person"
-    case .vehicle: return "vehicle"
-    }
-  }
-
-  /// MegaDetector's category id: 1, 2 or 3.
-  public var megaDetectorCategory: Int { rawValue + 1 }
-}
+import LookoutCore
 
 /// A box in MegaDetector's convention: top-left corner and size, each a fraction (0...1) of the
 /// image's width or height.

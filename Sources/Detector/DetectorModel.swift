@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 
 /// A loaded detector: the parsed graph plus its weights repacked for the kernels.
 ///

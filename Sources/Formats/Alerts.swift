@@ -1,3 +1,5 @@
+import LookoutCore
+
 // Alert records: alerts.jsonl and alerts.csv. The schema is documented in ALERTS.md.
 
 /// One box in an alert.

@@ -1,25 +1,5 @@
-/// Alert thresholds per class, with optional per-site overrides: the config file's
-/// `thresholds` (``LookoutConfig/thresholds(path:)``), what `tune` writes back
-/// (``LookoutConfig/settingThresholds(_:)``), and what `scan` and `watch` apply over the model's
-/// defaults, image by image (Pipeline's `resolved(defaults:site:)`: the defaults, then
-/// ``classes``, then the image's site's own).
-public struct ThresholdSettings: Sendable, Equatable {
-  /// Class name (`"animal"`, `"person"`, `"vehicle"`) → threshold in 0...1.
-  public var classes: [String: Double]
-  /// Site name → class name → threshold, overriding ``classes`` for images of that site.
-  public var sites: [String: [String: Double]]
-
-  public init(classes: [String: Double] = [:], sites: [String: [String: Double]] = [:]) {
-    self.classes = classes
-    self.sites = sites
-  }
-
-  /// The threshold for `className` at `site`: the site's own when it has one, else the class's.
-  public func threshold(for className: String, site: String? = nil) -> Double? {
-    if let site, let t = sites[site]?[className] { return t }
-    return classes[className]
-  }
-}
+import Foundation
+import LookoutCore
 
 /// A config file that could not be read or written.
 public struct LookoutConfigError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -81,9 +61,9 @@ public struct LookoutConfig: Sendable, Equatable {
   }
 
   /// The `thresholds` member, validated; empty settings when there is none.
-  public func thresholds(path: String = "config") throws(LookoutConfigError) -> ThresholdSettings {
+  public func thresholds(path: String = "config") throws(LookoutConfigError) -> ClassThresholds {
     guard let value = JSONValue.object(members)["thresholds"], !value.isNull else {
-      return ThresholdSettings()
+      return ClassThresholds()
     }
     guard let entries = value.objectMembers else {
       throw LookoutConfigError(path: path, reason: "\"thresholds\" is not an object")
@@ -94,7 +74,7 @@ public struct LookoutConfig: Sendable, Equatable {
       }
       return d
     }
-    var settings = ThresholdSettings()
+    var settings = ClassThresholds()
     for (key, v) in entries {
       if key == "sites" {
         guard let sites = v.objectMembers else {
@@ -121,7 +101,7 @@ public struct LookoutConfig: Sendable, Equatable {
   /// A copy whose `thresholds` member is `settings`, every other member unchanged and in place.
   /// Classes are written animal, person, vehicle first, then others by name; then `sites`
   /// (sites by name) when there are any.
-  public func settingThresholds(_ settings: ThresholdSettings) -> LookoutConfig {
+  public func settingThresholds(_ settings: ClassThresholds) -> LookoutConfig {
     let value = LookoutConfig.thresholdsValue(settings)
     var copy = self
     if let i = copy.members.firstIndex(where: { $0.0 == "thresholds" }) {
@@ -142,7 +122,7 @@ public struct LookoutConfig: Sendable, Equatable {
     return ordered.map { ($0, .number(map[$0]!)) }
   }
 
-  static func thresholdsValue(_ settings: ThresholdSettings) -> JSONValue {
+  static func thresholdsValue(_ settings: ClassThresholds) -> JSONValue {
     var members = classesValue(settings.classes)
     if !settings.sites.isEmpty {
       let sites = settings.sites.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -181,7 +161,7 @@ public struct LookoutConfig: Sendable, Equatable {
     do {
       return try parse(try FileReader.read(path), path: path)
     } catch let error as FileIOError {
-      if missingIsEmpty && error.step == .open && error.reason.contains("ENOENT") {
+      if missingIsEmpty && error.step == .open && error.code == ENOENT {
         return LookoutConfig()
       }
       throw LookoutConfigError(path: path, reason: error.reason)

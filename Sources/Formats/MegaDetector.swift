@@ -2,38 +2,12 @@
 //
 // Format reference: https://lila.science/megadetector-output-format
 
-/// The detection classes and their MegaDetector category ids.
-public enum DetectionClass: Int, Sendable, CaseIterable, Comparable {
-  case animal = 1
-  case person = 2
-  case vehicle = 3
-
-  /// "animal", "person" or "vehicle": the name in `detection_categories`.
-  public var name: String {
-    switch self {
-    case .animal: return "animal"
-    case .person: return "person"
-    case .vehicle: return "vehicle"
-    }
-  }
-
-  /// The class with this name, if any.
-  public init?(name: String) {
-    guard let c = DetectionClass.allCases.first(where: { $0.name == name }) else { return nil }
-    self = c
-  }
-
-  public static func < (a: DetectionClass, b: DetectionClass) -> Bool { a.rawValue < b.rawValue }
-
-  /// The name for a category id: the class name for 1, 2 and 3, `"category_<id>"` otherwise.
-  public static func name(forCategory id: Int) -> String {
-    DetectionClass(rawValue: id)?.name ?? "category_\(id)"
-  }
-}
+import LookoutCore
 
 /// One detection in one image, in MegaDetector's terms.
 public struct DetectionRecord: Sendable, Equatable, Hashable, Codable {
-  /// The MegaDetector category id: 1 animal, 2 person, 3 vehicle (see ``DetectionClass``).
+  /// The MegaDetector category id: 1 animal, 2 person, 3 vehicle (see
+  /// ``LookoutCore/DetectionClass``).
   public var category: Int
   /// Confidence in 0...1. Written rounded to 3 decimals.
   public var confidence: Double
@@ -48,11 +22,11 @@ public struct DetectionRecord: Sendable, Equatable, Hashable, Codable {
   }
 
   public init(_ detectionClass: DetectionClass, confidence: Double, bbox: [Double]) {
-    self.init(category: detectionClass.rawValue, confidence: confidence, bbox: bbox)
+    self.init(category: detectionClass.megaDetectorCategory, confidence: confidence, bbox: bbox)
   }
 
   /// The class, when the category is one of the three MegaDetector classes.
-  public var detectionClass: DetectionClass? { DetectionClass(rawValue: category) }
+  public var detectionClass: DetectionClass? { DetectionClass(megaDetectorCategory: category) }
 
   /// The order detections are written in: confidence descending, then category ascending, then
   /// the box coordinates ascending (x, y, w, h). Total and deterministic.
@@ -264,7 +238,7 @@ public enum MegaDetectorOutput {
 
   /// The detection categories Lookout writes, in order.
   public static let detectionCategories: [(id: Int, name: String)] =
-    DetectionClass.allCases.map { ($0.rawValue, $0.name) }
+    DetectionClass.allCases.map { ($0.megaDetectorCategory, $0.name) }
 
   /// The file's bytes: exactly `JSONWriter.megaDetector.bytes(document(images:info:))`, written
   /// one image at a time through ``MegaDetectorStreamEncoder`` so that the whole document never

@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// summary.json: what a run did, in numbers.
 ///
 /// Written by ``encode()`` as two-space indented JSON (UTF-8, Python's
@@ -106,8 +108,8 @@ public struct RunSummary: Sendable, Equatable {
   /// Counts everything from the run's image and alert records. An image is a failure when it
   /// has a `failure` reason (counted under that reason) or no detections list (counted under
   /// `"unknown"`). Detections are counted when `confidence >= detectionThreshold`, under their
-  /// class name (``DetectionClass/name(forCategory:)``). Every class in `thresholds` appears in
-  /// `alertsByClass`, with 0 if it raised no alert.
+  /// class name (``LookoutCore/DetectionClass/name(forCategory:)``). Every class in
+  /// `thresholds` appears in `alertsByClass`, with 0 if it raised no alert.
   public init(
     tallying images: [ImageRecord], alerts: [AlertRecord], detectionThreshold: Double,
     seconds: Double, modelVersion: String, thresholds: [String: Double], startedAt: String,

@@ -1,5 +1,6 @@
 import Formats
 import Geo
+import LookoutCore
 
 /// A file an alert setting was read from: the path it was named by, and its bytes as read.
 public struct AlertingInput: Sendable, Equatable {
@@ -22,7 +23,7 @@ public struct AlertingInput: Sendable, Equatable {
 /// holds the ``locator`` its files describe.
 public struct AlertingSettings: Sendable {
   /// Site → class name → threshold, over the class thresholds (the config file's
-  /// ``Formats/ThresholdSettings/sites``).
+  /// ``LookoutCore/ClassThresholds/sites``).
   public internal(set) var siteThresholds: [String: [String: Double]]
   public internal(set) var deployments: AlertingInput?
   public internal(set) var areas: AlertingInput?
@@ -42,7 +43,7 @@ public struct AlertingSettings: Sendable {
     siteThresholds: [String: [String: Double]], deployments: AlertingInput? = nil,
     areas: AlertingInput? = nil
   ) throws(ScanError) {
-    if let invalid = ThresholdSettings(sites: siteThresholds).firstInvalidEntry {
+    if let invalid = ClassThresholds(sites: siteThresholds).firstInvalidEntry {
       throw .invalidThreshold(invalid)
     }
     self.siteThresholds = siteThresholds
@@ -54,7 +55,7 @@ public struct AlertingSettings: Sendable {
         locator.deployments = try DeploymentsFile.parseForPlacement(
           deployments.bytes, path: deployments.path)
       } catch {
-        throw .deployments(path: error.path, line: error.line, reason: error.reason)
+        throw .deployments(error)
       }
     }
     if let areas {
@@ -77,7 +78,7 @@ public struct AlertingSettings: Sendable {
       do {
         deployments = AlertingInput(path: path, bytes: try FileReader.read(path))
       } catch {
-        throw .deployments(path: path, line: 0, reason: error.reason)
+        throw .deployments(DeploymentsError(path: path, line: 0, reason: error.reason))
       }
     }
     var areas: AlertingInput?
@@ -93,8 +94,8 @@ public struct AlertingSettings: Sendable {
   }
 
   /// The per-site thresholds, to resolve over the class thresholds
-  /// (``Formats/ThresholdSettings/resolved(defaults:site:)``).
-  public var overrides: ThresholdSettings { ThresholdSettings(sites: siteThresholds) }
+  /// (``LookoutCore/ClassThresholds/resolved(defaults:site:)``).
+  public var overrides: ClassThresholds { ClassThresholds(sites: siteThresholds) }
 
   /// The first way `other` places or thresholds alerts differently from these settings, in
   /// words, or nil when they are the same (the files' paths may differ, not their bytes).

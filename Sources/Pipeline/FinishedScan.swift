@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// A finished scan's output folder read back: its settings, where each image's outcome lies in
 /// its compacted checkpoint, and the thresholds, alert settings (`.lookout/alerting.json`) and
@@ -31,10 +32,10 @@ public struct FinishedScan: Sendable {
     func threshold(_ name: String, _ fallback: Float) -> Float {
       stored[name].map(Float.init) ?? fallback
     }
-    let fallback = ModelBundle.fallbackThresholds
-    let thresholds = AlertThresholds(
-      animal: threshold("animal", fallback.animal), person: threshold("person", fallback.person),
-      vehicle: threshold("vehicle", fallback.vehicle))
+    var thresholds = ModelBundle.fallbackThresholds
+    for c in DetectionClass.allCases {
+      thresholds.set(c, to: threshold(c.name, thresholds.threshold(for: c)))
+    }
     var seconds = 0.0
     var skipped: [SkippedFile] = []
     if let bytes = FileManager.default.contents(atPath: directory + "/summary.json"),

@@ -1,5 +1,6 @@
 import Formats
 import Geo
+import LookoutCore
 
 /// Where an image's position came from.
 public enum LocationSource: String, Sendable, Equatable {
@@ -11,7 +12,7 @@ public enum LocationSource: String, Sendable, Equatable {
 
 /// Where an image was taken and what that means for the geofence.
 public struct ImagePlace: Sendable, Equatable {
-  /// The position, as read (alerts round it, see ``ScanOutputs/alert(for:context:)``).
+  /// The position, as read (alerts round it, see ``AlertRule``).
   public var point: GeoPoint?
   public var source: LocationSource?
   /// Metres above sea level: the EXIF altitude when the position is the EXIF one (a
@@ -40,12 +41,13 @@ public struct ImageLocator: Sendable {
   }
 
   public func place(relativePath: String, outcome: ImageOutcome) -> ImagePlace {
-    let origin = ImageOrigin(relativePath: relativePath)
     let deployment = deployments?.deployment(
       forPath: relativePath, capturedLocal: outcome.capturedLocal)
+    let origin = ImageOrigin(relativePath: relativePath).placed(
+      deploymentSite: deployment?.site, deploymentCamera: deployment?.cameraID)
     var place = ImagePlace(
       point: nil, source: nil, altitude: nil, deployment: deployment, areas: [], inside: nil,
-      site: deployment?.site ?? origin.site, camera: deployment?.cameraID ?? origin.camera)
+      site: origin.site, camera: origin.camera)
     if let lat = outcome.latitude, let lon = outcome.longitude,
       // (0, 0) is what receivers without a fix write.
       !(lat == 0 && lon == 0)

@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// One detection as stored in the checkpoint: class index (0 animal, 1 person, 2 vehicle),
 /// confidence, and the normalized `[x, y, width, height]` box (top-left corner and size).
 public struct StoredDetection: Codable, Sendable, Equatable {
@@ -10,6 +12,9 @@ public struct StoredDetection: Codable, Sendable, Equatable {
     self.confidence = confidence
     self.box = box
   }
+
+  /// The class at ``classIndex``; nil for an index that is no class.
+  public var detectionClass: DetectionClass? { DetectionClass(index: classIndex) }
 
   enum CodingKeys: String, CodingKey {
     case classIndex = "c"

@@ -82,7 +82,7 @@ public final class ImageScanner {
       }
       outcome.detections = detections.map {
         StoredDetection(
-          classIndex: $0.detectionClass.rawValue, confidence: $0.confidence,
+          classIndex: $0.detectionClass.index, confidence: $0.confidence,
           box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])
       }
     } catch {

@@ -1,5 +1,6 @@
 import Detector
 import Foundation
+import LookoutCore
 
 /// The loaded detector plus what the pipeline needs to know about it: its shipped default
 /// thresholds and a digest of its weights (so a checkpoint is never resumed with other weights).
@@ -29,9 +30,9 @@ public struct ModelBundle: Sendable {
       func value(_ key: String, _ fallback: Float) -> Float {
         (values[key] as? NSNumber).map { $0.floatValue } ?? fallback
       }
-      thresholds = AlertThresholds(
-        animal: value("animal", thresholds.animal), person: value("person", thresholds.person),
-        vehicle: value("vehicle", thresholds.vehicle))
+      for c in DetectionClass.allCases {
+        thresholds.set(c, to: value(c.name, thresholds.threshold(for: c)))
+      }
     }
     let digest = (try? Data(contentsOf: weightsURL)).map {
       String(ShardSelection.fnv1a64($0), radix: 16)

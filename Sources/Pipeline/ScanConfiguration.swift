@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// Everything `lookout scan` needs, as plain values (the command line builds one).
 public struct ScanConfiguration: Sendable {
@@ -22,7 +23,7 @@ public struct ScanConfiguration: Sendable {
   public var thresholds: AlertThresholds?
   /// The config file's thresholds (`--config`): per class, over ``thresholds``; and per site,
   /// over the class thresholds for that site's images.
-  public var configThresholds: ThresholdSettings
+  public var configThresholds: ClassThresholds
   /// Per-class overrides (`person=0.4`, `--threshold`) applied over the config file's classes.
   public var thresholdOverrides: [String]
   /// Only the files of this shard.
@@ -37,7 +38,7 @@ public struct ScanConfiguration: Sendable {
     input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",
     jobs: Int = 2, resume: Bool = false, overwrite: Bool = false, quiet: Bool = false,
     image: ImageScanSettings = ImageScanSettings(), thresholds: AlertThresholds? = nil,
-    configThresholds: ThresholdSettings = ThresholdSettings(), thresholdOverrides: [String] = [],
+    configThresholds: ClassThresholds = ClassThresholds(), thresholdOverrides: [String] = [],
     shard: ShardSelection? = nil, deploymentsPath: String? = nil, areasPath: String? = nil
   ) {
     self.input = input

@@ -1,3 +1,5 @@
+import Formats
+
 /// Why a scan as a whole could not proceed (per-image problems are not errors: they are recorded
 /// as failures in the outputs and the run goes on).
 public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -16,9 +18,9 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   case modelUnavailable(reason: String)
   /// A threshold override is not `animal=`, `person=` or `vehicle=` with a value in 0...1.
   case invalidThreshold(String)
-  /// The deployments CSV (`--deployments`) is unreadable or invalid (`line` 0 for the file as a
-  /// whole).
-  case deployments(path: String, line: Int, reason: String)
+  /// The deployments CSV (`--deployments`) is unreadable or invalid: the reader's own error,
+  /// with the file, the line (0 for the file as a whole) and the reason.
+  case deployments(DeploymentsError)
   /// The protected-areas GeoJSON (`--areas`) is unreadable or invalid.
   case areas(path: String, reason: String)
   /// The run was interrupted (SIGINT/SIGTERM); the checkpoint is consistent and resumable.
@@ -45,9 +47,7 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
     case .invalidThreshold(let text):
       return "invalid threshold \(text): expected animal=, person= or vehicle= with a value in 0...1"
     // Worded as `lookout watch` words them.
-    case .deployments(let path, let line, let reason):
-      return line > 0
-        ? "deployments \(path): line \(line): \(reason)" : "deployments \(path): \(reason)"
+    case .deployments(let error): return "deployments \(error)"
     case .areas(let path, let reason): return "protected areas \(path): \(reason)"
     case .interrupted(let completed, let remaining):
       return

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 #if canImport(Glibc)
   import Glibc
@@ -26,15 +27,15 @@ public struct OutputContext: Sendable {
   /// The files on the card that are not images (summary.json's `skipped`).
   public var skipped: [SkippedFile] = []
   /// Thresholds over ``thresholds``, per class and per site, resolved for each image's site
-  /// (``Formats/ThresholdSettings/resolved(defaults:site:)``).
-  public var overrides: ThresholdSettings
+  /// (``LookoutCore/ClassThresholds/resolved(defaults:site:)``).
+  public var overrides: ClassThresholds
   /// Where each image was taken: site, camera, position and protected areas.
   public var locator: ImageLocator
 
   public init(
     modelName: String, modelVersion: String, thresholds: AlertThresholds, inputLongSide: Int,
     minimumConfidence: Float, started: Date, finished: Date, seconds: Double,
-    notScanned: [WalkProblem] = [], overrides: ThresholdSettings = ThresholdSettings(),
+    notScanned: [WalkProblem] = [], overrides: ClassThresholds = ClassThresholds(),
     locator: ImageLocator = ImageLocator()
   ) {
     self.modelName = modelName
@@ -49,6 +50,12 @@ public struct OutputContext: Sendable {
     self.overrides = overrides
     self.locator = locator
   }
+
+  /// The alert rule these outputs are derived with: ``modelVersion``, ``thresholds`` and
+  /// ``overrides``.
+  public var alertRule: AlertRule {
+    AlertRule(modelVersion: modelVersion, defaults: thresholds, overrides: overrides)
+  }
 }
 
 /// How outcomes become output records: detections.json images, alerts, summary counts. The
@@ -57,9 +64,6 @@ public struct OutputContext: Sendable {
 /// Everything except the timing fields is a pure function of the outcomes and thresholds, which
 /// is what makes a resumed scan's outputs equal an uninterrupted one's.
 public enum ScanOutputs {
-  /// Class names by class index (0 animal, 1 person, 2 vehicle).
-  public static let classNames = ["animal", "person", "vehicle"]
-
   /// The capture time with its UTC offset: the camera's own (EXIF OffsetTimeOriginal), else the
   /// `timezone_offset` of the image's deployment, else none.
   static func capturedAt(_ outcome: ImageOutcome, place: ImagePlace) -> String? {
@@ -83,7 +87,10 @@ public enum ScanOutputs {
   }
 
   static func thresholdDictionary(_ t: AlertThresholds) -> [String: Double] {
-    ["animal": decimal(t.animal), "person": decimal(t.person), "vehicle": decimal(t.vehicle)]
+    Dictionary(
+      uniqueKeysWithValues: DetectionClass.allCases.map {
+        ($0.name, decimal(t.threshold(for: $0)))
+      })
   }
 
   /// The Double that prints like the Float (0.42, not 0.41999998688697815).
@@ -118,40 +125,14 @@ public enum ScanOutputs {
     placedAlert(for: outcome, context: context)?.record
   }
 
-  /// The alert an image raises, if any of its people or vehicles reach the thresholds in force
-  /// for its site, with the image's place (``ImageLocator``). The record holds its id
-  /// (``AlertID``), boxes and capture time (with the deployment's UTC offset when the camera
-  /// recorded none); site and camera from its deployment, else from the
-  /// folder layout; position and altitude from EXIF GPS, else from its deployment (no
-  /// altitude), rounded; and the first protected area the position is in.
+  /// The alert an image raises, if any, with the image's place (``ImageLocator``): the
+  /// context's ``OutputContext/alertRule`` at the place its ``OutputContext/locator`` finds.
   public static func placedAlert(
     for outcome: ImageOutcome, context: OutputContext
   ) -> (record: AlertRecord, place: ImagePlace)? {
-    guard let detections = outcome.detections else { return nil }
+    guard outcome.detections != nil else { return nil }
     let place = context.locator.place(relativePath: outcome.file, outcome: outcome)
-    let thresholds = context.overrides.resolved(defaults: context.thresholds, site: place.site)
-    let boxes = detections.filter {
-      AlertThresholds.alerts(classIndex: $0.classIndex)
-        && $0.confidence >= thresholds.threshold(classIndex: $0.classIndex)
-    }.map {
-      AlertBox(
-        label: classNames[$0.classIndex], confidence: Double($0.confidence),
-        bbox: $0.box.map(Double.init))
-    }
-    guard !boxes.isEmpty else { return nil }
-    let version = context.modelVersion
-    let seconds = outcome.modifiedNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-    let record = AlertRecord(
-      id: AlertID.make(
-        modelVersion: version, relativePath: outcome.file, fileSize: UInt64(outcome.size),
-        modificationSeconds: seconds.quotient, modificationNanoseconds: Int(seconds.remainder)),
-      file: outcome.file, boxes: boxes, capturedAt: capturedAt(outcome, place: place),
-      camera: place.camera,
-      site: place.site, latitude: place.point.map { coordinate($0.latitude) },
-      longitude: place.point.map { coordinate($0.longitude) },
-      altitude: place.altitude.map(metres), insideArea: place.areas.first,
-      modelVersion: version,
-      thresholds: ["person": decimal(thresholds.person), "vehicle": decimal(thresholds.vehicle)])
+    guard let record = context.alertRule.alert(for: outcome, at: place) else { return nil }
     return (record, place)
   }
 }

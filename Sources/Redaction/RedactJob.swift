@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import ImageIO
+import LookoutCore
 import Research
 
 /// What `lookout export redacted` (and `export camtrap-dp --redact`) does: copies of a run's
@@ -82,7 +83,7 @@ public struct RedactJob: Sendable {
   public func run() throws(ResearchError) -> Summary {
     let detectionsFile = DetectionsLocation.file(detections)
     let run = try DetectionRun.read(path: detectionsFile)
-    var config: ThresholdSettings?
+    var config: ClassThresholds?
     if let configPath {
       do {
         config = try LookoutConfig.read(path: configPath).thresholds(path: configPath)
@@ -100,7 +101,7 @@ public struct RedactJob: Sendable {
       overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
     var summary = Summary()
     for image in run.results.images where image.detections != nil {
-      let site = FolderOrigin.siteAndCamera(image.file).site
+      let site = ImageOrigin(relativePath: image.file).site
       let boxes = run.detections(of: image).filter { d in
         classes.contains(d.detectionClass)
           && d.confidence >= (minimumConfidence ?? thresholds.threshold(d.detectionClass, site: site))

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// What `lookout export camtrap-dp` does: a Camtrap DP 1.0 package (datapackage.json,
 /// deployments.csv, media.csv, observations.csv) from a run and a deployments file.
@@ -161,7 +162,9 @@ public struct CamtrapDPExport: Sendable {
         summary.withoutDeployment.append(image.file)
         continue
       }
-      let site = deployment.site ?? FolderOrigin.siteAndCamera(image.file).site
+      let site = ImageOrigin(relativePath: image.file).placed(
+        deploymentSite: deployment.site, deploymentCamera: deployment.cameraID
+      ).site
       let timestamp = local.withOffset(
         deployment.timezoneOffsetMinutes ?? deployment.start.offsetMinutes
       ).iso8601

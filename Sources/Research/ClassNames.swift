@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// How names of things in other tools' files map onto Lookout's three classes.
 public enum ClassNames {
@@ -34,7 +35,7 @@ public enum ClassNames {
   /// The class of a MegaDetector category, by its name in `detection_categories` (MegaDetector
   /// writes "animal", "person", "vehicle"); nil for categories that map to nothing.
   public static func detectionClass(category: Int, names: [Int: String]) -> DetectionClass? {
-    guard let name = names[category] else { return DetectionClass(rawValue: category) }
+    guard let name = names[category] else { return DetectionClass(megaDetectorCategory: category) }
     return detectionClass(forLabel: name) ?? nil
   }
 }

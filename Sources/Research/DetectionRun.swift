@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// One detector's results over a set of images: a MegaDetector 1.x file, read.
 public struct DetectionRun: Sendable {
@@ -74,49 +75,5 @@ public struct ScoredBox: Sendable, Equatable {
     self.detectionClass = detectionClass
     self.confidence = confidence
     self.bbox = bbox
-  }
-}
-
-/// Alert thresholds in force for an evaluation: one per class, with optional per-site ones.
-public struct ClassThresholds: Sendable, Equatable {
-  public var settings: ThresholdSettings
-  /// Used for a class no source names.
-  public static let fallback = 0.5
-
-  public init(_ settings: ThresholdSettings) { self.settings = settings }
-
-  /// The first source that names each class wins: `overrides`, then the config file's, then
-  /// the run's recorded ones, then ``fallback``. Per-site thresholds come from the config.
-  public static func resolve(
-    overrides: [String: Double], config: ThresholdSettings?, recorded: [String: Double]
-  ) -> ClassThresholds {
-    var classes: [String: Double] = [:]
-    for c in DetectionClass.allCases {
-      classes[c.name] =
-        overrides[c.name] ?? config?.classes[c.name] ?? recorded[c.name] ?? fallback
-    }
-    return ClassThresholds(ThresholdSettings(classes: classes, sites: config?.sites ?? [:]))
-  }
-
-  /// The threshold for a class at a site (the site's own when the config has one).
-  public func threshold(_ c: DetectionClass, site: String? = nil) -> Double {
-    settings.threshold(for: c.name, site: site) ?? ClassThresholds.fallback
-  }
-}
-
-/// Site and camera from a relative path, by Lookout's folder layout: `<site>/<camera>/…`, one
-/// folder = the camera only (the same rule as the scan's).
-public enum FolderOrigin {
-  public static func siteAndCamera(_ path: String) -> (site: String?, camera: String?) {
-    let folders = path.split(separator: "/", omittingEmptySubsequences: true).dropLast()
-    switch folders.count {
-    case 0: return (nil, nil)
-    case 1: return (nil, String(folders[folders.startIndex]))
-    default:
-      return (
-        String(folders[folders.startIndex]),
-        String(folders[folders.index(after: folders.startIndex)])
-      )
-    }
   }
 }

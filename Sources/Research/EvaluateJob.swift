@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// What `lookout evaluate` does, as a plain value: read, evaluate, write `metrics.json` and
 /// `evaluation.html` into ``outputFolder``.
@@ -96,7 +97,7 @@ public struct EvaluateJob: Sendable {
 
 /// Reading thresholds from a config file.
 enum ConfigFile {
-  static func thresholds(_ path: String) throws(ResearchError) -> ThresholdSettings {
+  static func thresholds(_ path: String) throws(ResearchError) -> ClassThresholds {
     do {
       return try LookoutConfig.read(path: path).thresholds(path: path)
     } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// The evaluation page: a self-contained HTML file (inline CSS and SVG, no scripts, nothing
 /// fetched) with, per class, precision-recall curves of every run at image and box level,
@@ -44,7 +45,7 @@ public enum EvaluationPage {
     for run in report.runs {
       let t = DetectionClass.allCases.map { HTMLText.fixed(run.thresholds.threshold($0), 3) }
         .joined(separator: " / ")
-      let sites = run.thresholds.settings.sites.isEmpty ? "" : " + per-site"
+      let sites = run.thresholds.sites.isEmpty ? "" : " + per-site"
       s +=
         "<tr><td class=\"l\">\(HTMLText.escape(run.name))</td><td>\(run.imagesEvaluated)</td><td>\(HTMLText.fixed(run.alerts.perThousandImages, 1))</td><td>\(HTMLText.ratio(run.alerts.precision))</td><td>\(HTMLText.ratio(run.alerts.recall))</td><td>\(HTMLText.ratio(run.alerts.f1))</td><td class=\"l\">\(t)\(sites)</td></tr>"
     }

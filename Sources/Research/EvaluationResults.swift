@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// One level (image or box) of one class's evaluation.
 public struct LevelEvaluation: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// Scores detection runs against ground truth.
 ///
@@ -45,7 +46,7 @@ public struct Evaluator: Sendable {
       let run = entry.run
       let pairs = common.map { i in
         Pair(
-          truth: truthImages[i], site: FolderOrigin.siteAndCamera(records[r][i]!.file).site,
+          truth: truthImages[i], site: ImageOrigin(relativePath: records[r][i]!.file).site,
           detections: run.detections(of: records[r][i]!))
       }
       let missing = records[r].filter { $0 == nil }.count

@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// One true object: its class and where it is.
 public struct TruthBox: Sendable, Equatable, Hashable {

@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// `metrics.json`: an ``EvaluationReport`` as JSON.
 ///
@@ -80,14 +81,14 @@ public enum MetricsDocument {
     var members: [(String, JSONValue)] = DetectionClass.allCases.map {
       ($0.name, .number(t.threshold($0)))
     }
-    if !t.settings.sites.isEmpty {
-      let sites = t.settings.sites.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    if !t.sites.isEmpty {
+      let sites = t.sites.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
       members.append(
         (
           "sites",
           .object(
             sites.map { site in
-              let classes = t.settings.sites[site]!.sorted { $0.key < $1.key }
+              let classes = t.sites[site]!.sorted { $0.key < $1.key }
               return (site, .object(classes.map { ($0.key, .number($0.value)) }))
             })
         ))

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// What `lookout report` does: write `report.html`, the review page of one run, into
 /// ``outputFolder``.

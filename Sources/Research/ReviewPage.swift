@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// One image as the review page shows it.
 public struct ReviewItem: Sendable, Equatable {
@@ -39,7 +40,7 @@ public enum ReviewPage {
     run: DetectionRun, thresholds: ClassThresholds, minimumConfidence: Double
   ) -> [ReviewItem] {
     run.results.images.map { image in
-      let origin = FolderOrigin.siteAndCamera(image.file)
+      let origin = ImageOrigin(relativePath: image.file)
       let detections = run.detections(of: image).filter { $0.confidence >= minimumConfidence }
       var flagged: Set<DetectionClass> = []
       for d in run.detections(of: image)
@@ -80,7 +81,7 @@ public enum ReviewPage {
     rows.reserveCapacity(sortedItems.count)
     for item in sortedItems {
       var mask = 0
-      for c in item.flagged { mask |= 1 << (c.rawValue - 1) }
+      for c in item.flagged { mask |= 1 << c.index }
       rows.append(
         .array([
           .string(item.file), .string(item.site ?? ""), .string(item.camera ?? ""),
@@ -89,7 +90,7 @@ public enum ReviewPage {
             item.detections.map { d in
               .array(
                 [
-                  .integer(d.detectionClass.rawValue),
+                  .integer(d.detectionClass.megaDetectorCategory),
                   .number(PythonFloat.round(d.confidence, digits: 3)),
                 ]
                   + d.bbox.map { .number(PythonFloat.round($0, digits: 4)) })
@@ -102,7 +103,7 @@ public enum ReviewPage {
         (
           "sites",
           .object(
-            thresholds.settings.sites.sorted { $0.key < $1.key }.map { site in
+            thresholds.sites.sorted { $0.key < $1.key }.map { site in
               (
                 site.key,
                 .object(site.value.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
@@ -115,7 +116,7 @@ public enum ReviewPage {
     let summary =
       "\(sortedItems.count) images, \(alerts) with alerts, \(failed) failed. Thresholds: "
       + DetectionClass.allCases.map { "\($0.name) \(HTMLText.fixed(thresholds.threshold($0), 2))" }
-      .joined(separator: ", ") + (thresholds.settings.sites.isEmpty ? "" : " (and per site)")
+      .joined(separator: ", ") + (thresholds.sites.isEmpty ? "" : " (and per site)")
     var html = """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">

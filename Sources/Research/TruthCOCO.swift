@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// Ground truth from a COCO-format JSON file.
 ///

@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// Ground truth from a Camtrap DP 1.0 package's observations.
 ///

@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// What `lookout tune` does: choose per-class (and optionally per-site) thresholds for a goal
 /// from one run and its ground truth, and write them into the config file's `thresholds`.
@@ -51,7 +52,7 @@ public struct TuneJob: Sendable {
   public struct Result: Sendable, Equatable {
     public var choices: [Choice]
     /// What was (or would be) written into `thresholds`.
-    public var settings: ThresholdSettings
+    public var settings: ClassThresholds
     /// Alerts per 1,000 images and alert precision/recall with the new thresholds.
     public var alertsBefore: OperatingPoint
     public var alertsAfter: OperatingPoint
@@ -62,7 +63,7 @@ public struct TuneJob: Sendable {
     let truth = try TruthLoader.read(paths: truth)
     let run = try DetectionRun.read(path: detections)
     var config = LookoutConfig()
-    var existing = ThresholdSettings()
+    var existing = ClassThresholds()
     if let configPath {
       do {
         config = try LookoutConfig.read(path: configPath, missingIsEmpty: true)
@@ -93,10 +94,10 @@ public struct TuneJob: Sendable {
       if let tuned { settings.classes[c.name] = tuned.threshold }
     }
     if perSite {
-      let sites = Set(truth.images.keys.compactMap { FolderOrigin.siteAndCamera($0).site })
+      let sites = Set(truth.images.keys.compactMap { ImageOrigin(relativePath: $0).site })
       for site in sites.sorted() {
         var siteTruth = GroundTruth()
-        for image in truth.images.values where FolderOrigin.siteAndCamera(image.file).site == site {
+        for image in truth.images.values where ImageOrigin(relativePath: image.file).site == site {
           siteTruth.add(
             file: image.file, classes: image.classes, boxes: image.boxes,
             boxesComplete: image.boxesComplete)

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 import Pipeline
 
 /// What one processed image contributes to the outbox.
@@ -25,15 +26,15 @@ public enum FrameDecision: Sendable {
   case alert(FrameAlert)
 }
 
-/// Turns an outcome into a ``FrameDecision``: `scan`'s own alert rule
-/// (`ScanOutputs.placedAlert(for:context:)`: the image's place, the thresholds in force for its
-/// site), then the capture time's offset and the geofence policy.
+/// Turns an outcome into a ``FrameDecision``: the image's place (``Pipeline/ImageLocator``) and
+/// `scan`'s own alert rule (``Pipeline/AlertRule``: the thresholds in force for its site), then
+/// the capture time's offset and the geofence policy.
 public struct FrameAlertBuilder: Sendable {
   public var modelName: String
   public var modelVersion: String
   public var defaults: AlertThresholds
   /// Thresholds over ``defaults``, per class and per site.
-  public var overrides: ThresholdSettings
+  public var overrides: ClassThresholds
   public var locator: ImageLocator
   public var policy: GeofencePolicy
   /// For alert times: the offset of cameras that record none.
@@ -41,7 +42,7 @@ public struct FrameAlertBuilder: Sendable {
 
   public init(
     modelName: String, modelVersion: String, defaults: AlertThresholds,
-    overrides: ThresholdSettings, locator: ImageLocator, policy: GeofencePolicy,
+    overrides: ClassThresholds, locator: ImageLocator, policy: GeofencePolicy,
     cameraUTCOffsetMinutes: Int? = nil
   ) {
     self.modelName = modelName
@@ -54,17 +55,11 @@ public struct FrameAlertBuilder: Sendable {
   }
 
   public func decide(_ outcome: ImageOutcome) -> FrameDecision {
-    let now = Date()
-    let context = OutputContext(
-      modelName: modelName, modelVersion: modelVersion, thresholds: defaults,
-      inputLongSide: 0, minimumConfidence: 0, started: now, finished: now, seconds: 0,
-      overrides: overrides, locator: locator)
-    guard let placed = ScanOutputs.placedAlert(for: outcome, context: context) else {
-      return .none
-    }
-    var record = placed.record
-    let place = placed.place
-    // placedAlert gave the camera's own offset, else the deployment's; cameras with neither get
+    guard outcome.detections != nil else { return .none }
+    let place = locator.place(relativePath: outcome.file, outcome: outcome)
+    let rule = AlertRule(modelVersion: modelVersion, defaults: defaults, overrides: overrides)
+    guard var record = rule.alert(for: outcome, at: place) else { return .none }
+    // The rule gave the camera's own offset, else the deployment's; cameras with neither get
     // the watch-wide setting.
     if let captured = outcome.capturedLocal, outcome.capturedOffset == nil,
       place.deployment?.timezoneOffsetMinutes == nil, let minutes = cameraUTCOffsetMinutes

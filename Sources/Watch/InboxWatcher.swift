@@ -59,7 +59,12 @@ public final class InboxWatcher: @unchecked Sendable {
       }
     }
     let deployments = try configuration.geofence.deploymentsPath.map {
-      (path: String) throws(WatchError) in try DeploymentsFile.readForWatch(path: path)
+      (path: String) throws(WatchError) in
+      do throws(DeploymentsError) {
+        return try DeploymentsFile.readForPlacement(path: path)
+      } catch {
+        throw .deployments(error)
+      }
     }
     locator = ImageLocator(areas: areas, deployments: deployments)
     let allSinks: [any AlertSink] = [JSONLinesSink(directory: configuration.output)] + sinks

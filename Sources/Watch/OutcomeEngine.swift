@@ -1,4 +1,5 @@
 import Detector
+import LookoutCore
 import Pipeline
 
 /// Turns one image file into an outcome. Never throws: problems are failures in the outcome.

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// The config file (`--config FILE`): JSON, shared with the researcher tooling.
 ///
@@ -47,7 +48,7 @@ public enum WatchConfigFile {
     -> WatchSettings
   {
     let config: LookoutConfig
-    let thresholds: ThresholdSettings
+    let thresholds: ClassThresholds
     do {
       config = try LookoutConfig.parse(bytes, path: path)
       thresholds = try config.thresholds(path: path)

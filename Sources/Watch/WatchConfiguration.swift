@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import LookoutCore
 import Pipeline
 
 /// Everything `lookout watch` needs, as plain values. The command line fills one from the config
@@ -20,8 +21,8 @@ public struct WatchConfiguration: Sendable {
   /// Images scanned at once.
   public var jobs: Int
   /// Thresholds by class name (over the model's defaults), and by site over those, resolved for
-  /// each image (``Formats/ThresholdSettings/resolved(defaults:site:)``).
-  public var thresholds: ThresholdSettings
+  /// each image (``LookoutCore/ClassThresholds/resolved(defaults:site:)``).
+  public var thresholds: ClassThresholds
   /// Frames of the same camera and label closer than this many seconds form one alert; 0 turns
   /// grouping off.
   public var groupWindowSeconds: Double
@@ -33,7 +34,7 @@ public struct WatchConfiguration: Sendable {
   public init(
     inbox: String, output: String, settleSeconds: Double = 15, maxAttempts: Int = 3,
     retryDelaySeconds: Double = 60, moveProcessedTo: String? = nil, jobs: Int = 1,
-    thresholds: ThresholdSettings = ThresholdSettings(), groupWindowSeconds: Double = 120,
+    thresholds: ClassThresholds = ClassThresholds(), groupWindowSeconds: Double = 120,
     geofence: GeofenceSettings = GeofenceSettings(), delivery: DeliverySettings = DeliverySettings()
   ) {
     self.inbox = inbox

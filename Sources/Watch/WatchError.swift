@@ -1,3 +1,5 @@
+import Formats
+
 /// Why `lookout watch` could not start or finish a pass. Problems with single images are not
 /// errors: they are retried and then recorded as failed in the state database.
 public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -15,8 +17,9 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
   case option(reason: String)
   /// The protected-areas GeoJSON is unreadable or invalid.
   case areas(path: String, reason: String)
-  /// The deployments CSV is unreadable or invalid (`line` 0 for the file as a whole).
-  case deployments(path: String, line: Int, reason: String)
+  /// The deployments CSV is unreadable or invalid: the reader's own error, with the file, the
+  /// line (0 for the file as a whole) and the reason.
+  case deployments(DeploymentsError)
   /// A sink's token or URL cannot be used.
   case sink(name: String, reason: String)
   /// The detector model cannot be loaded.
@@ -33,9 +36,7 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
     case .config(let path, let reason): return "config file \(path): \(reason)"
     case .option(let reason): return reason
     case .areas(let path, let reason): return "protected areas \(path): \(reason)"
-    case .deployments(let path, let line, let reason):
-      return line > 0
-        ? "deployments \(path): line \(line): \(reason)" : "deployments \(path): \(reason)"
+    case .deployments(let error): return "deployments \(error)"
     case .sink(let name, let reason): return "\(name) sink: \(reason)"
     case .model(let reason): return "cannot load the detector model: \(reason)"
     }

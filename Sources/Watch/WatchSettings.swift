@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 import Pipeline
 
 /// `lookout watch`'s options as given, every one optional: one value from the config file
@@ -16,7 +17,7 @@ public struct WatchSettings: Sendable, Equatable {
   public var moveProcessed: String?
   public var jobs: Int?
   /// Thresholds per class, and per site over those; merged class by class (and site by site).
-  public var thresholds = ThresholdSettings()
+  public var thresholds = ClassThresholds()
   public var groupWindow: Double?
   public var areas: String?
   public var deployments: String?
@@ -49,6 +50,7 @@ public struct WatchSettings: Sendable, Equatable {
     public static let maxAttempts = 3
     public static let retryDelay = 60.0
     public static let groupWindow = 120.0
+    public static let jobs = 1
     public static let webhookTokenEnv = "LOOKOUT_WEBHOOK_TOKEN"
     public static let earthRangerTokenEnv = "LOOKOUT_EARTHRANGER_TOKEN"
   }
@@ -132,12 +134,12 @@ public struct WatchSettings: Sendable, Equatable {
     guard attempts >= 1 else { throw bad("max attempts must be at least 1") }
     let retryDelay =
       try Self.seconds(self.retryDelay, "--retry-delay", zeroAllowed: true) ?? Defaults.retryDelay
-    let jobs = self.jobs ?? 1
+    let jobs = self.jobs ?? Defaults.jobs
     guard (1...64).contains(jobs) else { throw bad("jobs must be 1...64") }
     let window =
       try Self.seconds(groupWindow, "--group-window", zeroAllowed: true) ?? Defaults.groupWindow
     for (name, value) in thresholds.classes.sorted(by: { $0.key < $1.key }) {
-      guard ["animal", "person", "vehicle"].contains(name), ThresholdSettings.applies(name, value)
+      guard DetectionClass(name: name) != nil, ClassThresholds.applies(name, value)
       else {
         throw bad("threshold \(name)=\(value): expected animal, person or vehicle in 0…1")
       }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Detector
 import Foundation
+import LookoutCore
 import Pipeline
 
 /// Person recall and decode+detect time at several decode sizes: what scaling JPEGs below the
@@ -69,7 +70,7 @@ struct EvaluateCommand: ParsableCommand {
         let outcome = scanner.scan(card)
         cpu += threadCPUTime() - c0
         let people = (outcome.detections ?? []).filter {
-          $0.classIndex == DetectionClass.person.rawValue && $0.confidence >= threshold
+          $0.classIndex == DetectionClass.person.index && $0.confidence >= threshold
         }
         let gt = truth[file]!
         var used = [Bool](repeating: false, count: people.count)

@@ -54,14 +54,14 @@ struct EvaluateCommand: ParsableCommand {
   func run() throws {
     let job = EvaluateJob(
       detections: detections, names: name, truth: truth, outputFolder: out,
-      thresholdOverrides: try thresholds.overrides(), configPath: thresholds.config,
+      thresholdOverrides: thresholds.overrides(), configPath: thresholds.config,
       iouThreshold: iou)
     do {
       let report = try job.run()
       print(EvaluateJob.summaryText(report))
       printToStandardError("Wrote \(job.metricsPath) and \(job.pagePath)")
     } catch {
-      exitReporting(error)
+      throw failure("\(error)")
     }
   }
 }

@@ -84,11 +84,11 @@ struct CamtrapDPCommand: ParsableCommand {
   func run() throws {
     var job = CamtrapDPExport(
       detections: scan, deploymentsPath: deployments, outputFolder: out,
-      thresholdOverrides: try thresholds.overrides(), configPath: thresholds.config,
+      thresholdOverrides: thresholds.overrides(), configPath: thresholds.config,
       mediaBase: mediaBase, title: title, contributor: contributor, contributorEmail: email,
       samplingDesign: samplingDesign)
     job.lookoutVersion = LookoutVersion.string
-    let overrides = try thresholds.overrides()
+    let overrides = thresholds.overrides()
     do {
       let s: CamtrapDPExport.Summary
       if let redact, let images {
@@ -117,7 +117,7 @@ struct CamtrapDPCommand: ParsableCommand {
             + (files.count > 5 ? ", …" : ""))
       }
     } catch {
-      exitReporting(error)
+      throw failure("\(error)")
     }
   }
 }

@@ -54,9 +54,9 @@ struct MergeCommand: ParsableCommand {
         printError(error.description)
         throw ExitCode(ScanExitStatus.usage)
       }
-      fail(error.description)
+      throw failure(error.description)
     } catch {
-      fail("\(error)")
+      throw failure("\(error)")
     }
   }
 }

@@ -68,7 +68,7 @@ struct RedactedCommand: ParsableCommand {
     let job = RedactJob(
       detections: scan, imagesFolder: images, outputFolder: out,
       classes: RedactJob.classes(parsing: redact)!, style: BoxRedactor.Style(rawValue: style)!,
-      thresholdOverrides: try thresholds.overrides(), configPath: thresholds.config,
+      thresholdOverrides: thresholds.overrides(), configPath: thresholds.config,
       minimumConfidence: minConfidence, quality: quality, copyUnchanged: !onlyRedacted,
       keepMetadata: keepMetadata)
     do {
@@ -78,7 +78,7 @@ struct RedactedCommand: ParsableCommand {
         printToStandardError("could not read \(file): \(reason)")
       }
     } catch {
-      exitReporting(error)
+      throw failure("\(error)")
     }
   }
 }

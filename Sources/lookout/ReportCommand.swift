@@ -44,13 +44,13 @@ struct ReportCommand: ParsableCommand {
     let folder = out ?? (scan.hasSuffix(".json") ? "report" : scan + "/report")
     let job = ReviewJob(
       detections: scan, imagesFolder: images, outputFolder: folder,
-      thresholdOverrides: try thresholds.overrides(), configPath: thresholds.config,
+      thresholdOverrides: thresholds.overrides(), configPath: thresholds.config,
       minimumConfidence: minConfidence, title: title)
     do {
       let count = try job.run()
       print("Wrote \(job.pagePath) (\(count) images)")
     } catch {
-      exitReporting(error)
+      throw failure("\(error)")
     }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LookoutCore
 import Pipeline
 
 /// `lookout rethreshold`: new alert thresholds for a finished scan, without the network.
@@ -21,20 +22,14 @@ struct RethresholdCommand: ParsableCommand {
   @Argument(help: "A finished scan's output folder.")
   var folder: String
 
-  @Option(
-    name: .long, parsing: .singleValue,
-    help: ArgumentHelp("New threshold, as class=value (repeatable).", valueName: "class=value"))
-  var threshold: [String] = []
+  @OptionGroup var thresholds: ThresholdOptions
 
   @Flag(name: [.short, .long], help: "No summary on stderr.")
   var quiet = false
 
   func validate() throws {
-    guard !threshold.isEmpty else { throw ValidationError("give at least one --threshold") }
-    var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
-    for text in threshold where !probe.apply(override: text) {
-      throw ValidationError(
-        "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
+    guard !thresholds.threshold.isEmpty else {
+      throw ValidationError("give at least one --threshold")
     }
   }
 
@@ -42,7 +37,7 @@ struct RethresholdCommand: ParsableCommand {
     do {
       let scan = try FinishedScan.load(directory: folder)
       var thresholds = scan.thresholds
-      for text in threshold { _ = thresholds.apply(override: text) }
+      for assignment in self.thresholds.assignments { thresholds.apply(assignment) }
       let alerts = try scan.rethreshold(thresholds)
       if !quiet {
         FileHandle.standardError.write(
@@ -51,7 +46,7 @@ struct RethresholdCommand: ParsableCommand {
               .utf8))
       }
     } catch {
-      fail("\(error)")
+      throw failure("\(error)")
     }
   }
 }

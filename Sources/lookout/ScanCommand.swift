@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import LookoutCore
 import Pipeline
 
 #if canImport(Glibc)
@@ -70,11 +71,7 @@ struct ScanCommand: ParsableCommand {
   @Flag(name: [.short, .long], help: "No progress display and no summary.")
   var quiet = false
 
-  @Option(
-    name: .long, parsing: .singleValue,
-    help: ArgumentHelp(
-      "Alert threshold override, as class=value (repeatable).", valueName: "class=value"))
-  var threshold: [String] = []
+  @OptionGroup var thresholds: ThresholdOptions
 
   @Option(
     name: .long,
@@ -86,16 +83,7 @@ struct ScanCommand: ParsableCommand {
 
   @OptionGroup var placement: PlacementOptions
 
-  @Option(name: .long, help: "Long side, in pixels, that images are scaled to for the network.")
-  var inputSize: Int = 640
-
-  @Option(name: .long, help: "Lowest confidence kept in detections.json.")
-  var minConfidence: Float = 0.05
-
-  @Option(
-    name: .long,
-    help: "Tile large images at native resolution: auto (drone photos), off, or a tile size.")
-  var tile: String = "auto"
+  @OptionGroup var detector: DetectorOptions
 
   @Option(name: .long, help: "Refuse images with more megapixels than this.")
   var maxMegapixels: Int = 100
@@ -119,23 +107,9 @@ struct ScanCommand: ParsableCommand {
 
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
-    guard inputSize >= 64 && inputSize <= 4096 && inputSize % 32 == 0 else {
-      throw ValidationError("--input-size must be a multiple of 32 between 64 and 4096")
-    }
-    guard (0...1).contains(minConfidence) else {
-      throw ValidationError("--min-confidence must be between 0 and 1")
-    }
-    guard TileMode(parsing: tile) != nil else {
-      throw ValidationError("--tile must be auto, off, or a tile size of at least 128 pixels")
-    }
     guard maxMegapixels >= 1 else { throw ValidationError("--max-megapixels must be positive") }
     if let shard, ShardSelection(parsing: shard) == nil {
       throw ValidationError("--shard must be i/n with 0 <= i < n, e.g. 0/4")
-    }
-    var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
-    for text in threshold where !probe.apply(override: text) {
-      throw ValidationError(
-        "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
     }
     if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
     if shardFromEnv && shard != nil {
@@ -153,26 +127,24 @@ struct ScanCommand: ParsableCommand {
 
   func run() throws {
     guard let modelDirectory = ModelLocation.resolve(explicit: modelDir, name: "lookout-det") else {
-      fail("cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
+      throw failure(
+        "cannot find the model files (lookout-det.json); pass --model-dir or set LOOKOUT_MODEL_DIR")
     }
-    var configThresholds = ThresholdSettings()
+    var configThresholds = ClassThresholds()
     if let config {
       do {
         configThresholds = try LookoutConfig.read(path: config).thresholds(path: config)
       } catch {
-        fail(error.description)
+        throw failure(error.description)
       }
     }
-    var settings = ImageScanSettings()
-    settings.detection.inputLongSide = inputSize
-    settings.detection.minimumConfidence = minConfidence
-    settings.tile = TileMode(parsing: tile)!
+    var settings = detector.settings
     settings.maxPixels = maxMegapixels * 1_000_000
     let configuration = ScanConfiguration(
       input: input, output: out, modelDirectory: modelDirectory,
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
       overwrite: overwrite, quiet: quiet, image: settings,
-      configThresholds: configThresholds, thresholdOverrides: threshold,
+      configThresholds: configThresholds, thresholdOverrides: thresholds.threshold,
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
         : shard.flatMap(ShardSelection.init(parsing:)),
@@ -192,7 +164,7 @@ struct ScanCommand: ParsableCommand {
       printError(error.description)
       throw ExitCode(ScanExitStatus.usage)
     } catch {
-      fail(error.description)
+      throw failure(error.description)
     }
     // Even with --quiet: these folders' images are missing from the outputs.
     for problem in report.folderProblems {
@@ -263,14 +235,3 @@ extension ScanError {
   }
 }
 
-/// Prints `lookout: <message>` on stderr, control characters escaped (a file name could hold
-/// terminal escape sequences).
-func printError(_ message: String) {
-  FileHandle.standardError.write(Data("lookout: \(TerminalText.escaped(message))\n".utf8))
-}
-
-/// Prints `lookout: <message>` on stderr (as ``printError(_:)``) and exits with status 1.
-func fail(_ message: String) -> Never {
-  printError(message)
-  Foundation.exit(1)
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Formats
+import LookoutCore
 import Research
 
 /// `lookout tune`: choose per-class thresholds for a goal and write them into the config file.
@@ -97,7 +98,7 @@ struct TuneCommand: ParsableCommand {
       print(TuneJob.text(result))
       if let config, !dryRun { printToStandardError("Wrote the thresholds into \(config)") }
     } catch {
-      exitReporting(error)
+      throw failure("\(error)")
     }
   }
 }

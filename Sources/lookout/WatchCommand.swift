@@ -52,41 +52,46 @@ struct WatchCommand: AsyncParsableCommand {
 
   @Option(
     name: .long,
-    help:
-      "Seconds between passes when running continuously (default 60; more than 0, at most 86400)."
-  )
+    help: ArgumentHelp(
+      "Seconds between passes when running continuously "
+        + "(default \(shown(Defaults.interval)); more than 0, at most 86400)."))
   var interval: Double?
 
   @Option(
     name: .long,
-    help: "Seconds a file must stay unchanged before it is processed (default 15; 0 to 86400).")
+    help: ArgumentHelp(
+      "Seconds a file must stay unchanged before it is processed "
+        + "(default \(shown(Defaults.settle)); 0 to 86400)."))
   var settle: Double?
 
   @Option(
     name: .long,
-    help: "Attempts at an unreadable image before it is recorded as failed (default 3).")
+    help: ArgumentHelp(
+      "Attempts at an unreadable image before it is recorded as failed "
+        + "(default \(Defaults.maxAttempts))."))
   var maxAttempts: Int?
 
-  @Option(name: .long, help: "Seconds between attempts at the same image (default 60; 0 to 86400).")
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Seconds between attempts at the same image "
+        + "(default \(shown(Defaults.retryDelay)); 0 to 86400)."))
   var retryDelay: Double?
 
   @Option(name: .long, help: "Move finished files here (relative paths kept).")
   var moveProcessed: String?
 
-  @Option(name: .long, help: "Images processed at once (default 1).")
+  @Option(name: .long, help: ArgumentHelp("Images processed at once (default \(Defaults.jobs))."))
   var jobs: Int?
 
-  @Option(
-    name: .long, parsing: .singleValue,
-    help: ArgumentHelp("Alert threshold, as class=value (repeatable).", valueName: "class=value"))
-  var threshold: [String] = []
+  @OptionGroup var thresholds: ThresholdOptions
 
   @Option(
     name: .long,
     help:
       ArgumentHelp(
         "Frames of one camera and label this many seconds apart form one alert; "
-          + "0 turns grouping off (default 120; 0 to 86400).")
+          + "0 turns grouping off (default \(shown(Defaults.groupWindow)); 0 to 86400).")
   )
   var groupWindow: Double?
 
@@ -159,38 +164,12 @@ struct WatchCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
   var modelDir: String?
 
-  @Option(
-    name: .long,
-    help: "Long side, in pixels, that images are scaled to for the network (default 640).")
-  var inputSize: Int?
-
-  @Option(name: .long, help: "Lowest confidence kept (default 0.05).")
-  var minConfidence: Float?
-
-  @Option(name: .long, help: "Tile large images: auto, off, or a tile size (default auto).")
-  var tile: String?
+  @OptionGroup var detector: DetectorOptions
 
   func validate() throws {
     if let geofencePolicy, GeofencePolicy(rawValue: geofencePolicy) == nil {
       throw ValidationError("--geofence-policy must be all, inside or inside-or-unknown")
     }
-    for text in threshold where parsedThreshold(text) == nil {
-      throw ValidationError(
-        "--threshold \(text): expected animal=, person= or vehicle= with a value in 0...1")
-    }
-    if let tile, TileMode(parsing: tile) == nil {
-      throw ValidationError("--tile must be auto, off, or a tile size of at least 128 pixels")
-    }
-    if let inputSize, !(inputSize >= 64 && inputSize <= 4096 && inputSize % 32 == 0) {
-      throw ValidationError("--input-size must be a multiple of 32 between 64 and 4096")
-    }
-  }
-
-  private func parsedThreshold(_ text: String) -> (String, Double)? {
-    var probe = AlertThresholds(animal: 0, person: 0, vehicle: 0)
-    guard probe.apply(override: text) else { return nil }
-    let parts = text.split(separator: "=")
-    return (parts[0].lowercased(), Double(parts[1])!)
   }
 
   /// The flags as settings (nil where not given).
@@ -205,8 +184,8 @@ struct WatchCommand: AsyncParsableCommand {
     s.retryDelay = retryDelay
     s.moveProcessed = moveProcessed
     s.jobs = jobs
-    for text in threshold {
-      if let (name, value) = parsedThreshold(text) { s.thresholds.classes[name] = value }
+    for assignment in thresholds.assignments {
+      s.thresholds.classes[assignment.detectionClass.name] = assignment.value
     }
     s.groupWindow = groupWindow
     s.areas = placement.areas
@@ -225,9 +204,9 @@ struct WatchCommand: AsyncParsableCommand {
     s.deliveryWait = deliveryWait
     s.json = json ? true : nil
     s.modelDirectory = modelDir
-    s.inputSize = inputSize
-    s.minConfidence = minConfidence
-    s.tile = tile
+    s.inputSize = detector.inputSize
+    s.minConfidence = detector.minConfidence
+    s.tile = detector.tile
     return s
   }
 
@@ -243,12 +222,10 @@ struct WatchCommand: AsyncParsableCommand {
     } catch .option(let reason) {
       throw ValidationError(reason)
     } catch {
-      fail(error.description)
+      throw failure(error.description)
     }
-    var scan = ImageScanSettings()
-    scan.detection.inputLongSide = settings.inputSize ?? 640
-    scan.detection.minimumConfidence = settings.minConfidence ?? 0.05
-    scan.tile = TileMode(parsing: settings.tile ?? "auto") ?? .auto
+    let scan = DetectorOptions.settings(
+      inputSize: settings.inputSize, minConfidence: settings.minConfidence, tile: settings.tile)
     let explicitModel = settings.modelDirectory
     let scanSettings = scan
     let loadEngine: @Sendable () throws(WatchError) -> any OutcomeEngine = {
@@ -268,7 +245,7 @@ struct WatchCommand: AsyncParsableCommand {
     do {
       sinks = try ConfiguredSinks(configuration.delivery)
     } catch {
-      fail(error.description)
+      throw failure(error.description)
     }
     let redactor = sinks.redactor
     let log: @Sendable (String) -> Void = { message in
@@ -311,3 +288,9 @@ struct WatchCommand: AsyncParsableCommand {
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 }
+
+/// Watch's defaults, which its help texts quote: the values `WatchSettings.resolved()` uses.
+private typealias Defaults = WatchSettings.Defaults
+
+/// A default as help quotes it: `60`, not `60.0`.
+private func shown(_ value: Double) -> String { String(format: "%g", value) }

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// The data behind the golden files; mirrors scripts/make_formats_golden.py.
 enum GoldenData {

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 import Testing
 
 @testable import Formats
@@ -11,7 +12,7 @@ import Testing
     let config = try LookoutConfig.parse(Array(text.utf8), path: "c.json")
     #expect(try config.thresholds().classes == ["person": 0.5])
     let updated = config.settingThresholds(
-      ThresholdSettings(
+      ClassThresholds(
         classes: ["vehicle": 0.5, "person": 0.42, "animal": 0.3],
         sites: ["river-camp": ["person": 0.35]]))
     #expect(
@@ -54,7 +55,7 @@ import Testing
     #expect(empty.members.isEmpty)
     #expect(throws: LookoutConfigError.self) { try LookoutConfig.read(path: path) }
     try LookoutConfig(members: [("a", .integer(1))])
-      .settingThresholds(ThresholdSettings(classes: ["person": 0.25])).write(to: path)
+      .settingThresholds(ClassThresholds(classes: ["person": 0.25])).write(to: path)
     let text = try String(contentsOfFile: path, encoding: .utf8)
     #expect(text == "{\n  \"a\": 1,\n  \"thresholds\": {\n    \"person\": 0.25\n  }\n}\n")
   }

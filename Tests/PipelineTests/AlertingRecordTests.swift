@@ -83,7 +83,7 @@ import Testing
     let missing = folder.sub("missing.csv")
     #expect(
       throws: ScanError.deployments(
-        path: missing, line: 0, reason: "no such file or directory (ENOENT)")
+        DeploymentsError(path: missing, line: 0, reason: "no such file or directory (ENOENT)"))
     ) {
       _ = try AlertingSettings.read(siteThresholds: [:], deploymentsPath: missing, areasPath: nil)
     }

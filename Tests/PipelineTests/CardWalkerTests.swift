@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 import Testing
 
 @testable import Pipeline

@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import Geo
+import LookoutCore
 import Testing
 
 @testable import Pipeline
@@ -122,7 +123,7 @@ import Testing
   @Test func perSiteThresholdsApplyToThatSiteOnly() throws {
     var context = try Self.placingContext()
     // "Gate" is the deployment's site; the folder would say "gate".
-    context.overrides = ThresholdSettings(sites: ["Gate": ["person": 0.9]])
+    context.overrides = ClassThresholds(sites: ["Gate": ["person": 0.9]])
     let elsewhere = try #require(ScanOutputs.alert(for: Self.outcome(person: 0.8), context: context))
     #expect(elsewhere.thresholds == ["person": 0.4, "vehicle": 0.5])
     var gate = Self.outcome(person: 0.8)

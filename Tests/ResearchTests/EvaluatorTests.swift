@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 import Testing
 
 @testable import Research
@@ -6,7 +7,7 @@ import Testing
 /// The numbers below are worked out by hand from Fixtures/eval (truth.csv, detections.json,
 /// megadetector.json); the comments show the working.
 @Suite struct EvaluatorTests {
-  func lookoutReport(config: ThresholdSettings? = nil) throws -> RunEvaluation {
+  func lookoutReport(config: ClassThresholds? = nil) throws -> RunEvaluation {
     let truth = try TruthLoader.read(paths: [Fixture.path("eval/truth.csv")])
     let run = try DetectionRun.read(path: Fixture.path("eval/detections.json"), name: "lookout")
     let thresholds = ClassThresholds.resolve(
@@ -98,7 +99,7 @@ import Testing
 
   @Test func perSiteThresholds() throws {
     let r = try lookoutReport(
-      config: ThresholdSettings(classes: [:], sites: ["siteB": ["person": 0.3]]))
+      config: ClassThresholds(classes: [:], sites: ["siteB": ["person": 0.3]]))
     // img5 (siteB, person 0.35) now reaches its site's 0.3: person TP 3, FP 1, FN 0.
     let p = try #require(r.evaluation(of: .person)).image.atThreshold
     #expect(p.truePositives == 3 && p.falsePositives == 1 && p.falseNegatives == 0)
@@ -132,7 +133,7 @@ import Testing
   @Test func overridesWin() {
     let t = ClassThresholds.resolve(
       overrides: ["person": 0.9],
-      config: ThresholdSettings(classes: ["person": 0.1, "vehicle": 0.2]),
+      config: ClassThresholds(classes: ["person": 0.1, "vehicle": 0.2]),
       recorded: ["vehicle": 0.3, "animal": 0.4])
     #expect(
       t.threshold(.person) == 0.9 && t.threshold(.vehicle) == 0.2 && t.threshold(.animal) == 0.4)

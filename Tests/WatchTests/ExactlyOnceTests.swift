@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import GRDB
+import LookoutCore
 import Pipeline
 import Testing
 
@@ -164,7 +165,7 @@ import Testing
       sinks: ["jsonl"], groupWindowSeconds: 0, maxAttempts: 3, retryDelaySeconds: 0, moves: false)
     let builder = FrameAlertBuilder(
       modelName: "scripted", modelVersion: "scripted-1", defaults: h.engine.defaultThresholds,
-      overrides: ThresholdSettings(), locator: ImageLocator(), policy: .all)
+      overrides: ClassThresholds(), locator: ImageLocator(), policy: .all)
     let first = FileProcessor(
       producer: h.engine.makeProducer(), store: watcher.store, committer: committer,
       builder: builder)

@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Geo
+import LookoutCore
 import Pipeline
 import Testing
 
@@ -60,7 +61,7 @@ import Testing
   @Test func perClassAndPerSiteThresholds() async throws {
     var h = WatchHarness("thresholds")
     defer { h.folder.remove() }
-    h.configuration.thresholds = ThresholdSettings(
+    h.configuration.thresholds = ClassThresholds(
       classes: ["person": 0.8], sites: ["strict": ["vehicle": 0.95], "lax": ["person": 0.2]])
     h.put("normal/cam/a.jpg", "person 0.7")  // below 0.8
     h.put("normal/cam/b.jpg", "person 0.85")
@@ -141,9 +142,9 @@ import Testing
   @Test func deploymentsFileRules() throws {
     let folder = TestFolder("deployments")
     defer { folder.remove() }
-    func read(_ text: String) throws(WatchError) -> DeploymentsFile {
+    func read(_ text: String) throws(DeploymentsError) -> DeploymentsFile {
       TestFiles.write(text, to: folder.path + "/d.csv")
-      return try DeploymentsFile.readForWatch(path: folder.path + "/d.csv")
+      return try DeploymentsFile.readForPlacement(path: folder.path + "/d.csv")
     }
     let table = try read(Self.deployments)
     #expect(table.deployments.count == 2)
@@ -163,29 +164,39 @@ import Testing
     // Errors are the Formats parser's: file, line and reason.
     let path = folder.path + "/d.csv"
     #expect(
-      throws: WatchError.deployments(
+      throws: DeploymentsError(
         path: path, line: 2, reason: "latitude \"north\" is not a number")
     ) {
       _ = try read("deployment_id,latitude,longitude,path_pattern\nx,north,1,a\n")
     }
     #expect(
-      throws: WatchError.deployments(path: path, line: 3, reason: "end is before start")
+      throws: DeploymentsError(
+        path: path, line: 3, reason: "end is before start")
     ) {
       _ = try read(
         "deployment_id,latitude,longitude,path_pattern,start,end\n"
           + "x,1,1,a,,\ny,1,1,b,2024-05-02,2024-05-01\n")
     }
     #expect(
-      throws: WatchError.deployments(path: path, line: 1, reason: "no \"deployment_id\" column")
+      throws: DeploymentsError(
+        path: path, line: 1, reason: "no \"deployment_id\" column")
     ) {
       _ = try read("id,lat\n")
     }
     #expect(
-      throws: WatchError.deployments(
+      throws: DeploymentsError(
         path: folder.path + "/missing.csv", line: 0,
         reason: "no such file or directory (ENOENT)")
     ) {
-      _ = try DeploymentsFile.readForWatch(path: folder.path + "/missing.csv")
+      _ = try DeploymentsFile.readForPlacement(path: folder.path + "/missing.csv")
     }
+    // watch keeps the reader's error as its cause, worded as before.
+    let cause = DeploymentsError(path: "d.csv", line: 2, reason: "end is before start")
+    #expect(
+      WatchError.deployments(cause).description
+        == "deployments d.csv: line 2: end is before start")
+    #expect(
+      WatchError.deployments(DeploymentsError(path: "d.csv", line: 0, reason: "unreadable"))
+        .description == "deployments d.csv: unreadable")
   }
 }

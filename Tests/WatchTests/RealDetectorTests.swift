@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import GRDB
+import LookoutCore
 import Pipeline
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
         toPath: h.inbox + "/" + pick.replacingOccurrences(of: "/", with: "_"))
     }
     h.configuration.maxAttempts = 2
-    h.configuration.thresholds = ThresholdSettings(classes: ["person": 0, "vehicle": 0])
+    h.configuration.thresholds = ClassThresholds(classes: ["person": 0, "vehicle": 0])
     var settings = ImageScanSettings()
     settings.detection.minimumConfidence = 0
     let engine = try DetectorEngine.load(

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 import Pipeline
 import Watch
 
@@ -51,7 +52,7 @@ final class ScriptedProducer: ImageOutcomeProducing {
         outcome.latitude = Double(parts[1])
         outcome.longitude = Double(parts[2])
       default:
-        guard let index = ScanOutputs.classNames.firstIndex(of: String(key)), parts.count > 1,
+        guard let index = DetectionClass(name: String(key))?.index, parts.count > 1,
           let confidence = Float(parts[1])
         else { continue }
         detections.append(

@@ -25,3 +25,12 @@ public struct ImageOrigin: Sendable, Equatable, Codable {
     }
   }
 }
+
+extension ImageOrigin {
+  /// The placement rule `scan`, `watch` and `export camtrap-dp` share: an image's deployment
+  /// names its site and camera when it names them (`site`, `camera`), else the folder layout
+  /// does (this origin).
+  public func placed(deploymentSite: String?, deploymentCamera: String?) -> ImageOrigin {
+    ImageOrigin(site: deploymentSite ?? site, camera: deploymentCamera ?? camera)
+  }
+}
