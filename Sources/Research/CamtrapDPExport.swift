@@ -89,7 +89,7 @@ public struct CamtrapDPExport: Sendable {
   public struct Inputs: Sendable {
     var run: DetectionRun
     var deployments: DeploymentsFile
-    var config: ThresholdSettings?
+    var config: ClassThresholds?
   }
 
   /// Reads and checks the detections file, the deployments file and the config: everything
