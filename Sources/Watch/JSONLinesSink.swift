@@ -35,6 +35,8 @@ public final class JSONLinesSink: AlertSink, @unchecked Sendable {
     guard let info = FileStat.of(path) else {
       // No file (yet): committed length 0 of a file that does not exist, saved before any line
       // is written, so that a file that appears later is known to hold only uncommitted lines.
+      // An open writer would go on into a file moved away (rotated): the next line opens anew.
+      dropWriter()
       state.fileInode = nil
       state.fileBytes = 0
       return state
@@ -53,12 +55,15 @@ public final class JSONLinesSink: AlertSink, @unchecked Sendable {
       state.fileBytes = min(info.size, committed)
     } else {
       // No state yet while a file exists (an output folder from before the state database),
-      // or the file was rotated: take it as it is.
+      // or the file was rotated: take it as it is, and write to it rather than the old one.
+      dropWriter()
       state.fileInode = info.inode
       state.fileBytes = info.size
     }
     return state
   }
+
+  private func dropWriter() { lock.withLock { writer = nil } }
 
   /// Truncates the file to its committed length (and drops the writer, which may be past it).
   private func cut(to committed: Int64) throws(WatchError) {

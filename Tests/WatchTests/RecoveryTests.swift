@@ -184,3 +184,33 @@ private final class SummaryLog: @unchecked Sendable {
 private struct StopSignalBox {
   let signal = StopSignal()
 }
+
+/// alerts.jsonl moved away (rotated) while a watcher runs: the next line starts a new file at the
+/// path instead of going on into the moved one.
+@Suite struct JSONLinesRotationTests {
+  @Test func aRotatedFileIsNotWrittenToAgain() async throws {
+    let folder = TestFolder("jsonl-rotate")
+    defer { folder.remove() }
+    let sink = JSONLinesSink(directory: folder.path)
+    func item(_ n: Int) -> PendingDelivery {
+      PendingDelivery(
+        alertID: "alert\(n)", revision: 1, payload: #"{"id":"alert\#(n)"}"#, remoteID: nil,
+        deliveredRevision: 0)
+    }
+    var state = try sink.prepare(state: SinkState(sink: "jsonl"))
+    guard case .delivered = await sink.deliver(item(1)) else {
+      Issue.record("the first line was not written")
+      return
+    }
+    try FileManager.default.moveItem(
+      atPath: sink.path, toPath: folder.path + "/alerts.jsonl.1")
+    state = try sink.prepare(state: state)
+    let second = await sink.deliver(item(2))
+    guard case .delivered = second else {
+      Issue.record("the line after the rotation was not delivered: \(second)")
+      return
+    }
+    #expect(TestFiles.lines(folder.path + "/alerts.jsonl.1") == [#"{"id":"alert1"}"#])
+    #expect(TestFiles.lines(sink.path) == [#"{"id":"alert2"}"#])
+  }
+}

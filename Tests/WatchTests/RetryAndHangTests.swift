@@ -83,7 +83,8 @@ import Testing
     defer { h.folder.remove() }
     let receiver = LocalReceiver(script: [], then: .hang)
     try await receiver.start()
-    let sinks = try webhookSinks(receiver.url + "/hook", timeout: 20)
+    // A request timeout far beyond the test's waits, so the attempt is surely still unanswered.
+    let sinks = try webhookSinks(receiver.url + "/hook", timeout: 60)
     let stop = StopSignal()
     let engine = h.engine
     let watcher = try InboxWatcher(
