@@ -1,6 +1,7 @@
 import Detector
 import Dispatch
 import Foundation
+import LookoutCore
 import Synchronization
 
 /// What a finished scan reports back to the command line.

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 import Testing
 
 @testable import Pipeline
