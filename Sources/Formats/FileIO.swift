@@ -46,7 +46,11 @@ public struct FileIOError: Error, Sendable, Equatable, CustomStringConvertible {
 
   /// A short reason: `"disk full (ENOSPC)"`, `"permission denied (EACCES)"`, …, or the system's
   /// message for less common codes.
-  public var reason: String {
+  public var reason: String { Self.words(errno: code) }
+
+  /// An `errno` value in words with its name, such as `"disk full (ENOSPC)"` or `"permission
+  /// denied (EACCES)"`; the system's message and the number for less common codes.
+  public static func words(errno code: Int32) -> String {
     switch code {
     case ENOSPC: return "disk full (ENOSPC)"
     case EDQUOT: return "disk quota exceeded (EDQUOT)"

@@ -101,7 +101,7 @@ public final class ScanCheckpoint {
       do {
         try FileManager.default.removeItem(atPath: checkpointPath)
       } catch {
-        throw .outputUnwritable(path: checkpointPath, reason: error.localizedDescription)
+        throw .outputUnwritable(path: checkpointPath, reason: SystemErrorText.describe(error))
       }
     }
     try OutputFiles.writeAtomically(Self.encode(fingerprint), to: fingerprintPath)

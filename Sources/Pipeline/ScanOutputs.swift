@@ -143,7 +143,7 @@ enum OutputFiles {
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
-      throw .outputUnwritable(path: path, reason: error.localizedDescription)
+      throw .outputUnwritable(path: path, reason: SystemErrorText.describe(error))
     }
   }
 

@@ -113,7 +113,7 @@ enum OutputFolder {
       try FileManager.default.createDirectory(
         atPath: path, withIntermediateDirectories: true)
     } catch {
-      throw .output(path: path, reason: "cannot create the folder (\(error.localizedDescription))")
+      throw .output(path: path, reason: "cannot create the folder (\(SystemErrorText.describe(error)))")
     }
   }
 }

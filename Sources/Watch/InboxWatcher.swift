@@ -46,7 +46,7 @@ public final class InboxWatcher: @unchecked Sendable {
       try FileManager.default.createDirectory(
         atPath: configuration.output, withIntermediateDirectories: true)
     } catch {
-      throw .outputUnwritable(path: configuration.output, reason: error.localizedDescription)
+      throw .outputUnwritable(path: configuration.output, reason: SystemErrorText.describe(error))
     }
     lock = try WatchLock(directory: configuration.output)
     store = try WatchStore(directory: configuration.output)

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import GRDB
 
@@ -134,7 +135,7 @@ public struct ProcessedFileMover: Sendable {
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
-      throw MoveFailure(reason: "cannot create \(folder): \(error.localizedDescription)")
+      throw MoveFailure(reason: "cannot create \(folder): \(SystemErrorText.describe(error))")
     }
     if let existing = stat(target), existing.size == size {
       // A cross-device copy finished before a crash: only the original is left to remove.

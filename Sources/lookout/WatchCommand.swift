@@ -218,9 +218,21 @@ struct WatchCommand: AsyncParsableCommand {
         try WatchConfigFile.read(path: path)
       }
       settings = (file ?? WatchSettings()).overridden(by: flagSettings)
+    } catch .option(let reason) {
+      throw Self.usageFailure(reason)
+    } catch {
+      throw failure(error.description)
+    }
+    if settings.inbox?.isEmpty ?? true || settings.output?.isEmpty ?? true {
+      // `lookout watch` alone: what it needs is the whole help, as with --help (but exit 64).
+      let missing = settings.inbox?.isEmpty ?? true ? "no inbox folder given" : "no --out given"
+      Self.stderr("Error: \(missing)\n\n" + Lookout.helpMessage(for: Self.self))
+      throw ExitCode.validationFailure
+    }
+    do {
       configuration = try settings.resolved()
     } catch .option(let reason) {
-      throw ValidationError(reason)
+      throw Self.usageFailure(reason)
     } catch {
       throw failure(error.description)
     }
@@ -282,6 +294,13 @@ struct WatchCommand: AsyncParsableCommand {
     }
     await sinks.shutdown()
     if exitCode != 0 { throw ExitCode(exitCode) }
+  }
+
+  /// Prints a usage mistake with watch's own usage line (a ValidationError thrown from `run()`
+  /// would be shown with the top command's) and returns exit status 64 to throw.
+  private static func usageFailure(_ reason: String) -> ExitCode {
+    stderr("Error: \(reason)\n" + Lookout.usageString(for: Self.self))
+    return .validationFailure
   }
 
   private static func stderr(_ line: String) {
