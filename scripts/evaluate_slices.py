@@ -130,6 +130,28 @@ def output_size(per_image, thresholds):
             "boxes_at_0.1": total, "cross_class_repeats_at_0.1": dup}
 
 
+def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped=None, path=None):
+    """{name: figures} (and {name (shipped thresholds): ...} when `shipped` is given): thresholds
+    chosen on `calib`, figures on `val`. The per-image detections ride along under
+    '_per_image' and '_calibration_per_image' (not written to JSON)."""
+    model.eval()
+    cal = run(model, calib, cross)
+    thr = train.choose_thresholds(cal)
+    per = run(model, val, cross)
+    out = {name: {"path": path, "thresholds": thr, "val": slice_report(per, thr),
+                  "calibration": slice_report(cal, thr), "output": output_size(per, thr),
+                  "_per_image": per, "_calibration_per_image": cal}}
+    if shipped:
+        out[name + " (shipped thresholds)"] = {
+            "path": path, "thresholds": shipped, "val": slice_report(per, shipped),
+            "calibration": slice_report(cal, shipped), "output": output_size(per, shipped)}
+    return out
+
+
+def to_json(results):
+    return {n: {k: v for k, v in r.items() if not k.startswith("_")} for n, r in results.items()}
+
+
 def fmt(m):
     if m is None:
         return "–"
@@ -191,7 +213,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     t0 = time.time()
-    items = train.load_dataset(args.data)
+    items = train.load_dataset(args.data, splits=("calib", "val"))
     comps = train.composite_sets(items, args.data)
     calib = [i for i in items if i["split"] == "calib"] + comps["calib"]
     val = [i for i in items if i["split"] == "val"] + comps["val"]
@@ -201,21 +223,14 @@ def main():
     for spec in args.model:
         name, path = spec.split("=", 1)
         model, shipped = load_model(path)
-        cal = run(model, calib, cross)
-        thr = train.choose_thresholds(cal)
-        per = run(model, val, cross)
-        results[name] = {"path": path, "thresholds": thr, "val": slice_report(per, thr),
-                         "calibration": slice_report(cal, thr), "output": output_size(per, thr)}
-        if shipped:
-            results[name + " (shipped thresholds)"] = {
-                "path": path, "thresholds": shipped, "val": slice_report(per, shipped),
-                "calibration": slice_report(cal, shipped), "output": output_size(per, shipped)}
-        print(f"{name}: thresholds {thr} ({time.time()-t0:.0f}s)", file=sys.stderr, flush=True)
+        results.update(evaluate_model(model, name, calib, val, cross, shipped, path))
+        print(f"{name}: thresholds {results[name]['thresholds']} ({time.time()-t0:.0f}s)",
+              file=sys.stderr, flush=True)
     table = markdown(results)
     print(table)
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-        json.dump(results, open(args.json, "w"), indent=1)
+        json.dump(to_json(results), open(args.json, "w"), indent=1)
     if args.markdown:
         open(args.markdown, "w").write(table + "\n")
 

@@ -341,7 +341,7 @@ def main():
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     import train  # noqa: the dataset loader and split live there
-    items = train.load_dataset(args.data)
+    items = train.load_dataset(args.data, sources=("missouri-camera-traps",), splits=(args.split,))
     sets = train.composite_sets(items, args.data)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "boxes.csv"), "w", newline="") as f:

@@ -99,9 +99,10 @@ def kind_of(source, arr):
     return "camera-trap-night" if gray else "camera-trap-day"
 
 
-def load_dataset(data_dir, sources=None):
-    """Every image of `sources` (default all) decoded to RGB, with its boxes, ignore regions
-    (`ignore.csv`), split and kind. thermal-dogs-people frames are palette-inverted to gray."""
+def load_dataset(data_dir, sources=None, splits=None):
+    """Every image of `sources` and `splits` (default all) decoded to RGB, with its boxes,
+    ignore regions (`ignore.csv`), split and kind. thermal-dogs-people frames are
+    palette-inverted to gray."""
     rows = list(csv.DictReader(open(os.path.join(data_dir, "images.csv"))))
     boxes, ignore = {}, {}
     for name, table in (("boxes.csv", boxes), ("ignore.csv", ignore)):
@@ -115,11 +116,13 @@ def load_dataset(data_dir, sources=None):
     for r in rows:
         if sources and r["source"] not in sources:
             continue
+        split = split_of(r)
+        if splits and split not in splits:
+            continue
         img = Image.open(os.path.join(data_dir, "images", r["file"])).convert("RGB")
         arr = np.asarray(img, dtype=np.uint8)
         if r["source"] == "thermal-dogs-people":
             arr = synthesize.palette_to_gray(arr)
-        split = split_of(r)
         items.append({"file": r["file"], "source": r["source"], "kind": kind_of(r["source"], arr),
                       "label": r["label"], "split": split, "val": split == "val", "image": arr,
                       "boxes": boxes.get(r["file"], []), "ignore": ignore.get(r["file"], [])})
@@ -600,6 +603,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "runs", "lookout-det.pt"))
     ap.add_argument("--minutes", type=float, default=75.0, help="training time budget (wall clock)")
     ap.add_argument("--steps", type=int, default=0, help="fixed step count (overrides --minutes)")
+    ap.add_argument("--stop-at", help="UTC wall-clock time HH:MM by which training ends (the "
+                                      "budget is cut to fit; evaluation follows)")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=20261125)
@@ -702,6 +707,12 @@ def main():
     set_train_mode(model, args.freeze_bn)
     warm = 100 if not args.init else 20
     budget = args.minutes * 60
+    if args.stop_at:
+        now = time.gmtime()
+        hh, mm = (int(v) for v in args.stop_at.split(":"))
+        left = (hh * 3600 + mm * 60) - (now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
+        budget = min(budget, elapsed_before + max(60, left))
+        print(f"training budget {budget/60:.1f} minutes (until {args.stop_at} UTC)", file=sys.stderr, flush=True)
     start = time.time() - elapsed_before
     source = None
     mined_at = -1
@@ -764,10 +775,16 @@ def main():
     model.eval()
     save(args.out, {"model_version": args.version, "thresholds": None, "trained": trained})
     composites = composite_sets(items, args.data)
-    cal_images, _ = evaluate(model, calib + composites["calib"])
-    thresholds = choose_thresholds(cal_images)
-    per_image, box_ap = evaluate(model, val + composites["val"])
+    import evaluate_slices  # noqa: E402 (imports this module)
+    t = time.time()
+    results = evaluate_slices.evaluate_model(model, args.version, calib + composites["calib"],
+                                             val + composites["val"])
+    mine = results[args.version]
+    thresholds, per_image, cal_images = mine["thresholds"], mine["_per_image"], mine["_calibration_per_image"]
+    box_ap = mine["val"]["all"]["box_ap50"]
+    print(f"evaluated in {time.time()-t:.0f}s", file=sys.stderr, flush=True)
     report = metrics_report(per_image, box_ap, thresholds)
+    report["slices"] = evaluate_slices.to_json(results)[args.version]
     report["calibration"] = metrics_report(cal_images, {}, thresholds)["by_source"]
     report["training"] = trained if args.eval_only else {
         **trained, "crop": CROP, "threads": args.threads, "train_images": len(train),
