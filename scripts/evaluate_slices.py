@@ -96,6 +96,19 @@ def box_ap(per_image):
     return {CLASSES[c]: train.average_precision(scores[c], n_truth[c]) for c in range(3)}
 
 
+def box_recall(per_image, cls, thr):
+    """Share of `cls` truth boxes matched (IoU >= 0.5) by a detection of that class at or above
+    `thr`: unlike image-level recall, a hit elsewhere in the frame does not count."""
+    c = CLASSES.index(cls)
+    found = total = 0
+    for it, dets in per_image:
+        gts = [b[1:] for b in it["boxes"] if b[0] == c]
+        total += len(gts)
+        strong = [d for d in dets if d[0] == c and d[1] >= thr]
+        found += sum(any(train.box_iou(d[2:], g) >= 0.5 for d in strong) for g in gts)
+    return {"found": found, "boxes": total, "recall": found / total if total else None}
+
+
 def slice_report(per_image, thresholds):
     rep = {}
     for kind, title in SLICES:
@@ -108,6 +121,7 @@ def slice_report(per_image, thresholds):
             if m["recall"] is not None or m["fp"]:
                 entry[cls] = m
         entry["false_alerts"] = train.false_alert_rate(sel, thresholds)
+        entry["box_recall"] = {cls: box_recall(sel, cls, thresholds[cls]) for cls in ("person", "vehicle")}
         entry["box_ap50"] = box_ap(sel)
         rep[kind] = entry
     rep["all"] = {"box_ap50": box_ap([p for p in per_image if not p[0]["kind"].startswith("composite")]),
@@ -170,13 +184,17 @@ def markdown(results):
         rows = [("person recall / precision", lambda e: e.get("person")),
                 ("vehicle recall / precision", lambda e: e.get("vehicle")),
                 ("false alerts on frames without person/vehicle", lambda e: e.get("false_alerts")),
-                ("box AP50 person, vehicle, animal", lambda e: e.get("box_ap50"))]
+                ("box AP50 person, vehicle, animal", lambda e: e.get("box_ap50")),
+                ("boxes found at the threshold (IoU >= 0.5): person, vehicle", lambda e: e.get("box_recall"))]
         for label, get in rows:
             cells = []
             for n in names:
                 e = results[n]["val"].get(kind)
                 v = get(e) if e else None
-                if isinstance(v, dict) and "person" in v and "animal" in v:
+                if isinstance(v, dict) and "person" in v and isinstance(v["person"], dict):
+                    cells.append(", ".join(f"{v[c]['found']}/{v[c]['boxes']}" if v[c]["boxes"] else "–"
+                                           for c in ("person", "vehicle")))
+                elif isinstance(v, dict) and "person" in v and "animal" in v:
                     cells.append(", ".join("–" if v[c] is None else f"{v[c]:.3f}" for c in CLASSES[1:] + CLASSES[:1]))
                 elif v is None or (isinstance(v, dict) and v.get("images") == 0):
                     cells.append("–")
