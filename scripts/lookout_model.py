@@ -90,20 +90,24 @@ class LookoutNet(nn.Module):
 # Loss
 
 
-def focal_heatmap_loss(logits, target):
-    """CenterNet's penalty-reduced focal loss over Gaussian heat maps."""
+def focal_heatmap_loss(logits, target, weight=None):
+    """CenterNet's penalty-reduced focal loss over Gaussian heat maps; `weight` (same shape,
+    optional) scales each cell's term, 0 where a region is left out of a class's loss."""
     p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
     pos = target.eq(1).float()
     neg = 1 - pos
+    if weight is not None:
+        pos, neg = pos * weight, neg * weight
     pos_loss = -torch.log(p) * (1 - p) ** 2 * pos
     neg_loss = -torch.log(1 - p) * p**2 * (1 - target) ** 4 * neg
     n = pos.sum().clamp(min=1)
     return (pos_loss.sum() + neg_loss.sum()) / n
 
 
-def detection_loss(out, heat, reg, reg_mask):
-    """`heat` [B,3,H,W], `reg` [B,4,H,W] (offset x,y then log w,h), `reg_mask` [B,1,H,W]."""
-    hl = focal_heatmap_loss(out[:, :3], heat)
+def detection_loss(out, heat, reg, reg_mask, weight=None):
+    """`heat` [B,3,H,W], `reg` [B,4,H,W] (offset x,y then log w,h), `reg_mask` [B,1,H,W],
+    `weight` [B,3,H,W] optional heat-map loss weights (see focal_heatmap_loss)."""
+    hl = focal_heatmap_loss(out[:, :3], heat, weight)
     n = reg_mask.sum().clamp(min=1)
     off = (torch.sigmoid(out[:, 3:5]) - reg[:, 0:2]).abs() * reg_mask
     size = F.smooth_l1_loss(out[:, 5:7], reg[:, 2:4], reduction="none") * reg_mask

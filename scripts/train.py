@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import synthesize  # noqa: E402
 from lookout_model import CLASSES, STRIDE, LookoutNet, detection_loss  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -46,47 +47,139 @@ CROP = 320
 # Data
 
 
+GROUND_SOURCES = ("coco", "thermal-dogs-people", "vehicles-openimages")
+
+
 def group_of(row):
+    """Frames that must stay on one side of any split: a HIT-UAV flight setting, a camera-trap
+    trigger sequence, a thermal-dogs-people clip (IMG_nnnn and its _2, _3... frames), else the
+    file itself."""
     name = os.path.basename(row["file"])
     if row["source"] == "hit-uav":
         return "hit-uav:" + "_".join(name.split("_")[:3])
+    if row["source"] == "thermal-dogs-people":
+        return "thermal-dogs-people:" + "_".join(name.split(".")[0].split("_")[:2])
+    if row["source"] in GROUND_SOURCES:
+        return row["file"]
     return "missouri:" + name.split("_")[0]
 
 
+def split_of(row):
+    """'train', 'calib' (thresholds are chosen here), 'val' (metrics are reported here) or 'held'
+    (a coco training photo whose cut-outs build the composite validation set; used nowhere else).
+
+    HIT-UAV and Missouri keep 0.3.0's rule, a group is held out when crc32(group) % 5 == 0; the
+    held-out groups are halved: crc32 % 10 == 0 validation, == 5 calibration (0.3.0 saw neither).
+    The ground-level sources keep the data's own val split; of their train split, groups with
+    crc32 % 5 == 0 go to calibration, and coco photos follow their cut-outs' side
+    (synthesize.cutout_split), so that no held-out cut-out's photo is trained on."""
+    k = zlib.crc32(group_of(row).encode())
+    if row["source"] in ("hit-uav", "missouri-camera-traps"):
+        return "train" if k % 5 else ("val" if k % 10 == 0 else "calib")
+    if row.get("split") == "val":
+        return "val"
+    if row["source"] == "coco":
+        side = synthesize.cutout_split(row["file"])
+        return {"val": "held", "calib": "calib"}.get(side, "train")
+    return "calib" if k % 5 == 0 else "train"
+
+
 def is_val(row):
-    return zlib.crc32(group_of(row).encode()) % 5 == 0
+    return split_of(row) == "val"
 
 
-def load_dataset(data_dir):
+def kind_of(source, arr):
+    if source == "hit-uav":
+        return "thermal-drone"
+    if source == "thermal-dogs-people":
+        return "thermal-ground"
+    if source in ("coco", "vehicles-openimages"):
+        return source
+    gray = float(np.abs(arr[..., 0].astype(int) - arr[..., 2].astype(int)).mean()) < 3.0
+    return "camera-trap-night" if gray else "camera-trap-day"
+
+
+def load_dataset(data_dir, sources=None, splits=None):
+    """Every image of `sources` and `splits` (default all) decoded to RGB, with its boxes,
+    ignore regions (`ignore.csv`), split and kind. thermal-dogs-people frames are
+    palette-inverted to gray."""
     rows = list(csv.DictReader(open(os.path.join(data_dir, "images.csv"))))
-    boxes = {}
-    for b in csv.DictReader(open(os.path.join(data_dir, "boxes.csv"))):
-        boxes.setdefault(b["file"], []).append(
-            (CLS_INDEX[b["class"]], float(b["x"]), float(b["y"]), float(b["w"]), float(b["h"])))
+    boxes, ignore = {}, {}
+    for name, table in (("boxes.csv", boxes), ("ignore.csv", ignore)):
+        path = os.path.join(data_dir, name)
+        if not os.path.exists(path):
+            continue
+        for b in csv.DictReader(open(path)):
+            table.setdefault(b["file"], []).append(
+                (CLS_INDEX[b["class"]], float(b["x"]), float(b["y"]), float(b["w"]), float(b["h"])))
     items = []
     for r in rows:
+        if sources and r["source"] not in sources:
+            continue
+        split = split_of(r)
+        if splits and split not in splits:
+            continue
         img = Image.open(os.path.join(data_dir, "images", r["file"])).convert("RGB")
         arr = np.asarray(img, dtype=np.uint8)
-        gray = float(np.abs(arr[..., 0].astype(int) - arr[..., 2].astype(int)).mean()) < 3.0
-        kind = "thermal-drone" if r["source"] == "hit-uav" else (
-            "camera-trap-night" if gray else "camera-trap-day")
-        items.append({"file": r["file"], "source": r["source"], "kind": kind, "label": r["label"],
-                      "val": is_val(r), "image": arr, "boxes": boxes.get(r["file"], [])})
+        if r["source"] == "thermal-dogs-people":
+            arr = synthesize.palette_to_gray(arr)
+        items.append({"file": r["file"], "source": r["source"], "kind": kind_of(r["source"], arr),
+                      "label": r["label"], "split": split, "val": split == "val", "image": arr,
+                      "boxes": boxes.get(r["file"], []), "ignore": ignore.get(r["file"], [])})
     return items
 
 
+def composite_sets(items, data_dir, n=200):
+    """The fixed-seed synthetic slices: 'val' from validation camera-trap backgrounds and
+    validation cut-outs, 'calib' from calibration ones. Items shaped like load_dataset's."""
+    out = {}
+    for split, seed in (("val", 7001), ("calib", 7002)):
+        backgrounds = [i for i in items if i["split"] == split and i["source"] == "missouri-camera-traps"
+                       and i["label"] in ("empty", "animal")]
+        cutouts = synthesize.load_mask_cutouts(data_dir, CLS_INDEX, split)
+        out[split] = []
+        if not backgrounds or not cutouts:
+            continue
+        for name, img, boxes, kind in synthesize.composite_set(backgrounds, cutouts, seed, n):
+            h, w = img.shape[:2]
+            classes = {CLASSES[b[0]] for b in boxes if b[0] in (1, 2)}
+            label = "+".join(c for c in ("person", "vehicle") if c in classes) or "animal"
+            out[split].append({
+                "file": f"composite-{split}/{name}.jpg", "source": "composite",
+                "kind": "composite-" + ("night" if kind == "camera-trap-night" else "day"),
+                "label": label, "split": split, "val": split == "val", "image": img,
+                "boxes": [(c, x / w, y / h, bw / w, bh / h) for c, x, y, bw, bh in boxes],
+                "ignore": []})
+    return out
+
+
 def to_pixel_boxes(item, w, h):
-    return [(c, x * w, y * h, bw * w, bh * h) for c, x, y, bw, bh in item["boxes"]]
+    """Boxes in pixels; ignore regions (ignore.csv) ride along as class 3 + their class."""
+    return [(c, x * w, y * h, bw * w, bh * h) for c, x, y, bw, bh in item["boxes"]] + [
+        (3 + c, x * w, y * h, bw * w, bh * h) for c, x, y, bw, bh in item.get("ignore", [])]
 
 
 class Augmenter:
-    """Builds CROP x CROP training samples with field-like augmentation."""
+    """Builds CROP x CROP training samples with field-like augmentation.
 
-    def __init__(self, train, rng: random.Random):
+    The mix per sample (`MIX`): thermal drone crops (some as small thermal frames), camera-trap
+    crops, ground-level composites (synthesize.py: coco cut-outs on camera-trap frames), thermal
+    pastes (HIT-UAV crops, and camera-trap animals as warm person negatives), whole coco photos,
+    Open Images vehicle photos (people there are ignored, never negatives) and palette-inverted
+    thermal-dogs-people frames (dogs are animals: negatives for person), half of those as
+    80x60/160x120 frames."""
+
+    MIX = (("drone", 0.25), ("trap", 0.12), ("composite", 0.25), ("thermal-paste", 0.05),
+           ("coco", 0.08), ("vehicles", 0.10), ("thermal-ground", 0.15))
+
+    def __init__(self, train, rng: random.Random, data_dir=None):
         self.rng = rng
         self.drone = [t for t in train if t["source"] == "hit-uav"]
-        self.trap = [t for t in train if t["source"] != "hit-uav"]
+        self.trap = [t for t in train if t["source"] == "missouri-camera-traps"]
         self.backgrounds = [t for t in self.trap if t["label"] in ("empty", "animal")]
+        self.coco = [t for t in train if t["source"] == "coco"]
+        self.vehicles = [t for t in train if t["source"] == "vehicles-openimages"]
+        self.thermal_ground = [t for t in train if t["source"] == "thermal-dogs-people"]
         # Hard negatives: camera-trap frames where the current model fires person/vehicle, with the
         # strongest false peak (image pixels) and its score; refreshed by mine_hard_negatives().
         self.hard = []
@@ -96,13 +189,18 @@ class Augmenter:
         for t in self.drone:
             h, w = t["image"].shape[:2]
             for c, x, y, bw, bh in to_pixel_boxes(t, w, h):
-                if c == 0 or bw < 6 or bh < 6:
+                if c == 0 or c >= 3 or bw < 6 or bh < 6:
                     continue
                 m = 0.15
                 x0, y0 = int(max(0, x - m * bw)), int(max(0, y - m * bh))
                 x1, y1 = int(min(w, x + bw * (1 + m))), int(min(h, y + bh * (1 + m)))
                 if x1 - x0 > 4 and y1 - y0 > 4:
                     self.cutouts.append((c, t["image"][y0:y1, x0:x1]))
+        self.masks = synthesize.load_mask_cutouts(data_dir, CLS_INDEX, "train") if data_dir else []
+        # Warm animal blobs (camera-trap animals drawn as thermal targets): person negatives.
+        self.warm_animals = synthesize.box_cutouts(self.backgrounds, to_pixel_boxes, classes=(0,),
+                                                   min_side=12)
+        self.thermal_cuts = synthesize.box_cutouts(self.drone, to_pixel_boxes, classes=(1, 2))
 
     def sample(self):
         if self.hard and self.rng.random() < self.hard_share:
@@ -110,23 +208,58 @@ class Augmenter:
             item, _, focus = self.rng.choices(self.hard, weights=scores)[0]
             img, boxes = self._crop(item, 0.45, 1.15, vflip=False, focus=focus)
             return self._photometric(img), boxes
-        r = self.rng.random()
-        if r < 0.55:
-            img, boxes = self._crop(self.rng.choice(self.drone), 0.6, 1.7, vflip=True)
-        elif r < 0.8:
-            img, boxes = self._crop(self.rng.choice(self.trap), 0.45, 1.15, vflip=False)
+        rng = self.rng
+        kinds = [k for k, _ in self.MIX if self._available(k)]
+        kind = rng.choices(kinds, weights=[w for k, w in self.MIX if k in kinds])[0]
+        small = rng.choice(synthesize.SMALL_FRAMES)
+        if kind == "drone":
+            img, boxes = self._crop(rng.choice(self.drone), 0.6, 1.7, vflip=True,
+                                    small=small if rng.random() < 0.15 else None)
+        elif kind == "trap":
+            img, boxes = self._crop(rng.choice(self.trap), 0.45, 1.15, vflip=False)
+        elif kind == "composite":
+            img, boxes = self._crop(rng.choice(self.backgrounds), 0.45, 1.15, vflip=False)
+            img, boxes = synthesize.paste_objects(img, self.masks, rng, rng.choice([1, 1, 2, 3]),
+                                                  15, 0.95 * CROP, boxes)
+            if synthesize.is_gray(img):
+                img = synthesize.infrared_night(img, rng)
+        elif kind == "thermal-paste":
+            img, boxes = self._crop(rng.choice(self.backgrounds), 0.45, 1.15, vflip=False)
+            if rng.random() < 0.5:
+                img, boxes = self._paste(img, boxes)
+            else:
+                cuts = self.warm_animals if rng.random() < 0.5 else self.thermal_cuts
+                img, boxes = synthesize.paste_objects(img, cuts, rng, rng.randint(1, 3), 10, 120, boxes)
+            g = img.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+            img = np.repeat(np.clip(g, 0, 255).astype(np.uint8)[..., None], 3, 2)
+        elif kind == "coco":
+            img, boxes = self._crop(rng.choice(self.coco), 0.5, 1.3, vflip=False)
+        elif kind == "vehicles":
+            img, boxes = self._crop(rng.choice(self.vehicles), 0.5, 1.3, vflip=False)
         else:
-            img, boxes = self._crop(self.rng.choice(self.backgrounds), 0.45, 1.15, vflip=False)
-            img, boxes = self._paste(img, boxes)
+            img, boxes = self._crop(rng.choice(self.thermal_ground), 0.5, 1.3, vflip=False,
+                                    small=small if rng.random() < 0.5 else None)
         return self._photometric(img), boxes
 
-    def _crop(self, item, smin, smax, vflip, focus=None):
+    def _available(self, kind):
+        need = {"drone": self.drone, "trap": self.trap, "composite": self.masks and self.backgrounds,
+                "thermal-paste": self.backgrounds, "coco": self.coco, "vehicles": self.vehicles,
+                "thermal-ground": self.thermal_ground}
+        return bool(need[kind])
+
+    def _crop(self, item, smin, smax, vflip, focus=None, small=None):
+        """A CROP x CROP crop at `smin..smax` times the scale the engine would feed the image
+        at (long side 640). With `small` (w, h) the frame is first reduced to that size and
+        enlarged back, as a small thermal frame reaches the network."""
         rng = self.rng
         src = item["image"]
+        if small is not None:
+            src, _ = synthesize.small_frame(src, small)
+            smin, smax = 0.85, 1.15
         h, w = src.shape[:2]
-        s = math.exp(rng.uniform(math.log(smin), math.log(smax)))
+        s = math.exp(rng.uniform(math.log(smin), math.log(smax))) * 640 / max(h, w)
         nw, nh = max(8, int(w * s)), max(8, int(h * s))
-        img = np.asarray(Image.fromarray(src).resize((nw, nh), Image.BILINEAR))
+        sx_, sy_ = w / nw, h / nh  # resized -> source pixels
         boxes = [(c, x * s, y * s, bw * s, bh * s) for c, x, y, bw, bh in to_pixel_boxes(item, w, h)]
         canvas = np.zeros((CROP, CROP, 3), np.uint8)
         canvas[:] = rng.randint(0, 80)
@@ -138,14 +271,18 @@ class Augmenter:
             oy = int(min(max(oy, fy - CROP + 16), fy - 16))
         sx0, sy0 = max(0, ox), max(0, oy)
         sx1, sy1 = min(nw, ox + CROP), min(nh, oy + CROP)
-        canvas[sy0 - oy:sy1 - oy, sx0 - ox:sx1 - ox] = img[sy0:sy1, sx0:sx1]
+        if sx1 > sx0 and sy1 > sy0:  # resize only the window the crop shows
+            window = Image.fromarray(src).resize(
+                (sx1 - sx0, sy1 - sy0), Image.BILINEAR,
+                box=(sx0 * sx_, sy0 * sy_, sx1 * sx_, sy1 * sy_))
+            canvas[sy0 - oy:sy1 - oy, sx0 - ox:sx1 - ox] = np.asarray(window)
         out = []
         for c, x, y, bw, bh in boxes:
             x0, y0 = max(x - ox, 0), max(y - oy, 0)
             x1, y1 = min(x + bw - ox, CROP), min(y + bh - oy, CROP)
             if x1 - x0 < 2 or y1 - y0 < 2:
                 continue
-            if (x1 - x0) * (y1 - y0) < 0.4 * bw * bh:
+            if c < 3 and (x1 - x0) * (y1 - y0) < 0.4 * bw * bh:
                 continue
             out.append((c, x0, y0, x1 - x0, y1 - y0))
         if rng.random() < 0.5:
@@ -209,15 +346,16 @@ class Augmenter:
 
 def make_batch(aug, size):
     """One training batch: uint8 images [B,3,H,W] (what a decoder hands the network), heat maps,
-    regression targets and their mask."""
-    xs, hs, rs, ms = [], [], [], []
+    regression targets, their mask and the heat-map loss weights (ignore regions)."""
+    xs, hs, rs, ms, ws = [], [], [], [], []
     for _ in range(size):
         img, boxes = aug.sample()
-        h, r, m = make_targets(boxes)
+        h, r, m, wt = make_targets(boxes)
         x8 = np.ascontiguousarray(np.round(img * 255.0).astype(np.uint8))
         xs.append(torch.from_numpy(x8).permute(2, 0, 1))
         hs.append(torch.from_numpy(h)); rs.append(torch.from_numpy(r)); ms.append(torch.from_numpy(m))
-    return torch.stack(xs), torch.stack(hs), torch.stack(rs), torch.stack(ms)
+        ws.append(torch.from_numpy(wt))
+    return torch.stack(xs), torch.stack(hs), torch.stack(rs), torch.stack(ms), torch.stack(ws)
 
 
 class BatchStream(torch.utils.data.IterableDataset):
@@ -255,12 +393,20 @@ def mine_hard_negatives(model, aug, floor=0.1):
 
 
 def make_targets(boxes, size=CROP):
+    """Heat maps, regression targets, their mask, and per-class loss weights: 0 on cells inside
+    an ignore region of that class (class 3 + c), except at the class's own box centres."""
     g = size // STRIDE
     heat = np.zeros((3, g, g), np.float32)
     reg = np.zeros((4, g, g), np.float32)
     mask = np.zeros((1, g, g), np.float32)
+    weight = np.ones((3, g, g), np.float32)
     ys, xs = np.mgrid[0:g, 0:g].astype(np.float32)
     for c, x, y, bw, bh in boxes:
+        if c >= 3:
+            inside = ((xs + 0.5) * STRIDE >= x) & ((xs + 0.5) * STRIDE <= x + bw) & \
+                     ((ys + 0.5) * STRIDE >= y) & ((ys + 0.5) * STRIDE <= y + bh)
+            weight[c - 3][inside] = 0.0
+            continue
         cx, cy = (x + bw / 2) / STRIDE, (y + bh / 2) / STRIDE
         ix, iy = min(int(cx), g - 1), min(int(cy), g - 1)
         sx, sy = max(0.5, bw / STRIDE / 5), max(0.5, bh / STRIDE / 5)
@@ -269,11 +415,12 @@ def make_targets(boxes, size=CROP):
         heat[c, iy, ix] = 1.0
         reg[:, iy, ix] = (cx - ix, cy - iy, math.log(max(bw, 1) / STRIDE), math.log(max(bh, 1) / STRIDE))
         mask[0, iy, ix] = 1.0
-    return heat, reg, mask
+    weight[heat == 1.0] = 1.0
+    return heat, reg, mask, weight
 
 
 # ---------------------------------------------------------------------------------------------
-# Evaluation (mirrors the Swift decoder: 3x3 peaks, per-class NMS)
+# Evaluation (mirrors the Swift decoder: 3x3 peaks, NMS per class and across classes)
 
 
 def letterbox(arr, long_side=640, multiple=32):
@@ -287,7 +434,13 @@ def letterbox(arr, long_side=640, multiple=32):
     return x, nw, nh
 
 
-def decode(out, nw, nh, min_conf=0.05, iou=0.5, max_det=100):
+# Boxes of different classes overlapping by more than this are one object: the stronger class
+# stays (one class per box, as MegaDetector gives). The Swift engine uses the same value
+# (DetectionOptions.defaultCrossClassIoUThreshold).
+CROSS_CLASS_IOU = 0.6
+
+
+def decode(out, nw, nh, min_conf=0.05, iou=0.5, max_det=100, cross_iou=CROSS_CLASS_IOU):
     heat = torch.sigmoid(out[:3])
     peaks = (heat == F.max_pool2d(heat[None], 3, 1, 1)[0]) & (heat >= min_conf)
     dets = []
@@ -303,7 +456,7 @@ def decode(out, nw, nh, min_conf=0.05, iou=0.5, max_det=100):
     dets.sort(key=lambda d: -d[1])
     keep = []
     for d in dets:
-        if all(k[0] != d[0] or box_iou(k[2:], d[2:]) <= iou for k in keep):
+        if all(box_iou(k[2:], d[2:]) <= (iou if k[0] == d[0] else cross_iou) for k in keep):
             keep.append(d)
         if len(keep) >= max_det:
             break
@@ -370,10 +523,17 @@ def evaluate(model, items):
     return per_image, ap
 
 
+def unjudged(item, cls):
+    """True where the source never boxes `cls` (a whole-frame ignore row): no verdict there."""
+    return any(c == CLS_INDEX[cls] and w * h >= 0.99 for c, _, _, w, h in item.get("ignore", []))
+
+
 def image_level(per_image, cls, thr, kinds=None):
     tp = fp = fn = 0
     for it, dets in per_image:
         if kinds and it["kind"] not in kinds:
+            continue
+        if unjudged(it, cls):
             continue
         truth = cls in it["label"].split("+")
         pred = any(d[0] == CLS_INDEX[cls] and d[1] >= thr for d in dets)
@@ -443,6 +603,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "runs", "lookout-det.pt"))
     ap.add_argument("--minutes", type=float, default=75.0, help="training time budget (wall clock)")
     ap.add_argument("--steps", type=int, default=0, help="fixed step count (overrides --minutes)")
+    ap.add_argument("--stop-at", help="UTC wall-clock time HH:MM by which training ends (the "
+                                      "budget is cut to fit; evaluation follows)")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=20261125)
@@ -458,6 +620,14 @@ def main():
     ap.add_argument("--eval-only", action="store_true",
                     help="no training: evaluate --init on the validation split, choose thresholds, "
                          "write Models/metrics.json and --out")
+    ap.add_argument("--freeze-bn", action="store_true",
+                    help="keep batch-norm statistics fixed (always on when --init is a .safetensors)")
+    ap.add_argument("--save-every", type=int, default=200,
+                    help="steps between checkpoints (--out and its resumable --out.state)")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue from --out.state (weights, optimizer, step, time trained)")
+    ap.add_argument("--metrics", default=os.path.join(ROOT, "Models", "metrics.json"),
+                    help="where the validation report goes")
     args = ap.parse_args()
     if args.eval_only and not args.init:
         ap.error("--eval-only needs --init")
@@ -469,22 +639,25 @@ def main():
 
     t0 = time.time()
     items = load_dataset(args.data)
-    train = [i for i in items if not i["val"]]
-    val = [i for i in items if i["val"]]
-    print(f"loaded {len(items)} images ({len(train)} train, {len(val)} val) in {time.time()-t0:.0f}s",
-          file=sys.stderr, flush=True)
+    train = [i for i in items if i["split"] == "train"]
+    calib = [i for i in items if i["split"] == "calib"]
+    val = [i for i in items if i["split"] == "val"]
+    print(f"loaded {len(items)} images ({len(train)} train, {len(calib)} calibration, {len(val)} val)"
+          f" in {time.time()-t0:.0f}s", file=sys.stderr, flush=True)
     os.makedirs(os.path.join(ROOT, "Models"), exist_ok=True)
     with open(os.path.join(ROOT, "Models", "split.csv") if val else os.devnull, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["file", "split", "group"])
         for i in sorted(items, key=lambda i: i["file"]):
-            w.writerow([i["file"], "val" if i["val"] else "train",
-                        group_of({"file": i["file"], "source": i["source"]})])
+            w.writerow([i["file"], i["split"], group_of({"file": i["file"], "source": i["source"]})])
 
-    aug = Augmenter(train, random.Random(args.seed))
+    aug = Augmenter(train, random.Random(args.seed), args.data)
     model = LookoutNet()
     init_training = None
-    if args.init:
+    if args.init and args.init.endswith(".safetensors"):
+        init_training = load_folded(model, args.init)
+        args.freeze_bn = True
+    elif args.init:
         init = torch.load(args.init, map_location="cpu", weights_only=False)
         model.load_state_dict(init["model"])
         init_training = init["meta"].get("trained")
@@ -492,6 +665,17 @@ def main():
     model.to(device)
     aug.hard_share = args.hard_share
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    step, elapsed_before = 0, 0.0
+    state_path = args.out + ".state"
+    if args.resume and os.path.exists(state_path):
+        st = torch.load(state_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["optimizer"])
+        step, elapsed_before = st["step"], st["elapsed"]
+        aug.rng.setstate(st["rng"])
+        aug.hard = []
+        print(f"resumed from {state_path} at step {step} ({elapsed_before:.0f}s trained)",
+              file=sys.stderr, flush=True)
     stream = None
     if args.workers > 0:
         torch.backends.cudnn.benchmark = True
@@ -511,52 +695,74 @@ def main():
         torch.save({"model": state, "meta": meta}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
+    def save_state(elapsed):
+        """Everything --resume needs: weights, optimizer, step, time trained, sampler state."""
+        state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+        torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
+                    "rng": aug.rng.getstate()}, state_path + ".tmp")
+        os.replace(state_path + ".tmp", state_path)
+
     # The schedule follows elapsed time (or steps with --steps), so a busy machine shortens
     # training instead of overrunning the budget; the cosine decay always completes.
-    model.train()
-    step, warm = 0, 100
+    set_train_mode(model, args.freeze_bn)
+    warm = 100 if not args.init else 20
     budget = args.minutes * 60
-    start = time.time()
+    if args.stop_at:
+        now = time.gmtime()
+        hh, mm = (int(v) for v in args.stop_at.split(":"))
+        left = (hh * 3600 + mm * 60) - (now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
+        budget = min(budget, elapsed_before + max(60, left))
+        print(f"training budget {budget/60:.1f} minutes (until {args.stop_at} UTC)", file=sys.stderr, flush=True)
+    start = time.time() - elapsed_before
     source = None
+    mined_at = -1
     while not args.eval_only:
         progress = step / args.steps if args.steps else (time.time() - start) / budget
         if progress >= 1.0:
             break
-        if args.hard_share > 0 and step % args.mine_every == 0 and (step > 0 or args.init):
+        if args.hard_share > 0 and mined_at != step and (step % args.mine_every == 0 or not aug.hard) \
+                and (step > 0 or args.init):
             t = time.time()
             aug.hard = mine_hard_negatives(model, aug)
+            set_train_mode(model, args.freeze_bn)
+            mined_at = step
             print(f"step {step}: {len(aug.hard)} hard negatives (max score "
                   f"{max((h[1] for h in aug.hard), default=0):.2f}) in {time.time()-t:.0f}s",
                   file=sys.stderr, flush=True)
             if stream is not None:  # new workers, so that they see the new hard negatives
                 stream.round += 1
                 source = None
-            if step > 0:
-                save(args.out, {"model_version": args.version, "partial": True, "steps": step})
         if source is None:
             source = batches()
         lr = args.lr * min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
             g["lr"] = lr
-        x, h, r, m = (t.to(device, non_blocking=True) for t in next(source))
+        x, h, r, m, wt = (t.to(device, non_blocking=True) for t in next(source))
         x = x.float() / 255.0
         out = model(x)
-        loss, hl = detection_loss(out, h, r, m)
+        loss, hl = detection_loss(out, h, r, m, wt)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
         opt.step()
         step += 1
-        if step % 100 == 0:
+        if step % 20 == 0:
             print(f"step {step} ({progress:.0%}) loss {loss.item():.3f} heat {hl.item():.3f} "
                   f"lr {lr:.5f} {time.time()-start:.0f}s", file=sys.stderr, flush=True)
+        if args.save_every and step % args.save_every == 0:
+            save_state(time.time() - start)
+            save(args.out, {"model_version": args.version, "partial": True, "steps": step})
     train_seconds = time.time() - start
+    if not args.eval_only:
+        save_state(train_seconds)
     source = None
     trained = {"script": "scripts/train.py", "seed": args.seed, "steps": step,
                "init": os.path.basename(args.init) if args.init else None,
                "hard_share": args.hard_share, "batch": args.batch, "lr": args.lr,
                "device": args.device, "workers": args.workers, "seconds": round(train_seconds),
-               "data": "shared/data (HIT-UAV, Missouri Camera Traps)"}
+               "freeze_bn": args.freeze_bn,
+               "data": "shared/data (HIT-UAV, Missouri Camera Traps, coco, thermal-dogs-people, "
+                       "vehicles-openimages; copy-paste composites from scripts/synthesize.py)"}
     if args.eval_only:
         trained = init_training or trained
     if not val:  # a training-only copy (scripts/pack_data.py): validate later with --eval-only
@@ -566,12 +772,24 @@ def main():
         return
 
     model.cpu()
-    per_image, box_ap = evaluate(model, val)
-    thresholds = choose_thresholds(per_image)
+    model.eval()
+    save(args.out, {"model_version": args.version, "thresholds": None, "trained": trained})
+    composites = composite_sets(items, args.data)
+    import evaluate_slices  # noqa: E402 (imports this module)
+    t = time.time()
+    results = evaluate_slices.evaluate_model(model, args.version, calib + composites["calib"],
+                                             val + composites["val"])
+    mine = results[args.version]
+    thresholds, per_image, cal_images = mine["thresholds"], mine["_per_image"], mine["_calibration_per_image"]
+    box_ap = mine["val"]["all"]["box_ap50"]
+    print(f"evaluated in {time.time()-t:.0f}s", file=sys.stderr, flush=True)
     report = metrics_report(per_image, box_ap, thresholds)
+    report["slices"] = evaluate_slices.to_json(results)[args.version]
+    report["calibration"] = metrics_report(cal_images, {}, thresholds)["by_source"]
     report["training"] = trained if args.eval_only else {
         **trained, "crop": CROP, "threads": args.threads, "train_images": len(train),
-        "val_images": len(val)}
+        "calibration_images": len(calib) + len(composites["calib"]),
+        "val_images": len(val) + len(composites["val"])}
     misses = []
     for it, dets in per_image:
         for cls in ("person", "vehicle"):
@@ -580,7 +798,7 @@ def main():
             if truth != pred:
                 misses.append({"file": it["file"], "class": cls, "kind": "miss" if truth else "false_alert"})
     report["errors"] = misses
-    with open(os.path.join(ROOT, "Models", "metrics.json"), "w") as f:
+    with open(args.metrics, "w") as f:
         json.dump(report, f, indent=1)
         f.write("\n")
     thresholds = {k: float(v) for k, v in thresholds.items()}
@@ -588,6 +806,40 @@ def main():
     print(json.dumps({k: report[k] for k in ("thresholds", "box_ap50")}, indent=1), file=sys.stderr)
     for k, v in report["by_source"].items():
         print(k, json.dumps(v), file=sys.stderr)
+
+
+def set_train_mode(model, freeze_bn):
+    """Training mode; with `freeze_bn` the batch norms keep their running statistics (they act as
+    per-channel scale and shift), as needed when starting from folded weights."""
+    model.train()
+    if freeze_bn:
+        for mod in model.modules():
+            if isinstance(mod, torch.nn.BatchNorm2d):
+                mod.eval()
+
+
+def load_folded(model, path):
+    """Loads an exported graph's weights (`Models/lookout-det.safetensors`: batch norm folded
+    into each convolution) into `model`: each convolution takes the folded weight, its batch
+    norm becomes the identity plus the folded bias. Returns the graph's `trained` record."""
+    from safetensors.torch import load_file
+    tensors = load_file(path)
+    graph_path = path[: -len(".safetensors")] + ".json"
+    graph = json.load(open(graph_path)) if os.path.exists(graph_path) else {}
+    with torch.no_grad():
+        for name in {k.rsplit(".", 1)[0] for k in tensors}:
+            mod = model.get_submodule(name)
+            w, b = tensors[name + ".weight"], tensors[name + ".bias"]
+            if isinstance(mod, torch.nn.Conv2d):
+                mod.weight.copy_(w)
+                mod.bias.copy_(b)
+                continue
+            mod.conv.weight.copy_(w)
+            mod.bn.weight.fill_(1.0)
+            mod.bn.bias.copy_(b)
+            mod.bn.running_mean.zero_()
+            mod.bn.running_var.fill_(1.0 - mod.bn.eps)
+    return graph.get("trained")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ shipped engine, decoders and thresholds give the same picture end to end. It lin
 images (Models/split.csv) into a temporary card, runs `lookout scan`, and prints image-level
 recall/precision per source and class at the model's thresholds, false alerts on empty or
 animal-only images, and box AP at IoU 0.5. With --json it writes them to a file.
+
+The engine sees the files as they are: thermal-dogs-people frames in their rainbow palette (the
+Python figures use the palette-inverted frames), and no synthetic composites (write those with
+scripts/synthesize.py and scan them separately).
 """
 from __future__ import annotations
 
@@ -35,10 +39,13 @@ def main():
     rows = {r["file"]: r for r in csv.DictReader(open(os.path.join(args.data, "images.csv")))}
     val = [r["file"] for r in csv.DictReader(open(os.path.join(ROOT, "Models", "split.csv")))
            if r["split"] == "val"]
-    boxes = {}
-    for b in csv.DictReader(open(os.path.join(args.data, "boxes.csv"))):
-        boxes.setdefault(b["file"], []).append(
-            (CLASSES.index(b["class"]), float(b["x"]), float(b["y"]), float(b["w"]), float(b["h"])))
+    boxes, ignore = {}, {}
+    for name, table in (("boxes.csv", boxes), ("ignore.csv", ignore)):
+        if not os.path.exists(os.path.join(args.data, name)):
+            continue
+        for b in csv.DictReader(open(os.path.join(args.data, name))):
+            table.setdefault(b["file"], []).append(
+                (CLASSES.index(b["class"]), float(b["x"]), float(b["y"]), float(b["w"]), float(b["h"])))
 
     with tempfile.TemporaryDirectory() as card:
         for f in val:
@@ -54,8 +61,10 @@ def main():
     for image in out["images"]:
         row = rows[image["file"]]
         dets = [(int(d["category"]) - 1, d["conf"], *d["bbox"]) for d in image["detections"] or []]
-        kind = "thermal-drone" if row["source"] == "hit-uav" else "camera-trap"
-        item = {"file": image["file"], "label": row["label"], "kind": kind}
+        kind = {"hit-uav": "thermal-drone", "missouri-camera-traps": "camera-trap"}.get(
+            row["source"], row["source"])
+        item = {"file": image["file"], "label": row["label"], "kind": kind,
+                "ignore": ignore.get(image["file"], [])}
         per_image.append((item, dets))
         for c in range(3):
             gts = [b[1:] for b in boxes.get(image["file"], []) if b[0] == c]
@@ -73,7 +82,7 @@ def main():
     report = {"thresholds": thresholds, "images": len(per_image),
               "box_ap50": {CLASSES[c]: average_precision(box_scores[c], n_truth[c]) for c in range(3)},
               "by_source": {}}
-    for kind in (None, "thermal-drone", "camera-trap"):
+    for kind in [None] + sorted({it["kind"] for it, _ in per_image}):
         sel = [kind] if kind else None
         entry = {cls: image_level(per_image, cls, thresholds[cls], sel) for cls in CLASSES}
         entry["false_alerts_on_empty_or_animal"] = false_alert_rate(per_image, thresholds, sel)

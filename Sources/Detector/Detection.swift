@@ -56,13 +56,16 @@ func precedes(_ a: Detection, _ b: Detection) -> Bool {
   return a.box.width < b.box.width
 }
 
-/// Greedy non-maximum suppression within each class: in `precedes` order (confidence descending,
-/// deterministic tie-break), a detection is kept unless its IoU with an already kept detection of
-/// the same class is greater than `iouThreshold`. Detections of different classes never suppress
-/// each other. Returns at most `maxDetections` kept detections, sorted by confidence descending
-/// (the same result as NMS per class followed by keeping the most confident `maxDetections`).
+/// Greedy non-maximum suppression, one class per box: in `precedes` order (confidence
+/// descending, deterministic tie-break), a detection is kept unless an already kept detection
+/// of the same class overlaps it by an IoU greater than `iouThreshold`, or one of another class
+/// by an IoU greater than `crossClassIoUThreshold` (two classes firing at the same place: the
+/// stronger one stays, as MegaDetector gives one class per box). Returns at most `maxDetections`
+/// kept detections, sorted by confidence descending.
 public func nonMaximumSuppression(
-  _ detections: [Detection], iouThreshold: Float, maxDetections: Int
+  _ detections: [Detection], iouThreshold: Float,
+  crossClassIoUThreshold: Float = DetectionOptions.defaultCrossClassIoUThreshold,
+  maxDetections: Int
 ) -> [Detection] {
   guard maxDetections > 0 else { return [] }
   let sorted = detections.sorted(by: precedes)
@@ -70,8 +73,8 @@ public func nonMaximumSuppression(
   kept.reserveCapacity(min(maxDetections, sorted.count))
   for candidate in sorted {
     let suppressed = kept.contains {
-      $0.detectionClass == candidate.detectionClass
-        && intersectionOverUnion($0.box, candidate.box) > iouThreshold
+      intersectionOverUnion($0.box, candidate.box)
+        > ($0.detectionClass == candidate.detectionClass ? iouThreshold : crossClassIoUThreshold)
     }
     if !suppressed {
       kept.append(candidate)

@@ -6,16 +6,25 @@ public struct DetectionOptions: Sendable, Equatable {
   public var minimumConfidence: Float
   /// Same-class detections overlapping a more confident one by more than this IoU are dropped.
   public var iouThreshold: Float
+  /// Detections overlapping a more confident one of another class by more than this IoU are
+  /// dropped: one class per box (see `nonMaximumSuppression`).
+  public var crossClassIoUThreshold: Float
   /// At most this many detections are returned (the most confident).
   public var maxDetections: Int
 
+  /// The default `crossClassIoUThreshold`: boxes of two classes this much alike are one object.
+  /// scripts/train.py decodes with the same value (`CROSS_CLASS_IOU`).
+  public static let defaultCrossClassIoUThreshold: Float = 0.6
+
   public init(
     inputLongSide: Int = 640, minimumConfidence: Float = 0.05, iouThreshold: Float = 0.5,
+    crossClassIoUThreshold: Float = DetectionOptions.defaultCrossClassIoUThreshold,
     maxDetections: Int = 100
   ) {
     self.inputLongSide = inputLongSide
     self.minimumConfidence = minimumConfidence
     self.iouThreshold = iouThreshold
+    self.crossClassIoUThreshold = crossClassIoUThreshold
     self.maxDetections = maxDetections
   }
 }
@@ -80,7 +89,7 @@ public final class InferenceSession {
   /// Detects objects in an image of interleaved 8-bit RGB (`width * height * 3` bytes, rows top
   /// to bottom, no row padding). The image is resized so its long side is
   /// `options.inputLongSide` (see `LetterboxGeometry` and `preprocess`), padded right and bottom
-  /// to a multiple of 32, run, and decoded (`decodeCenterNet`, then `nonMaximumSuppression`).
+  /// to a multiple of 32, run, and decoded (`decodeCenterNet`, then `nonMaximumSuppression`: one class per box).
   /// Boxes are normalized to the whole image as given.
   public func detect(
     rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int, options: DetectionOptions
@@ -99,7 +108,8 @@ public final class InferenceSession {
       output: out, head: program.head, geometry: geometry,
       minimumConfidence: options.minimumConfidence, into: &candidates)
     return nonMaximumSuppression(
-      candidates, iouThreshold: options.iouThreshold, maxDetections: options.maxDetections)
+      candidates, iouThreshold: options.iouThreshold,
+      crossClassIoUThreshold: options.crossClassIoUThreshold, maxDetections: options.maxDetections)
   }
 
   /// Plans buffers for an input size now instead of at the first call.

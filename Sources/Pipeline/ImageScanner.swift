@@ -77,6 +77,7 @@ public final class ImageScanner {
         let (tiled, count) = detectTiled(decoded.image, tile: tile)
         detections = nonMaximumSuppression(
           detections + tiled, iouThreshold: settings.detection.iouThreshold,
+          crossClassIoUThreshold: settings.detection.crossClassIoUThreshold,
           maxDetections: settings.detection.maxDetections)
         outcome.tiles = count
       }

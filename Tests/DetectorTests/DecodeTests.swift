@@ -141,11 +141,11 @@ import Testing
     #expect(intersectionOverUnion(a, b) == intersectionOverUnion(b, a))
   }
 
-  @Test func nmsSuppressesOverlapsWithinAClassOnly() {
+  @Test func nmsSuppressesSameClassOverlapsAboveTheThreshold() {
     let detections = [
       Self.det(.animal, 0.6, 0.12, 0.1),  // IoU with the 0.9 animal: 0.16/0.24 = 0.667
       Self.det(.animal, 0.9, 0.1, 0.1),
-      Self.det(.person, 0.8, 0.1, 0.1),  // same box, other class: kept
+      Self.det(.person, 0.8, 0.1, 0.3),  // other class, touching the animals only: kept
       Self.det(.animal, 0.7, 0.5, 0.5),  // far away: kept
       Self.det(.animal, 0.5, 0.2, 0.1),  // IoU 0.333 with the 0.9 animal: kept at 0.5
     ]
@@ -153,6 +153,19 @@ import Testing
     #expect(kept == [detections[1], detections[2], detections[3], detections[4]])
     let strict = nonMaximumSuppression(detections, iouThreshold: 0.3, maxDetections: 100)
     #expect(strict == [detections[1], detections[2], detections[3]])
+  }
+
+  @Test func nmsKeepsOneClassPerBox() {
+    // Two classes firing at the same place are one object: only the stronger class stays.
+    let detections = [
+      Self.det(.person, 0.7, 0.1, 0.1),  // the 0.9 animal's box: dropped
+      Self.det(.animal, 0.9, 0.1, 0.1),
+      Self.det(.vehicle, 0.8, 0.12, 0.1),  // IoU 0.667 with the animal: dropped
+      Self.det(.person, 0.6, 0.2, 0.1),  // IoU 0.333 with the animal: another object, kept
+      Self.det(.vehicle, 0.5, 0.5, 0.5),  // far away: kept
+    ]
+    let kept = nonMaximumSuppression(detections, iouThreshold: 0.5, maxDetections: 100)
+    #expect(kept == [detections[1], detections[3], detections[4]])
   }
 
   @Test func nmsKeepsTheMostConfidentUpToTheLimit() {
@@ -166,10 +179,13 @@ import Testing
   @Test func nmsIsDeterministicUnderTies() {
     let a = Self.det(.person, 0.5, 0.1, 0.1)
     let b = Self.det(.person, 0.5, 0.15, 0.1)  // overlaps a; same confidence
-    let c = Self.det(.animal, 0.5, 0.1, 0.1)
-    let one = nonMaximumSuppression([a, b, c], iouThreshold: 0.5, maxDetections: 10)
-    let two = nonMaximumSuppression([c, b, a], iouThreshold: 0.5, maxDetections: 10)
+    let c = Self.det(.animal, 0.5, 0.7, 0.7)
+    let d = Self.det(.vehicle, 0.5, 0.73, 0.7)  // c's place (IoU 0.74), same confidence
+    let one = nonMaximumSuppression([a, b, c, d], iouThreshold: 0.5, maxDetections: 10)
+    let two = nonMaximumSuppression([d, c, b, a], iouThreshold: 0.5, maxDetections: 10)
     #expect(one == two)
-    #expect(one == [c, a])  // class order first, then the box nearer the top-left
+    // Class order first (so the animal, not the vehicle, keeps the shared place), then the box
+    // nearer the top-left.
+    #expect(one == [c, a])
   }
 }

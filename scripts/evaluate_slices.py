@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Per-slice validation of detector weights, side by side (issue 18's targets).
+
+    python scripts/evaluate_slices.py --model 0.3.0=Models/lookout-det.safetensors \\
+        --model candidate=runs/det1/lookout-det.pt --json runs/eval/slices.json
+
+For each model: thresholds are chosen on the calibration split (train.py's rule: per class the
+highest threshold that keeps image-level recall >= 0.95) and the figures are reported on the
+validation split, which never chooses anything. A `.safetensors` model is also scored at the
+thresholds stored in its graph (`<name>.json`), i.e. as shipped.
+
+Slices (train.py's `kind`): thermal drone (HIT-UAV), camera-trap frames without people or
+vehicles by night (infrared, grayscale) and by day, coco ground-level photos, thermal-dogs-people
+(palette-inverted; dog-only frames are person negatives), Open Images vehicles (people there are
+never boxed, so person figures skip them), and the synthetic composites (synthesize.py: held-out
+cut-outs on held-out camera-trap frames, fixed seed). Box AP at IoU 0.5 per class leaves out
+detections inside `ignore.csv` regions of their class. Also counted: boxes per image at the 0.05
+floor and boxes at confidence >= 0.1 that repeat another class's box (IoU > 0.6).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lookout_model import CLASSES, LookoutNet  # noqa: E402
+import train  # noqa: E402
+
+SLICES = [
+    ("thermal-drone", "thermal drone (HIT-UAV)"),
+    ("camera-trap-night", "camera trap, night IR, no person/vehicle (Missouri)"),
+    ("camera-trap-day", "camera trap, day, no person/vehicle (Missouri)"),
+    ("coco", "ground level, colour (coco)"),
+    ("thermal-ground", "ground-level thermal (thermal-dogs-people)"),
+    ("vehicles-openimages", "ground-level vehicles (Open Images)"),
+    ("composite-day", "composite, day (synthetic)"),
+    ("composite-night", "composite, night IR (synthetic)"),
+]
+
+
+def load_model(path):
+    model = LookoutNet()
+    shipped = None
+    if path.endswith(".safetensors"):
+        train.load_folded(model, path)
+        graph = path[: -len(".safetensors")] + ".json"
+        if os.path.exists(graph):
+            shipped = json.load(open(graph)).get("thresholds")
+    else:
+        ck = torch.load(path, map_location="cpu", weights_only=False)
+        model.load_state_dict(ck["model"])
+    return model.eval(), shipped
+
+
+def run(model, items, cross_iou):
+    """[(item, dets)] with dets at the 0.05 floor, after NMS (cross-class rule at `cross_iou`)."""
+    out = []
+    with torch.no_grad():
+        for it in items:
+            x, nw, nh = train.letterbox(it["image"])
+            o = model(torch.from_numpy(x).permute(2, 0, 1)[None])[0]
+            out.append((it, train.decode(o, nw, nh, cross_iou=cross_iou)))
+    return out
+
+
+def _inside_ignore(it, c, d):
+    cx, cy = d[2] + d[4] / 2, d[3] + d[5] / 2
+    return any(k == c and x <= cx <= x + w and y <= cy <= y + h for k, x, y, w, h in it.get("ignore", []))
+
+
+def box_ap(per_image):
+    scores = {c: [] for c in range(3)}
+    n_truth = {c: 0 for c in range(3)}
+    for it, dets in per_image:
+        for c in range(3):
+            gts = [b[1:] for b in it["boxes"] if b[0] == c]
+            n_truth[c] += len(gts)
+            used = set()
+            for d in (d for d in dets if d[0] == c):
+                best, bi = 0.0, -1
+                for i, g in enumerate(gts):
+                    if i not in used:
+                        v = train.box_iou(d[2:], g)
+                        if v > best:
+                            best, bi = v, i
+                if best >= 0.5:
+                    used.add(bi)
+                    scores[c].append((d[1], 1))
+                elif not _inside_ignore(it, c, d):
+                    scores[c].append((d[1], 0))
+    return {CLASSES[c]: train.average_precision(scores[c], n_truth[c]) for c in range(3)}
+
+
+def box_recall(per_image, cls, thr):
+    """Share of `cls` truth boxes matched (IoU >= 0.5) by a detection of that class at or above
+    `thr`: unlike image-level recall, a hit elsewhere in the frame does not count."""
+    c = CLASSES.index(cls)
+    found = total = 0
+    for it, dets in per_image:
+        gts = [b[1:] for b in it["boxes"] if b[0] == c]
+        total += len(gts)
+        strong = [d for d in dets if d[0] == c and d[1] >= thr]
+        found += sum(any(train.box_iou(d[2:], g) >= 0.5 for d in strong) for g in gts)
+    return {"found": found, "boxes": total, "recall": found / total if total else None}
+
+
+def slice_report(per_image, thresholds):
+    rep = {}
+    for kind, title in SLICES:
+        sel = [p for p in per_image if p[0]["kind"] == kind]
+        if not sel:
+            continue
+        entry = {"title": title, "images": len(sel)}
+        for cls in ("person", "vehicle"):
+            m = train.image_level(sel, cls, thresholds[cls])
+            if m["recall"] is not None or m["fp"]:
+                entry[cls] = m
+        entry["false_alerts"] = train.false_alert_rate(sel, thresholds)
+        entry["box_recall"] = {cls: box_recall(sel, cls, thresholds[cls]) for cls in ("person", "vehicle")}
+        entry["box_ap50"] = box_ap(sel)
+        rep[kind] = entry
+    rep["all"] = {"box_ap50": box_ap([p for p in per_image if not p[0]["kind"].startswith("composite")]),
+                  "box_ap50_composite": box_ap([p for p in per_image if p[0]["kind"].startswith("composite")])}
+    return rep
+
+
+def output_size(per_image, thresholds):
+    n = len(per_image)
+    boxes = sum(len(d) for _, d in per_image)
+    below = sum(1 for _, ds in per_image for d in ds if d[1] < thresholds[CLASSES[d[0]]])
+    dup = total = 0
+    for _, ds in per_image:
+        strong = [d for d in ds if d[1] >= 0.1]
+        total += len(strong)
+        for i, d in enumerate(strong):
+            dup += any(e[0] != d[0] and e[1] >= d[1] and train.box_iou(e[2:], d[2:]) > train.CROSS_CLASS_IOU
+                       for j, e in enumerate(strong) if j != i)
+    return {"boxes_per_image": boxes / n, "below_threshold_per_image": below / n,
+            "boxes_at_0.1": total, "cross_class_repeats_at_0.1": dup}
+
+
+def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped=None, path=None):
+    """{name: figures} (and {name (shipped thresholds): ...} when `shipped` is given): thresholds
+    chosen on `calib`, figures on `val`. The per-image detections ride along under
+    '_per_image' and '_calibration_per_image' (not written to JSON)."""
+    model.eval()
+    cal = run(model, calib, cross)
+    thr = train.choose_thresholds(cal)
+    per = run(model, val, cross)
+    out = {name: {"path": path, "thresholds": thr, "val": slice_report(per, thr),
+                  "calibration": slice_report(cal, thr), "output": output_size(per, thr),
+                  "_per_image": per, "_calibration_per_image": cal}}
+    if shipped:
+        out[name + " (shipped thresholds)"] = {
+            "path": path, "thresholds": shipped, "val": slice_report(per, shipped),
+            "calibration": slice_report(cal, shipped), "output": output_size(per, shipped)}
+    return out
+
+
+def to_json(results):
+    return {n: {k: v for k, v in r.items() if not k.startswith("_")} for n, r in results.items()}
+
+
+def fmt(m):
+    if m is None:
+        return "–"
+    if "rate" in m:
+        return f"{m['false_alerts']}/{m['images']} = {m['rate']:.3f}" if m["images"] else "–"
+    r = "–" if m["recall"] is None else f"{m['recall']:.3f}"
+    p = "–" if m["precision"] is None else f"{m['precision']:.3f}"
+    return f"{r} / {p}"
+
+
+def markdown(results):
+    names = list(results)
+    lines = ["| slice (validation) | metric | " + " | ".join(names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    for kind, title in SLICES:
+        rows = [("person recall / precision", lambda e: e.get("person")),
+                ("vehicle recall / precision", lambda e: e.get("vehicle")),
+                ("false alerts on frames without person/vehicle", lambda e: e.get("false_alerts")),
+                ("box AP50 person, vehicle, animal", lambda e: e.get("box_ap50")),
+                ("boxes found at the threshold (IoU >= 0.5): person, vehicle", lambda e: e.get("box_recall"))]
+        for label, get in rows:
+            cells = []
+            for n in names:
+                e = results[n]["val"].get(kind)
+                v = get(e) if e else None
+                if isinstance(v, dict) and "person" in v and isinstance(v["person"], dict):
+                    cells.append(", ".join(f"{v[c]['found']}/{v[c]['boxes']}" if v[c]["boxes"] else "–"
+                                           for c in ("person", "vehicle")))
+                elif isinstance(v, dict) and "person" in v and "animal" in v:
+                    cells.append(", ".join("–" if v[c] is None else f"{v[c]:.3f}" for c in CLASSES[1:] + CLASSES[:1]))
+                elif v is None or (isinstance(v, dict) and v.get("images") == 0):
+                    cells.append("–")
+                else:
+                    cells.append(fmt(v))
+            if any(c != "–" for c in cells):
+                lines.append(f"| {title} | {label} | " + " | ".join(cells) + " |")
+    for key, label in (("box_ap50", "box AP50 person, vehicle, animal (all real val images)"),
+                       ("box_ap50_composite", "box AP50 person, vehicle, animal (composites)")):
+        cells = [", ".join("–" if results[n]["val"]["all"][key][c] is None else
+                           f"{results[n]['val']['all'][key][c]:.3f}" for c in ("person", "vehicle", "animal"))
+                 for n in names]
+        lines.append(f"| all | {label} | " + " | ".join(cells) + " |")
+    lines.append("| all | thresholds person, vehicle, animal | " + " | ".join(
+        ", ".join(f"{results[n]['thresholds'][c]:.2f}" for c in ("person", "vehicle", "animal")) for n in names) + " |")
+    lines.append("| all | boxes per image at 0.05 (below thresholds) | " + " | ".join(
+        f"{results[n]['output']['boxes_per_image']:.1f} ({results[n]['output']['below_threshold_per_image']:.1f})"
+        for n in names) + " |")
+    lines.append("| all | boxes >= 0.1 repeating another class's box | " + " | ".join(
+        f"{results[n]['output']['cross_class_repeats_at_0.1']} of {results[n]['output']['boxes_at_0.1']}"
+        for n in names) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(train.ROOT, "..", "shared", "data"))
+    ap.add_argument("--model", action="append", required=True, help="NAME=PATH (.pt or .safetensors)")
+    ap.add_argument("--json", help="write all figures here")
+    ap.add_argument("--markdown", help="write the side-by-side table here")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-cross-class", action="store_true",
+                    help="per-class NMS only (the decoding before one class per box)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    t0 = time.time()
+    items = train.load_dataset(args.data, splits=("calib", "val"))
+    comps = train.composite_sets(items, args.data)
+    calib = [i for i in items if i["split"] == "calib"] + comps["calib"]
+    val = [i for i in items if i["split"] == "val"] + comps["val"]
+    print(f"{len(calib)} calibration, {len(val)} validation images ({time.time()-t0:.0f}s)", file=sys.stderr)
+    cross = 1.01 if args.no_cross_class else train.CROSS_CLASS_IOU
+    results = {}
+    for spec in args.model:
+        name, path = spec.split("=", 1)
+        model, shipped = load_model(path)
+        results.update(evaluate_model(model, name, calib, val, cross, shipped, path))
+        print(f"{name}: thresholds {results[name]['thresholds']} ({time.time()-t0:.0f}s)",
+              file=sys.stderr, flush=True)
+    table = markdown(results)
+    print(table)
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        json.dump(to_json(results), open(args.json, "w"), indent=1)
+    if args.markdown:
+        open(args.markdown, "w").write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
