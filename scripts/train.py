@@ -14,7 +14,10 @@ the metrics. Models/MODEL_CARD.md has the commands that made the shipped weights
 Split: by source and by sequence. HIT-UAV frames are grouped by flight setting (day/night,
 altitude, camera angle: the first three fields of the file name), Missouri camera-trap frames by
 trigger sequence (SEQnnnnn); a group goes wholly to validation when crc32(group) % 5 == 0, so
-near-duplicate neighbouring frames never straddle the split.
+near-duplicate neighbouring frames never straddle the split. The held-out groups are halved into
+validation and calibration (thresholds are chosen on calibration, figures reported on validation);
+the ground-level sources (coco, thermal-dogs-people, vehicles-openimages) keep the data's own val
+split (see split_of). Ground-level composites come from scripts/synthesize.py.
 """
 from __future__ import annotations
 
@@ -618,8 +621,8 @@ def main():
     ap.add_argument("--workers", type=int, default=0,
                     help="processes building batches (0: built in this process, between steps)")
     ap.add_argument("--eval-only", action="store_true",
-                    help="no training: evaluate --init on the validation split, choose thresholds, "
-                         "write Models/metrics.json and --out")
+                    help="no training: choose --init's thresholds on the calibration split, evaluate "
+                         "it on the validation split, write --metrics and --out")
     ap.add_argument("--freeze-bn", action="store_true",
                     help="keep batch-norm statistics fixed (always on when --init is a .safetensors)")
     ap.add_argument("--save-every", type=int, default=200,
