@@ -89,7 +89,7 @@ import Testing
     h.configuration.geofence.cameraUTCOffsetMinutes = 180
     let receiver = LocalReceiver(script: [])
     try await receiver.start()
-    var delivery = DeliverySettings(requestTimeoutSeconds: 5)
+    var delivery = DeliverySettings(requestTimeoutSeconds: 30)
     delivery.earthRanger = EarthRangerSettings(
       url: receiver.url, token: TokenSource(environmentVariable: "ER_TOKEN"),
       eventType: "lookout_test")
