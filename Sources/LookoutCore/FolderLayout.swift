@@ -36,13 +36,20 @@ public struct ImageOrigin: Sendable, Equatable, Codable {
         underDCIM = false
         if isDCFFolderName(folder) { continue }
       }
-      if folder.uppercased() == "DCIM" {
+      if isDCIM(folder) {
         underDCIM = true
         continue
       }
       folders.append(folder)
     }
     return folders
+  }
+
+  /// `DCIM` in any letter case (compared byte by byte: this runs for every image of a card).
+  static func isDCIM(_ name: Substring) -> Bool {
+    let bytes = name.utf8
+    guard bytes.count == 4 else { return false }
+    return zip(bytes, "DCIM".utf8).allSatisfy { $0 & 0xDF == $1 }
   }
 
   /// `NNNXXXXX`: a folder number 100...999, then five ASCII letters, digits or underscores
