@@ -8,7 +8,8 @@ public enum ExifParser {
   /// "Exif\0\0", or a whole APP1 segment starting with the FF E1 marker and length.
   ///
   /// Reads IFD0 (Orientation 0x0112, Make 0x010F, Model 0x0110), the Exif IFD it points to
-  /// (DateTimeOriginal 0x9003, OffsetTimeOriginal 0x9011) and the GPS IFD (tags 1...6;
+  /// (DateTimeOriginal 0x9003, OffsetTimeOriginal 0x9011, CameraOwnerName 0xA430,
+  /// BodySerialNumber 0xA431) and the GPS IFD (tags 1...6;
   /// south, west and AltitudeRef 1 negative; GPSStatus "V" discards the fix). Latitude and
   /// longitude are degrees + minutes/60 + seconds/3600 from however many of the three
   /// rationals are present; a zero denominator, an out-of-range result or an unknown
@@ -32,6 +33,8 @@ public enum ExifParser {
     if let exif = subIFD(ifd0[Tag.exifIFD], reader: reader, visited: &visited) {
       metadata.dateTimeOriginal = reader.text(exif[Tag.dateTimeOriginal]).flatMap(isoDateTime)
       metadata.offsetTimeOriginal = reader.text(exif[Tag.offsetTimeOriginal]).flatMap(utcOffset)
+      metadata.bodySerialNumber = reader.text(exif[Tag.bodySerialNumber]).flatMap(cameraIdentifier)
+      metadata.cameraOwnerName = reader.text(exif[Tag.cameraOwnerName]).flatMap(cameraIdentifier)
     }
     if let gps = subIFD(ifd0[Tag.gpsIFD], reader: reader, visited: &visited) {
       metadata.gps = position(gps, reader: reader)
@@ -47,6 +50,8 @@ public enum ExifParser {
     static let gpsIFD: UInt16 = 0x8825
     static let dateTimeOriginal: UInt16 = 0x9003
     static let offsetTimeOriginal: UInt16 = 0x9011
+    static let cameraOwnerName: UInt16 = 0xA430
+    static let bodySerialNumber: UInt16 = 0xA431
     static let gpsLatitudeRef: UInt16 = 1
     static let gpsLatitude: UInt16 = 2
     static let gpsLongitudeRef: UInt16 = 3
@@ -153,6 +158,17 @@ public enum ExifParser {
     case 4, 6, 9, 11: return 30
     default: return 31
     }
+  }
+
+  /// A camera's name or serial number as written (already trimmed), when it can name a camera:
+  /// at most 64 bytes, no control characters, and not only zeros (what cameras without a
+  /// serial write); nil otherwise.
+  static func cameraIdentifier(_ text: String) -> String? {
+    let bytes = Array(text.utf8)
+    guard bytes.count <= 64, !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }),
+      !bytes.allSatisfy({ $0 == 0x30 })
+    else { return nil }
+    return text
   }
 
   /// "+HH:MM" or "-HH:MM" with |offset| <= 14:00 and minutes < 60, returned unchanged;

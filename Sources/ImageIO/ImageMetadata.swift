@@ -28,6 +28,11 @@ public struct ImageMetadata: Sendable, Equatable {
   public var make: String?
   /// Model (0x0110), trimmed like `make`.
   public var model: String?
+  /// BodySerialNumber (0xA431, in the Exif IFD), trimmed like `make`; nil also when it is only
+  /// zeros, longer than 64 bytes or holds control characters.
+  public var bodySerialNumber: String?
+  /// CameraOwnerName (0xA430, in the Exif IFD), read like ``bodySerialNumber``.
+  public var cameraOwnerName: String?
 
   public init(
     orientation: ExifOrientation = .up, dateTimeOriginal: String? = nil,
@@ -41,6 +46,10 @@ public struct ImageMetadata: Sendable, Equatable {
     self.make = make
     self.model = model
   }
+
+  /// The camera's own id, which `lookout scan` places an image's camera by when no deployment
+  /// or `--camera` names it: the body serial number, else the owner name.
+  public var cameraID: String? { bodySerialNumber ?? cameraOwnerName }
 
   /// "2024-05-01T06:12:09+02:00" when both are known, else the local form, else nil.
   public var capturedAt: String? {

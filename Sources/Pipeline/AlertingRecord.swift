@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 #if canImport(Glibc)
   import Glibc
@@ -13,7 +14,8 @@ import Formats
 /// - `alerting.json`: the per-site thresholds, and for each file where it was read from and its
 ///   SHA-256, e.g.
 ///   `{"site_thresholds": {"river-camp": {"person": 0.35}},
-///     "deployments": {"read_from": "deployments.csv", "sha256": "…"}, "areas": null}`;
+///     "deployments": {"read_from": "deployments.csv", "sha256": "…"}, "areas": null}`,
+///   and `"site"` and `"camera"` when `--site` and `--camera` were given;
 /// - `deployments.csv` and `areas.geojson`: the files byte for byte, when they were given.
 ///
 /// They are written with the outputs: staged (``stage(_:in:directory:)``, atomically, before any
@@ -46,10 +48,14 @@ enum AlertingRecord {
         ("read_from", .string(input.path)), ("sha256", .string(SHA256.hexDigest(input.bytes))),
       ])
     }
-    let value = JSONValue.object([
+    var members: [(String, JSONValue)] = [
       ("site_thresholds", .object(sites)), ("deployments", file(settings.deployments)),
       ("areas", file(settings.areas)),
-    ])
+    ]
+    // Only when given, so a record without them reads (and is written) as before.
+    if let site = settings.given.site { members.append(("site", .string(site))) }
+    if let camera = settings.given.camera { members.append(("camera", .string(camera))) }
+    let value = JSONValue.object(members)
     return Array((JSONWriter.pretty.string(value) + "\n").utf8)
   }
 
@@ -140,8 +146,14 @@ enum AlertingRecord {
     // names they were read from.
     let deployments = try copy("deployments", deploymentsCopy)
     let areas = try copy("areas", areasCopy)
+    func name(_ member: String) throws -> String? {
+      guard let entry = record[member], !entry.isNull else { return nil }
+      guard let text = entry.stringValue else { throw broken("\"\(member)\" is not a string") }
+      return text
+    }
     var settings = try AlertingSettings(
-      siteThresholds: sites, deployments: deployments?.copy, areas: areas?.copy)
+      siteThresholds: sites, deployments: deployments?.copy, areas: areas?.copy,
+      given: ImageOrigin(site: try name("site"), camera: try name("camera")))
     settings.deployments?.path = deployments?.readFrom ?? ""
     settings.areas?.path = areas?.readFrom ?? ""
     return settings

@@ -14,7 +14,9 @@ public struct AlertingInput: Sendable, Equatable {
 }
 
 /// What a scan places and thresholds its alerts with besides the class thresholds: per-site
-/// thresholds, the deployments CSV (`--deployments`) and the protected areas (`--areas`).
+/// thresholds, the deployments CSV (`--deployments`), the protected areas (`--areas`) and the
+/// site and camera given for the whole card (`--site`, `--camera`). A scan also names an
+/// image's camera by the id in its EXIF (``ImageLocator/usesExifCamera``).
 ///
 /// Alerts are derived when the outputs are written, so these settings are not part of the resume
 /// fingerprint. The outputs' folder keeps them instead (`AlertingRecord`: `.lookout/alerting.json`
@@ -27,21 +29,24 @@ public struct AlertingSettings: Sendable {
   public internal(set) var siteThresholds: [String: [String: Double]]
   public internal(set) var deployments: AlertingInput?
   public internal(set) var areas: AlertingInput?
-  /// Where images are, from ``deployments`` and ``areas``.
+  /// `--site` and `--camera`: every image's, unless its deployment names them.
+  public internal(set) var given: ImageOrigin
+  /// Where images are, from ``deployments``, ``areas`` and ``given``.
   public private(set) var locator: ImageLocator
 
-  /// No per-site thresholds, deployments or areas: site and camera from the folder layout,
-  /// position from EXIF GPS.
+  /// No per-site thresholds, deployments, areas or given names: camera from EXIF, else site
+  /// and camera from the folder layout; position from EXIF GPS.
   public init() {
     siteThresholds = [:]
-    locator = ImageLocator()
+    given = ImageOrigin(site: nil, camera: nil)
+    locator = ImageLocator(usesExifCamera: true)
   }
 
   /// Settings from the files' bytes. Errors name each file by its ``AlertingInput/path``; a
   /// site threshold that is not `animal`, `person` or `vehicle` in 0…1 is refused.
   public init(
     siteThresholds: [String: [String: Double]], deployments: AlertingInput? = nil,
-    areas: AlertingInput? = nil
+    areas: AlertingInput? = nil, given: ImageOrigin = ImageOrigin(site: nil, camera: nil)
   ) throws(ScanError) {
     if let invalid = ClassThresholds(sites: siteThresholds).firstInvalidEntry {
       throw .invalidThreshold(invalid)
@@ -49,7 +54,8 @@ public struct AlertingSettings: Sendable {
     self.siteThresholds = siteThresholds
     self.deployments = deployments
     self.areas = areas
-    var locator = ImageLocator()
+    self.given = given
+    var locator = ImageLocator(given: given, usesExifCamera: true)
     if let deployments {
       do {
         locator.deployments = try DeploymentsFile.parseForPlacement(
@@ -71,7 +77,8 @@ public struct AlertingSettings: Sendable {
   /// Reads the files at the paths given (`lookout scan --deployments`, `--areas`); errors name
   /// the file as given, with the reasons `lookout watch` gives.
   public static func read(
-    siteThresholds: [String: [String: Double]], deploymentsPath: String?, areasPath: String?
+    siteThresholds: [String: [String: Double]], deploymentsPath: String?, areasPath: String?,
+    given: ImageOrigin = ImageOrigin(site: nil, camera: nil)
   ) throws(ScanError) -> AlertingSettings {
     var deployments: AlertingInput?
     if let path = deploymentsPath {
@@ -90,7 +97,7 @@ public struct AlertingSettings: Sendable {
       }
     }
     return try AlertingSettings(
-      siteThresholds: siteThresholds, deployments: deployments, areas: areas)
+      siteThresholds: siteThresholds, deployments: deployments, areas: areas, given: given)
   }
 
   /// The per-site thresholds, to resolve over the class thresholds
@@ -103,6 +110,7 @@ public struct AlertingSettings: Sendable {
     if siteThresholds != other.siteThresholds { return "its per-site thresholds differ" }
     if deployments?.bytes != other.deployments?.bytes { return "its deployments file differs" }
     if areas?.bytes != other.areas?.bytes { return "its protected areas differ" }
+    if given != other.given { return "its --site or --camera differs" }
     return nil
   }
 }

@@ -24,7 +24,8 @@ public struct ImagePlace: Sendable, Equatable {
   /// Inside a protected area (true), outside all of them (false), or unknown (nil: no position,
   /// or no areas configured).
   public var inside: Bool?
-  /// Site and camera: the deployment's when it names them, else from the folder layout.
+  /// Site and camera: the deployment's when it names them, else as
+  /// ``ImageLocator/origin(relativePath:outcome:)`` says.
   public var site: String?
   public var camera: String?
 }
@@ -34,17 +35,45 @@ public struct ImagePlace: Sendable, Equatable {
 public struct ImageLocator: Sendable {
   public var areas: ProtectedAreas?
   public var deployments: DeploymentsFile?
+  /// Site and camera for every image without a deployment that names them (`lookout scan
+  /// --site`, `--camera`); nil members leave the choice to EXIF and the folders.
+  public var given: ImageOrigin
+  /// Whether an image's EXIF camera id (``ImageOutcome/cameraID``) names its camera before the
+  /// folders do: `scan` does, `watch` keeps its folder layout.
+  public var usesExifCamera: Bool
 
-  public init(areas: ProtectedAreas? = nil, deployments: DeploymentsFile? = nil) {
+  public init(
+    areas: ProtectedAreas? = nil, deployments: DeploymentsFile? = nil,
+    given: ImageOrigin = ImageOrigin(site: nil, camera: nil), usesExifCamera: Bool = false
+  ) {
     self.areas = areas
     self.deployments = deployments
+    self.given = given
+    self.usesExifCamera = usesExifCamera
+  }
+
+  /// The site and camera of an image, first that names them wins: its deployment's, then
+  /// ``given``, then its EXIF camera id (when ``usesExifCamera``), then the folder layout
+  /// (``LookoutCore/ImageOrigin/init(relativePath:)``).
+  public func origin(relativePath: String, outcome: ImageOutcome) -> ImageOrigin {
+    origin(
+      relativePath: relativePath, outcome: outcome,
+      deployment: deployments?.deployment(
+        forPath: relativePath, capturedLocal: outcome.capturedLocal))
+  }
+
+  private func origin(
+    relativePath: String, outcome: ImageOutcome, deployment: Deployment?
+  ) -> ImageOrigin {
+    ImageOrigin(relativePath: relativePath).placed(
+      deploymentSite: deployment?.site, deploymentCamera: deployment?.cameraID, given: given,
+      exifCamera: usesExifCamera ? outcome.cameraID : nil)
   }
 
   public func place(relativePath: String, outcome: ImageOutcome) -> ImagePlace {
     let deployment = deployments?.deployment(
       forPath: relativePath, capturedLocal: outcome.capturedLocal)
-    let origin = ImageOrigin(relativePath: relativePath).placed(
-      deploymentSite: deployment?.site, deploymentCamera: deployment?.cameraID)
+    let origin = self.origin(relativePath: relativePath, outcome: outcome, deployment: deployment)
     var place = ImagePlace(
       point: nil, source: nil, altitude: nil, deployment: deployment, areas: [], inside: nil,
       site: origin.site, camera: origin.camera)

@@ -44,6 +44,8 @@ public struct ImageOutcome: Codable, Sendable, Equatable {
   public var altitude: Double?
   public var make: String?
   public var model: String?
+  /// The camera's id from EXIF (``ImageIO/ImageMetadata/cameraID``); nil when it wrote none.
+  public var cameraID: String?
   /// Detections at or above the run's minimum confidence; nil when the image failed.
   public var detections: [StoredDetection]?
   /// Machine code and human reason of a failure (`truncated`, "premature end of JPEG data").
@@ -69,6 +71,6 @@ public struct ImageOutcome: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case file, size, modifiedNanoseconds = "mtime", width, height, capturedLocal = "local"
     case capturedOffset = "offset", latitude = "lat", longitude = "lon", altitude = "alt"
-    case make, model, detections, failureCode, failureReason, tiles
+    case make, model, cameraID = "camera_id", detections, failureCode, failureReason, tiles
   }
 }

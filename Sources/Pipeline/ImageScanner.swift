@@ -105,6 +105,7 @@ public final class ImageScanner {
     outcome.altitude = meta.gps?.altitude
     outcome.make = meta.make
     outcome.model = meta.model
+    outcome.cameraID = meta.cameraID
   }
 
   private func detect(_ image: RGBImage) -> [Detection] {

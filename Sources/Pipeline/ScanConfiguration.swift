@@ -33,13 +33,18 @@ public struct ScanConfiguration: Sendable {
   public var deploymentsPath: String?
   /// GeoJSON of protected areas: each alert names the area its position is in.
   public var areasPath: String?
+  /// The site and camera of every image (`--site`, `--camera`: one card of one camera), unless
+  /// its deployment names them; over EXIF and the folder layout.
+  public var site: String?
+  public var camera: String?
 
   public init(
     input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",
     jobs: Int = 2, resume: Bool = false, overwrite: Bool = false, quiet: Bool = false,
     image: ImageScanSettings = ImageScanSettings(), thresholds: AlertThresholds? = nil,
     configThresholds: ClassThresholds = ClassThresholds(), thresholdOverrides: [String] = [],
-    shard: ShardSelection? = nil, deploymentsPath: String? = nil, areasPath: String? = nil
+    shard: ShardSelection? = nil, deploymentsPath: String? = nil, areasPath: String? = nil,
+    site: String? = nil, camera: String? = nil
   ) {
     self.input = input
     self.output = output
@@ -56,5 +61,7 @@ public struct ScanConfiguration: Sendable {
     self.shard = shard
     self.deploymentsPath = deploymentsPath
     self.areasPath = areasPath
+    self.site = site
+    self.camera = camera
   }
 }

@@ -23,6 +23,10 @@ public struct ScanReport: Sendable {
   /// The images the walk found on the whole card, before any shard was taken: 0 means the
   /// input holds no image at all (an empty folder, a card that is not mounted, a wrong path).
   public var imagesFound: Int
+  /// Images placed at no site, and at no camera (no deployment, `--site`/`--camera`, EXIF
+  /// camera id or folder named one).
+  public var imagesWithoutSite = 0
+  public var imagesWithoutCamera = 0
 }
 
 /// An image that could not be scanned, and why (`truncated: premature end of JPEG data`).
@@ -73,7 +77,7 @@ public final class ScanRunner {
     // alerts are derived when the outputs are written, which a resume does again.
     let alerting = try AlertingSettings.read(
       siteThresholds: config.configThresholds.sites, deploymentsPath: config.deploymentsPath,
-      areasPath: config.areasPath)
+      areasPath: config.areasPath, given: ImageOrigin(site: config.site, camera: config.camera))
     let model = try ModelBundle.load(directory: config.modelDirectory, name: config.modelName)
     // The sites' own were checked above; what is left to refuse is a class's.
     if let invalid = config.configThresholds.firstInvalidEntry { throw .invalidThreshold(invalid) }
@@ -160,7 +164,12 @@ public final class ScanRunner {
     context.skipped = skipped
     let outputs = try ScanOutputWriter(
       context: context, alerting: alerting, directory: config.output)
+    var withoutSite = 0
+    var withoutCamera = 0
     try checkpoint.compact(files: files) { outcome throws(ScanError) in
+      let origin = alerting.locator.origin(relativePath: outcome.file, outcome: outcome)
+      if origin.site == nil { withoutSite += 1 }
+      if origin.camera == nil { withoutCamera += 1 }
       try outputs.add(outcome)
     }
     try outputs.stage()
@@ -170,7 +179,8 @@ public final class ScanRunner {
       images: files.count, scannedNow: scannedNow, reused: files.count - pending.count,
       failures: outputs.failures, alerts: alerts, folderProblems: problems,
       seconds: seconds, outputDirectory: config.output, firstFailures: outputs.firstFailures,
-      skipped: skipped, imagesFound: imagesFound)
+      skipped: skipped, imagesFound: imagesFound, imagesWithoutSite: withoutSite,
+      imagesWithoutCamera: withoutCamera)
   }
 
   /// The concurrent part: `jobs` lanes pull the next image index, scan it, and hand the outcome

@@ -5,7 +5,8 @@ import LookoutCore
 /// What `lookout evaluate` does, as a plain value: read, evaluate, write `metrics.json` and
 /// `evaluation.html` into ``outputFolder``.
 public struct EvaluateJob: Sendable {
-  /// Detection files (Lookout's or any MegaDetector 1.x output); two or more are compared.
+  /// Detection files (Lookout's or any MegaDetector 1.x output), or scan output folders (their
+  /// `detections.json` is read); two or more are compared.
   public var detections: [String]
   /// Names for the runs, in the same order (missing ones default to the file's path).
   public var names: [String]
@@ -45,7 +46,8 @@ public struct EvaluateJob: Sendable {
     let config = try configPath.map(ConfigFile.thresholds)
     var runs: [(run: DetectionRun, thresholds: ClassThresholds)] = []
     for (i, path) in detections.enumerated() {
-      let run = try DetectionRun.read(path: path, name: i < names.count ? names[i] : nil)
+      let run = try DetectionRun.read(
+        path: ReviewJob.detectionsFile(path), name: i < names.count ? names[i] : nil)
       let thresholds = ClassThresholds.resolve(
         overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
       runs.append((run, thresholds))

@@ -12,6 +12,9 @@ public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
   case output(path: String, reason: String)
   /// The inputs do not fit together (e.g. no image of the truth is in the detections).
   case mismatch(reason: String)
+  /// The truth has too few images of a class to trust a threshold chosen from it (`tune`
+  /// without `--force`); the reason names the classes, their counts and the minimum.
+  case tooFewPositives(reason: String)
 
   public var description: String {
     switch self {
@@ -22,6 +25,7 @@ public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
     case .input(let path, let reason): return "\(path): \(reason)"
     case .output(let path, let reason): return "cannot write \(path): \(reason)"
     case .mismatch(let reason): return reason
+    case .tooFewPositives(let reason): return reason
     }
   }
 }

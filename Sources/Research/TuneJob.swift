@@ -4,6 +4,7 @@ import LookoutCore
 /// What `lookout tune` does: choose per-class (and optionally per-site) thresholds for a goal
 /// from one run and its ground truth, and write them into the config file's `thresholds`.
 public struct TuneJob: Sendable {
+  /// A detections file, or a scan's output folder (its `detections.json` is read).
   public var detections: String
   public var truth: [String]
   /// The goal for every class without its own.
@@ -18,12 +19,23 @@ public struct TuneJob: Sendable {
   public var minimumSitePositives: Int
   /// The config file to update (created when missing); nil to write nothing.
   public var configPath: String?
+  /// A class's threshold is written only when the truth has at least this many images of it
+  /// (``defaultMinimumPositives``), unless ``force``: fewer promise a recall the interval
+  /// printed beside it shows to be far from sure.
+  public var minimumPositives: Int
+  /// Write thresholds chosen from fewer than ``minimumPositives`` images of their class.
+  public var force: Bool
+
+  /// 30 images of a class: a recall of 0.95 measured on them is, with 95% confidence, at least
+  /// about 0.8 (Wilson); on 14 it could be below 0.7.
+  public static let defaultMinimumPositives = 30
 
   public init(
     detections: String, truth: [String], goal: ThresholdGoal,
     classGoals: [String: ThresholdGoal] = [:],
     classes: [DetectionClass] = DetectionClass.allCases, perSite: Bool = false,
-    minimumSitePositives: Int = 10, configPath: String? = nil
+    minimumSitePositives: Int = 10, configPath: String? = nil,
+    minimumPositives: Int = TuneJob.defaultMinimumPositives, force: Bool = false
   ) {
     self.detections = detections
     self.truth = truth
@@ -33,6 +45,8 @@ public struct TuneJob: Sendable {
     self.perSite = perSite
     self.minimumSitePositives = minimumSitePositives
     self.configPath = configPath
+    self.minimumPositives = minimumPositives
+    self.force = force
   }
 
   /// One class's choice, with the table it was chosen from.
@@ -47,6 +61,18 @@ public struct TuneJob: Sendable {
     public var previous: Double
     public var table: TradeOffTable
     public var images: Int
+    /// Images of the class in the truth (at this site): the sample the choice was made from.
+    public var positives: Int
+
+    /// The recall the chosen threshold promises, with its 95% Wilson interval; nil when nothing
+    /// was chosen.
+    public var recallInterval: RecallInterval? {
+      tuned.flatMap {
+        RecallInterval(
+          found: $0.point.truePositives,
+          positives: $0.point.truePositives + $0.point.falseNegatives)
+      }
+    }
   }
 
   public struct Result: Sendable, Equatable {
@@ -61,7 +87,7 @@ public struct TuneJob: Sendable {
   /// Chooses the thresholds and writes the config file (when one is given).
   public func run() throws(ResearchError) -> Result {
     let truth = try TruthLoader.read(paths: truth)
-    let run = try DetectionRun.read(path: detections)
+    let run = try DetectionRun.read(path: ReviewJob.detectionsFile(detections))
     var config = LookoutConfig()
     var existing = ClassThresholds()
     if let configPath {
@@ -90,7 +116,7 @@ public struct TuneJob: Sendable {
           detectionClass: c, site: nil, goal: goal, tuned: tuned, previous: previous,
           table: TradeOffTable(
             sweep: e.image.sweep, extra: [previous] + (tuned.map { [$0.threshold] } ?? [])),
-          images: evaluation.imagesEvaluated))
+          images: evaluation.imagesEvaluated, positives: e.image.positives))
       if let tuned { settings.classes[c.name] = tuned.threshold }
     }
     if perSite {
@@ -116,7 +142,7 @@ public struct TuneJob: Sendable {
             Choice(
               detectionClass: c, site: site, goal: goal, tuned: tuned, previous: previous,
               table: TradeOffTable(sweep: e.image.sweep, extra: [previous, tuned.threshold]),
-              images: siteEvaluation.imagesEvaluated))
+              images: siteEvaluation.imagesEvaluated, positives: e.image.positives))
           settings.sites[site, default: [:]][c.name] = tuned.threshold
         }
         if settings.sites[site]?.isEmpty == true { settings.sites[site] = nil }
@@ -129,6 +155,9 @@ public struct TuneJob: Sendable {
       )
     ]).runs[0]
     if let configPath {
+      if !force, let reason = Self.tooFewPositives(choices, minimum: minimumPositives) {
+        throw .tooFewPositives(reason: reason + "; nothing was written to \(configPath)")
+      }
       do {
         try config.settingThresholds(settings).write(to: configPath)
       } catch {
@@ -140,13 +169,36 @@ public struct TuneJob: Sendable {
       alertsAfter: after.alerts)
   }
 
+  /// Why the class thresholds chosen cannot be written: the classes whose truth has fewer than
+  /// `minimum` images, each with its count and the recall interval; nil when none has.
+  static func tooFewPositives(_ choices: [Choice], minimum: Int) -> String? {
+    let few = choices.filter { $0.site == nil && $0.tuned != nil && $0.positives < minimum }
+    guard !few.isEmpty else { return nil }
+    let classes = few.map { choice in
+      var text = "\(choice.detectionClass.name) from \(choice.positives) image"
+        + (choice.positives == 1 ? "" : "s")
+      if let interval = choice.recallInterval { text += " (\(intervalText(interval)))" }
+      return text
+    }
+    return "too few labelled images to write thresholds: "
+      + classes.joined(separator: ", ")
+      + "; at least \(minimum) images of a class are needed (label more, or pass --force)"
+  }
+
+  /// "recall 0.929, 95% interval 0.685-0.987".
+  static func intervalText(_ interval: RecallInterval) -> String {
+    "recall \(HTMLText.fixed(interval.recall, 3)), 95% interval "
+      + "\(HTMLText.fixed(interval.lower, 3))-\(HTMLText.fixed(interval.upper, 3))"
+  }
+
   /// The trade-off tables and the choices, for the terminal.
   public static func text(_ result: Result) -> String {
     var out: [String] = []
     for choice in result.choices {
       let scope = choice.site.map { " at site \($0)" } ?? ""
       out.append(
-        "\(choice.detectionClass.name)\(scope) (\(choice.images) images), goal \(choice.goal):")
+        "\(choice.detectionClass.name)\(scope) (\(choice.images) images, \(choice.positives) with "
+          + "the class), goal \(choice.goal):")
       var marked: Set<Double> = []
       if let t = choice.tuned { marked.insert(t.threshold) }
       out.append(choice.table.text(marked: marked))
@@ -156,6 +208,11 @@ public struct TuneJob: Sendable {
           "chosen \(HTMLText.fixed(t.threshold, 3)) (was \(HTMLText.fixed(choice.previous, 3))): recall "
             + "\(HTMLText.ratio(t.point.recall)), precision \(HTMLText.ratio(t.point.precision)), "
             + "\(HTMLText.fixed(t.point.perThousandImages, 1)) per 1,000 images\(note)")
+        if let interval = choice.recallInterval {
+          out.append(
+            "sample: \(interval.positives) truth images of the class; \(intervalText(interval)) "
+              + "(Wilson)")
+        }
       } else {
         out.append(
           "not changed (\(HTMLText.fixed(choice.previous, 3))): the class is never in the truth or never detected"

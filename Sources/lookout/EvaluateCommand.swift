@@ -18,12 +18,13 @@ struct EvaluateCommand: ParsableCommand {
       datapackage.json / observations.csv; several --truth files are merged.
 
       Examples:
-        lookout evaluate triage/detections.json --truth labels.csv --out eval/
+        lookout evaluate triage/ --truth labels.csv --out eval/
         lookout evaluate triage/detections.json md.json --name lookout --name megadetector \\
           --truth images.csv --truth boxes.csv --out eval/
       """)
 
-  @Argument(help: "Detection files (Lookout's detections.json or any MegaDetector 1.x output).")
+  @Argument(
+    help: "Detection files (Lookout's detections.json or any MegaDetector 1.x output), or scan folders.")
   var detections: [String]
 
   @Option(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import LookoutCore
 import Pipeline
@@ -15,8 +16,13 @@ struct RethresholdCommand: ParsableCommand {
       --areas (kept in <folder>/.lookout/) still apply: a site's own threshold for a class wins \
       over the one given here.
 
-      Example:
+      --config FILE takes the thresholds `lookout tune` wrote into it: its classes replace the \
+      scan's, its per-site thresholds are added to the scan's (replacing the same site's and \
+      class's), and --threshold still wins over its classes.
+
+      Examples:
         lookout rethreshold triage/ --threshold person=0.35 --threshold vehicle=0.6
+        lookout rethreshold triage/ --config lookout.json
       """)
 
   @Argument(help: "A finished scan's output folder.")
@@ -24,19 +30,37 @@ struct RethresholdCommand: ParsableCommand {
 
   @OptionGroup var thresholds: ThresholdOptions
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Config file whose \"thresholds\" (written by `lookout tune`) apply; --threshold wins.",
+      valueName: "file"))
+  var config: String?
+
   @Flag(name: [.short, .long], help: "No summary on stderr.")
   var quiet = false
 
   func validate() throws {
-    guard !thresholds.threshold.isEmpty else {
-      throw ValidationError("give at least one --threshold")
+    guard !thresholds.threshold.isEmpty || config != nil else {
+      throw ValidationError("give --config FILE or at least one --threshold")
     }
   }
 
   func run() throws {
     do {
-      let scan = try FinishedScan.load(directory: folder)
+      var scan = try FinishedScan.load(directory: folder)
       var thresholds = scan.thresholds
+      if let config {
+        let configured = try LookoutConfig.read(path: config).thresholds(path: config)
+        thresholds = configured.resolved(defaults: thresholds, site: nil)
+        var sites = scan.alerting.siteThresholds
+        for (site, classes) in configured.sites {
+          for (name, value) in classes { sites[site, default: [:]][name] = value }
+        }
+        scan.alerting = try AlertingSettings(
+          siteThresholds: sites, deployments: scan.alerting.deployments,
+          areas: scan.alerting.areas, given: scan.alerting.given)
+      }
       for assignment in self.thresholds.assignments { thresholds.apply(assignment) }
       let alerts = try scan.rethreshold(thresholds)
       if !quiet {

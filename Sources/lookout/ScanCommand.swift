@@ -22,7 +22,12 @@ struct ScanCommand: ParsableCommand {
       Progress is checkpointed in <out>/.lookout/; after a crash, kill or Ctrl-C, run the same \
       command with --resume to finish without redoing finished images.
 
-      Folder layout: <site>/<camera>/.../image.jpg gives each image its site and camera.
+      Site and camera of each image, first that names them wins: its deployment \
+      (--deployments), then --site and --camera (every image of the scan), then the camera id \
+      in its EXIF (BodySerialNumber 0xA431, else CameraOwnerName 0xA430; a camera only), then \
+      the folder layout <site>/<camera>/.../image.jpg, where a card's own DCIM folder and the \
+      NNNXXXXX folder under it (100MEDIA, 101RECNX) name nothing. A scan that leaves images \
+      without a site or camera says so on stderr.
 
       Where alerts are, as `lookout watch` places them: with --deployments FILE.csv, an image \
       whose path matches a deployment's path_pattern (and whose capture time its start...end \
@@ -42,11 +47,12 @@ struct ScanCommand: ParsableCommand {
       the outputs and do not change it), 1 when the scan could not run (unreadable input, \
       unwritable output, missing model, disk full), 3 when the input holds no image at all \
       (an empty folder, an unmounted card; the outputs are still written), 64 for a usage \
-      error (also --resume with another input than the scan in --out), 130 when stopped by \
-      Ctrl-C or SIGTERM (resumable).
+      error (also --resume with another input than the scan in --out, and an earlier scan's \
+      checkpoint in --out without --resume or --overwrite), 130 when stopped by Ctrl-C or \
+      SIGTERM (resumable).
 
       Examples:
-        lookout scan /media/SDCARD --out triage/
+        lookout scan /media/SDCARD --out triage/ --site river-camp --camera cam03
         lookout scan drone-flight/ --out triage-drone/ --tile 640
         lookout scan /media/SDCARD --out triage/ --resume
         lookout scan /media/SDCARD --out triage/ --config lookout.json \\
@@ -83,6 +89,16 @@ struct ScanCommand: ParsableCommand {
 
   @OptionGroup var placement: PlacementOptions
 
+  @Option(
+    name: .long,
+    help: "Site of every image of this card (a matching deployment's site still wins).")
+  var site: String?
+
+  @Option(
+    name: .long,
+    help: "Camera of every image of this card (a matching deployment's camera_id still wins).")
+  var camera: String?
+
   @OptionGroup var detector: DetectorOptions
 
   @Option(name: .long, help: "Refuse images with more megapixels than this.")
@@ -112,6 +128,13 @@ struct ScanCommand: ParsableCommand {
       throw ValidationError("--shard must be i/n with 0 <= i < n, e.g. 0/4")
     }
     if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+    for (option, value) in [("--site", site), ("--camera", camera)] {
+      guard let value else { continue }
+      if value.allSatisfy({ $0 == " " }) { throw ValidationError("\(option) must not be empty") }
+      if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        throw ValidationError("\(option) must not hold control characters")
+      }
+    }
     if shardFromEnv && shard != nil {
       throw ValidationError("--shard and --shard-from-env exclude each other")
     }
@@ -148,7 +171,8 @@ struct ScanCommand: ParsableCommand {
       shard: shardFromEnv
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
         : shard.flatMap(ShardSelection.init(parsing:)),
-      deploymentsPath: placement.deployments, areasPath: placement.areas)
+      deploymentsPath: placement.deployments, areasPath: placement.areas, site: site,
+      camera: camera)
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
@@ -160,7 +184,7 @@ struct ScanCommand: ParsableCommand {
     } catch .interrupted(let completed, let remaining) {
       printError(ScanError.interrupted(completed: completed, remaining: remaining).description)
       throw ExitCode(130)
-    } catch let error where error.isResumeWithOtherInput {
+    } catch let error where error.isUsageMistake {
       printError(error.description)
       throw ExitCode(ScanExitStatus.usage)
     } catch {
@@ -171,6 +195,7 @@ struct ScanCommand: ParsableCommand {
       printError("skipped \(problem.relativePath): \(problem.reason)")
     }
     if !quiet { printSummary(report) }
+    if let warning = Self.placementWarning(report) { printError(warning) }
     // Even with --quiet: for cron, a card without images is not a clean run.
     if report.imagesFound == 0 {
       printError(
@@ -179,6 +204,18 @@ struct ScanCommand: ParsableCommand {
           + "): is it the right folder, and is the card mounted?")
       throw ExitCode(ScanExitStatus.noImageFound)
     }
+  }
+
+  /// What to say when images are left without a site or camera: per-site thresholds and
+  /// grouping by camera need them. Nil when every image has both.
+  static func placementWarning(_ report: ScanReport) -> String? {
+    var missing: [String] = []
+    if report.imagesWithoutSite > 0 { missing.append("\(report.imagesWithoutSite) no site") }
+    if report.imagesWithoutCamera > 0 { missing.append("\(report.imagesWithoutCamera) no camera") }
+    guard !missing.isEmpty else { return nil }
+    return "warning: of \(report.images) images, \(missing.joined(separator: " and ")) "
+      + "(site and camera are null in their alerts): give --site and --camera for a single "
+      + "card, a --deployments file, or keep images under <site>/<camera>/ folders"
   }
 
   private func printSummary(_ report: ScanReport) {
@@ -228,10 +265,13 @@ enum ScanExitStatus {
 }
 
 extension ScanError {
-  /// Whether this is `--resume` over a scan of another input.
-  var isResumeWithOtherInput: Bool {
-    if case .resumeWithOtherInput = self { return true }
-    return false
+  /// Whether this is a usage mistake (exit 64): `--resume` over a scan of another input, or an
+  /// earlier scan's checkpoint in `--out` without `--resume` or `--overwrite`.
+  var isUsageMistake: Bool {
+    switch self {
+    case .resumeWithOtherInput, .unfinishedScanPresent: return true
+    default: return false
+    }
   }
 }
 

@@ -12,18 +12,20 @@ struct TuneCommand: ParsableCommand {
       Prints, per class, the trade-off table (threshold, recall, precision, F1, images flagged \
       per 1,000) with the chosen threshold marked, then writes the thresholds into the config \
       file's "thresholds" member (other members are kept; the file is created if missing). \
-      scan and watch read it with --config.
+      scan and watch read it with --config. Each choice says how many truth images of the \
+      class it was made from and the 95% Wilson interval of the recall it promises; thresholds \
+      chosen from fewer than 30 images of a class are not written (exit 1) unless --force.
 
       Goals: recall=R (highest threshold that finds at least R of the images with the class), \
       precision=P (lowest threshold that is right at least P of the time), f1 (best F1).
 
       Examples:
-        lookout tune triage/detections.json --truth labels.csv --goal recall=0.95 --config lookout.json
+        lookout tune triage/ --truth labels.csv --goal recall=0.95 --config lookout.json
         lookout tune triage/detections.json --truth labels.csv --goal f1 \\
           --class-goal person:recall=0.98 --per-site --config lookout.json
       """)
 
-  @Argument(help: "The detections file of a run over labelled images.")
+  @Argument(help: "The detections file of a run over labelled images, or its scan folder.")
   var detections: String
 
   @Option(
@@ -54,6 +56,11 @@ struct TuneCommand: ParsableCommand {
 
   @Flag(name: .long, help: "Print the tables and choices without writing the config file.")
   var dryRun = false
+
+  @Flag(
+    name: .long,
+    help: "Write thresholds even when a class has fewer than 30 truth images to choose from.")
+  var force = false
 
   func parsedClassGoals() throws -> [String: ThresholdGoal] {
     var out: [String: ThresholdGoal] = [:]
@@ -92,7 +99,8 @@ struct TuneCommand: ParsableCommand {
       detections: detections, truth: truth, goal: ThresholdGoal(goal)!,
       classGoals: try parsedClassGoals(),
       classes: chosen.isEmpty ? DetectionClass.allCases : chosen,
-      perSite: perSite, minimumSitePositives: minSitePositives, configPath: dryRun ? nil : config)
+      perSite: perSite, minimumSitePositives: minSitePositives, configPath: dryRun ? nil : config,
+      force: force)
     do {
       let result = try job.run()
       print(TuneJob.text(result))

@@ -59,7 +59,7 @@ import Testing
       .write(toFile: config, atomically: true, encoding: .utf8)
     let job = TuneJob(
       detections: Fixture.path("eval/detections.json"), truth: [Fixture.path("eval/truth.csv")],
-      goal: .recall(0.9), classes: [.person, .vehicle], configPath: config)
+      goal: .recall(0.9), classes: [.person, .vehicle], configPath: config, force: true)
     let result = try job.run()
     // vehicle: 0.7 (T), 0.65 (F), 0.5 (T) of 2: recall 0.9 needs 0.5.
     #expect(result.settings.classes == ["person": 0.35, "vehicle": 0.5])
@@ -100,7 +100,7 @@ import Testing
     let before = try FileManager.default.attributesOfItem(atPath: real)
     _ = try TuneJob(
       detections: Fixture.path("eval/detections.json"), truth: [Fixture.path("eval/truth.csv")],
-      goal: .recall(0.9), classes: [.person], configPath: link
+      goal: .recall(0.9), classes: [.person], configPath: link, force: true
     ).run()
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "etc/lookout.json")
     #expect(try String(contentsOfFile: real, encoding: .utf8).contains("0.35"))
