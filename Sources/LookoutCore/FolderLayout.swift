@@ -75,13 +75,15 @@ extension ImageOrigin {
 
   /// The whole order `lookout scan` places an image by, first that names it wins: its
   /// deployment (`deploymentSite`, `deploymentCamera`), then the names given for the whole
-  /// scan (`--site`, `--camera`: `given`), then the camera id in its EXIF (`exifCamera`, a
-  /// camera only), then the folder layout (this origin).
+  /// scan (`--site`, `--camera`: `given`), then the folder layout (this origin), then the
+  /// camera id in its EXIF (`exifCamera`, a camera only). Folders a person named come before
+  /// the serial number, so a card laid out `<site>/<camera>/` places as it always did; the EXIF
+  /// id names the camera of a bare card, whose `DCIM/NNNXXXXX` folders name nothing.
   public func placed(
     deploymentSite: String?, deploymentCamera: String?, given: ImageOrigin, exifCamera: String?
   ) -> ImageOrigin {
     ImageOrigin(
       site: deploymentSite ?? given.site ?? site,
-      camera: deploymentCamera ?? given.camera ?? exifCamera ?? camera)
+      camera: deploymentCamera ?? given.camera ?? camera ?? exifCamera)
   }
 }

@@ -23,10 +23,10 @@ struct ScanCommand: ParsableCommand {
       command with --resume to finish without redoing finished images.
 
       Site and camera of each image, first that names them wins: its deployment \
-      (--deployments), then --site and --camera (every image of the scan), then the camera id \
-      in its EXIF (BodySerialNumber 0xA431, else CameraOwnerName 0xA430; a camera only), then \
-      the folder layout <site>/<camera>/.../image.jpg, where a card's own DCIM folder and the \
-      NNNXXXXX folder under it (100MEDIA, 101RECNX) name nothing. A scan that leaves images \
+      (--deployments), then --site and --camera (every image of the scan), then the folder \
+      layout <site>/<camera>/.../image.jpg, where a card's own DCIM folder and the NNNXXXXX \
+      folder under it (100MEDIA, 101RECNX) name nothing, then the camera id in its EXIF \
+      (BodySerialNumber 0xA431, else CameraOwnerName 0xA430; a camera only). A scan that leaves images \
       without a site or camera says so on stderr.
 
       Where alerts are, as `lookout watch` places them: with --deployments FILE.csv, an image \

@@ -6,7 +6,7 @@ import Testing
 @testable import Pipeline
 
 /// A card as it comes out of the camera: site and camera by deployment, then `--site` and
-/// `--camera`, then the EXIF camera id, then the folders (with `DCIM/NNNXXXXX` skipped).
+/// `--camera`, then the folders (with `DCIM/NNNXXXXX` skipped), then the EXIF camera id.
 @Suite struct CardPlacementTests {
   static func outcome(_ file: String, cameraID: String? = nil) -> ImageOutcome {
     var outcome = ImageOutcome(file: file, size: 1, modifiedNanoseconds: 1)
@@ -20,7 +20,7 @@ import Testing
     gate-cam1,-3.1,36.2,gate/**,CAM-17,Gate
     """
 
-  @Test func theOrderIsDeploymentThenGivenThenExifThenFolders() throws {
+  @Test func theOrderIsDeploymentThenGivenThenFoldersThenExif() throws {
     let file = try DeploymentsFile.parseForPlacement(Array(Self.deployments.utf8), path: "d.csv")
     let locator = ImageLocator(
       deployments: file, given: ImageOrigin(site: "river-camp", camera: nil), usesExifCamera: true)
@@ -29,9 +29,9 @@ import Testing
     }
     // The deployment names both.
     #expect(origin("gate/DCIM/100MEDIA/a.jpg", "SN1") == ImageOrigin(site: "Gate", camera: "CAM-17"))
-    // --site over the folders; the EXIF id over the folders' camera.
+    // --site over the folders; the folders' camera over the EXIF id, which names a bare card's.
     #expect(origin("DCIM/100MEDIA/a.jpg", "SN1") == ImageOrigin(site: "river-camp", camera: "SN1"))
-    #expect(origin("north/cam03/a.jpg", "SN1") == ImageOrigin(site: "river-camp", camera: "SN1"))
+    #expect(origin("north/cam03/a.jpg", "SN1") == ImageOrigin(site: "river-camp", camera: "cam03"))
     #expect(origin("north/cam03/a.jpg", nil) == ImageOrigin(site: "river-camp", camera: "cam03"))
     #expect(origin("DCIM/100MEDIA/a.jpg", nil) == ImageOrigin(site: "river-camp", camera: nil))
     // --camera over the EXIF id.
