@@ -33,6 +33,8 @@ public struct ScanConfiguration: Sendable {
   public var deploymentsPath: String?
   /// GeoJSON of protected areas: each alert names the area its position is in.
   public var areasPath: String?
+  /// The gap in seconds above which a camera's next image starts a new event (`--event-gap`).
+  public var eventGapSeconds = OutputContext.defaultEventGapSeconds
 
   public init(
     input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",

@@ -68,14 +68,16 @@ final class ScanOutputWriter {
       conservativeDetectionThreshold: ScanOutputs.decimal(context.minimumConfidence),
       lookout: LookoutRunInfo(
         modelVersion: context.modelVersion, inputSize: context.inputLongSide,
-        classThresholds: thresholds))
+        classThresholds: thresholds, eventGapSeconds: context.eventGapSeconds))
     try write(encoder.header(info: info), to: detections, name: "detections.json")
     try write(Array((AlertEncoding.csvHeader + "\r\n").utf8), to: alertRows, name: "alerts.csv")
   }
 
-  /// Adds one image: its detections.json record, its alert if it raises one, and its counts.
-  func add(_ outcome: ImageOutcome) throws(ScanError) {
-    let image = ScanOutputs.imageRecord(outcome)
+  /// Adds one image: its detections.json record (with its `event`), its alert if it raises
+  /// one, and its counts.
+  func add(_ outcome: ImageOutcome, event: ImageEvent? = nil) throws(ScanError) {
+    var image = ScanOutputs.imageRecord(outcome)
+    image.event = event
     tally.add(image)
     if image.failure != nil, firstFailures.count < FailedImage.shownCount {
       firstFailures.append(FailedImage(outcome))
@@ -87,6 +89,32 @@ final class ScanOutputWriter {
       AlertSummaryLine(file: alert.file, labels: alert.labels, confidence: alert.bestConfidence))
     try write(Array((AlertEncoding.jsonLine(alert) + "\n").utf8), to: alertLines, name: "alerts.jsonl")
     try write(Array((AlertEncoding.csvRow(alert) + "\r\n").utf8), to: alertRows, name: "alerts.csv")
+  }
+
+  /// Adds every image of the compacted checkpoint at `path` (staged, in file order), each with
+  /// its event from `events`, reading one line at a time.
+  func addAll(fromCheckpoint path: String, events: CardEvents) throws(ScanError) {
+    let decoder = JSONDecoder()
+    var index = 0
+    var failure: ScanError?
+    do {
+      try JSONLinesStreamReader.forEachLine(path: path) { _, line in
+        do throws(ScanError) {
+          guard let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) else {
+            throw .outputUnwritable(path: path, reason: "line \(index + 1) is not an outcome")
+          }
+          try add(outcome, event: events.event(at: index))
+          index += 1
+          return true
+        } catch {
+          failure = error
+          return false
+        }
+      }
+    } catch {
+      throw .outputUnwritable(path: path, reason: error.reason)
+    }
+    if let failure { throw failure }
   }
 
   /// Finishes the four files and the alert settings in the staging folder (fsynced), replacing

@@ -149,8 +149,10 @@ public final class ScanRunner {
         remaining: pending.count - scannedNow)
     }
 
-    // One streaming pass: each image's outcome is read back from the checkpoint, copied to the
-    // compacted checkpoint and encoded into every output; memory does not grow with the card.
+    // Two streaming passes: each image's outcome is read back from the checkpoint and copied
+    // to the compacted checkpoint while its camera and time are noted for the events; then the
+    // compacted checkpoint is read again and encoded into every output. Only a small record per
+    // image is kept, never the outcomes.
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
     var context = OutputContext(
       modelName: model.name, modelVersion: model.version,
@@ -158,11 +160,15 @@ public final class ScanRunner {
       minimumConfidence: config.image.detection.minimumConfidence, started: started,
       finished: Date(), seconds: seconds, notScanned: problems)
     context.skipped = skipped
+    context.eventGapSeconds = config.eventGapSeconds
+    var grouper = EventGrouper(gapSeconds: config.eventGapSeconds, locator: alerting.locator)
+    try checkpoint.compact(files: files) { outcome throws(ScanError) in
+      grouper.add(outcome)
+    }
     let outputs = try ScanOutputWriter(
       context: context, alerting: alerting, directory: config.output)
-    try checkpoint.compact(files: files) { outcome throws(ScanError) in
-      try outputs.add(outcome)
-    }
+    try outputs.addAll(
+      fromCheckpoint: checkpoint.directory + "/staging/checkpoint.jsonl", events: grouper.events())
     try outputs.stage()
     try checkpoint.commitCompaction()
     let alerts = try outputs.commit()

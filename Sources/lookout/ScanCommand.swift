@@ -105,6 +105,11 @@ struct ScanCommand: ParsableCommand {
   @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
   var modelDir: String?
 
+  @Option(
+    name: .long,
+    help: "Seconds between two images of a camera above which a new event starts.")
+  var eventGap: Int = 60
+
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
     guard maxMegapixels >= 1 else { throw ValidationError("--max-megapixels must be positive") }
@@ -112,6 +117,7 @@ struct ScanCommand: ParsableCommand {
       throw ValidationError("--shard must be i/n with 0 <= i < n, e.g. 0/4")
     }
     if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+    guard eventGap >= 0 else { throw ValidationError("--event-gap must be 0 or more seconds") }
     if shardFromEnv && shard != nil {
       throw ValidationError("--shard and --shard-from-env exclude each other")
     }
@@ -140,7 +146,7 @@ struct ScanCommand: ParsableCommand {
     }
     var settings = detector.settings
     settings.maxPixels = maxMegapixels * 1_000_000
-    let configuration = ScanConfiguration(
+    var configuration = ScanConfiguration(
       input: input, output: out, modelDirectory: modelDirectory,
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
       overwrite: overwrite, quiet: quiet, image: settings,
@@ -149,6 +155,7 @@ struct ScanCommand: ParsableCommand {
         ? try SchedulerShard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount)
         : shard.flatMap(ShardSelection.init(parsing:)),
       deploymentsPath: placement.deployments, areasPath: placement.areas)
+    configuration.eventGapSeconds = eventGap
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
