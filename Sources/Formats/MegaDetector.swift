@@ -92,6 +92,9 @@ public struct LookoutRunInfo: Sendable, Equatable {
   public var classThresholds: [String: Double]
   /// The gap in seconds that cut the images into events (`event_gap_seconds`), when they were.
   public var eventGapSeconds: Int?
+  /// Whether alerts were written one per image (`per_image_alerts`: true) instead of one per
+  /// event.
+  public var perImageAlerts = false
 
   public init(
     modelVersion: String, inputSize: Int? = nil, classThresholds: [String: Double] = [:],
@@ -327,6 +330,7 @@ public enum MegaDetectorOutput {
       if let size = lookout.inputSize { l.append(("input_size", .integer(size))) }
       l.append(("class_thresholds", sortedNumberObject(lookout.classThresholds)))
       if let gap = lookout.eventGapSeconds { l.append(("event_gap_seconds", .integer(gap))) }
+      if lookout.perImageAlerts { l.append(("per_image_alerts", .bool(true))) }
       members.append(("lookout", .object(l)))
     }
     for (key, value) in info.extra where !members.contains(where: { $0.0 == key }) {
@@ -422,6 +426,7 @@ public enum MegaDetectorOutput {
             modelVersion: value["model_version"]!.stringValue!,
             inputSize: value["input_size"]?.intValue, classThresholds: thresholds,
             eventGapSeconds: value["event_gap_seconds"]?.intValue)
+          info.lookout?.perImageAlerts = value["per_image_alerts"]?.boolValue ?? false
         default: info.extra.append((key, value))
         }
       }

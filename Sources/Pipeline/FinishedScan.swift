@@ -22,6 +22,9 @@ public struct FinishedScan: Sendable {
   /// The gap that cut its images into events (`event_gap_seconds` in detections.json; the
   /// default for a scan written before events).
   public var eventGapSeconds = OutputContext.defaultEventGapSeconds
+  /// Whether its alerts are one per image (`per_image_alerts` in detections.json), not one per
+  /// event.
+  public var perImageAlerts = false
 
   /// Reads `directory`; throws `MergeError.unfinished` when it holds no finished scan.
   public static func load(directory: String) throws -> FinishedScan {
@@ -58,6 +61,7 @@ public struct FinishedScan: Sendable {
       directory: directory, fingerprint: fingerprint, entries: entries, thresholds: thresholds,
       alerting: alerting, seconds: seconds, skipped: skipped)
     if let gap = info.lookout?.eventGapSeconds { scan.eventGapSeconds = gap }
+    scan.perImageAlerts = info.lookout?.perImageAlerts ?? false
     return scan
   }
 
@@ -75,7 +79,7 @@ public struct FinishedScan: Sendable {
   static func writeScanFolder(
     directory: String, fingerprint: ScanFingerprint, scans: [FinishedScan],
     thresholds: AlertThresholds, alerting: AlertingSettings, seconds: Double,
-    eventGapSeconds: Int
+    eventGapSeconds: Int, perImageAlerts: Bool
   ) throws -> [AlertSummaryLine] {
     try OutputFiles.makeDirectory(directory + "/.lookout")
     var latest: [String: (source: Int, entry: ScanCheckpoint.Entry)] = [:]
@@ -101,6 +105,7 @@ public struct FinishedScan: Sendable {
       $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8)
     }
     context.eventGapSeconds = eventGapSeconds
+    context.perImageAlerts = perImageAlerts
     do throws(ScanError) {
       // As a scan does: the events are found while the checkpoint is compacted, then the
       // outputs are written from the compacted checkpoint.
@@ -137,6 +142,6 @@ public struct FinishedScan: Sendable {
     try Self.writeScanFolder(
       directory: directory, fingerprint: fingerprint, scans: [self], thresholds: newThresholds,
       alerting: alerting, seconds: seconds,
-      eventGapSeconds: eventGapSeconds ?? self.eventGapSeconds)
+      eventGapSeconds: eventGapSeconds ?? self.eventGapSeconds, perImageAlerts: perImageAlerts)
   }
 }

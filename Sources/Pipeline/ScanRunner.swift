@@ -45,9 +45,12 @@ public struct FailedImage: Sendable, Equatable {
 
 /// One alert, briefly, for the terminal.
 public struct AlertSummaryLine: Sendable {
+  /// The image, or the event's best frame.
   public var file: String
   public var labels: [String]
   public var confidence: Double
+  /// For an event's alert, how many of its images alert; nil for a per-image alert.
+  public var frames: Int?
 }
 
 /// Runs a whole scan: walk, read+decode+infer in `jobs` parallel lanes, and a single writer that
@@ -161,6 +164,7 @@ public final class ScanRunner {
       finished: Date(), seconds: seconds, notScanned: problems)
     context.skipped = skipped
     context.eventGapSeconds = config.eventGapSeconds
+    context.perImageAlerts = config.perImageAlerts
     var grouper = EventGrouper(gapSeconds: config.eventGapSeconds, locator: alerting.locator)
     try checkpoint.compact(files: files) { outcome throws(ScanError) in
       grouper.add(outcome)

@@ -16,7 +16,8 @@ struct ScanCommand: ParsableCommand {
     discussion: """
       Writes into the output folder:
         detections.json  MegaDetector batch output (format 1.6)
-        alerts.jsonl     images with a person or vehicle above its threshold
+        alerts.jsonl     one alert per event (a camera's burst) with a person or vehicle
+                         above its threshold: its best frame and every alerting frame
         alerts.csv       the same alerts, for a spreadsheet
         summary.json     counts, failures by reason, timing
       Progress is checkpointed in <out>/.lookout/; after a crash, kill or Ctrl-C, run the same \
@@ -110,6 +111,11 @@ struct ScanCommand: ParsableCommand {
     help: "Seconds between two images of a camera above which a new event starts.")
   var eventGap: Int = 60
 
+  @Flag(
+    name: .long,
+    help: "One alert per image, as before events, instead of one per event.")
+  var perImageAlerts = false
+
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
     guard maxMegapixels >= 1 else { throw ValidationError("--max-megapixels must be positive") }
@@ -156,6 +162,7 @@ struct ScanCommand: ParsableCommand {
         : shard.flatMap(ShardSelection.init(parsing:)),
       deploymentsPath: placement.deployments, areasPath: placement.areas)
     configuration.eventGapSeconds = eventGap
+    configuration.perImageAlerts = perImageAlerts
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
@@ -215,8 +222,10 @@ struct ScanCommand: ParsableCommand {
       text += "\(report.alerts.count) alert\(report.alerts.count == 1 ? "" : "s"):\n"
       for alert in report.alerts.prefix(20) {
         text += String(
-          format: "  %@  %@ (%.2f)\n", escaped(alert.file), alert.labels.joined(separator: "+"),
+          format: "  %@  %@ (%.2f)", escaped(alert.file), alert.labels.joined(separator: "+"),
           alert.confidence)
+        if let frames = alert.frames, frames > 1 { text += ", \(frames) frames" }
+        text += "\n"
       }
       if report.alerts.count > 20 { text += "  ... and \(report.alerts.count - 20) more\n" }
     }

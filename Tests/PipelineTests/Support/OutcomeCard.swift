@@ -34,10 +34,10 @@ enum OutcomeCard {
   }
 
   /// A scan folder of `outcomes` (any order), optionally as shard `shard`, with outputs written
-  /// with `eventGapSeconds`.
+  /// with `eventGapSeconds` and, with `perImageAlerts`, one alert per image.
   static func folder(
     _ outcomes: [ImageOutcome], shard: ShardSelection? = nil,
-    eventGapSeconds: Int = OutputContext.defaultEventGapSeconds
+    eventGapSeconds: Int = OutputContext.defaultEventGapSeconds, perImageAlerts: Bool = false
   ) throws -> URL {
     let directory = try ScanFixtures.temporaryFolder()
     let lookout = directory.appendingPathComponent(".lookout")
@@ -58,7 +58,7 @@ enum OutcomeCard {
     _ = try FinishedScan.writeScanFolder(
       directory: directory.path, fingerprint: fingerprint, scans: [scan],
       thresholds: scan.thresholds, alerting: scan.alerting, seconds: 1,
-      eventGapSeconds: eventGapSeconds)
+      eventGapSeconds: eventGapSeconds, perImageAlerts: perImageAlerts)
     return directory
   }
 
