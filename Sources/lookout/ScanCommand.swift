@@ -16,8 +16,8 @@ struct ScanCommand: ParsableCommand {
     discussion: """
       Writes into the output folder:
         detections.json  MegaDetector batch output (format 1.6)
-        alerts.jsonl     one alert per event (a camera's burst) with a person or vehicle
-                         above its threshold: its best frame and every alerting frame
+        alerts.jsonl     one alert per event (a camera's burst) with a person or
+                         vehicle above its threshold: best frame, alerting frames
         alerts.csv       the same alerts, for a spreadsheet
         summary.json     counts, failures by reason, timing
       Progress is checkpointed in <out>/.lookout/; after a crash, kill or Ctrl-C, run the same \
