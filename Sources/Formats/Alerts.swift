@@ -67,6 +67,8 @@ public struct AlertRecord: Sendable, Equatable {
   public var modelVersion: String
   /// Class name → alert threshold in force, e.g. `["person": 0.5, "vehicle": 0.6]`.
   public var thresholds: [String: Double]
+  /// The event this alert stands for (one alert per event); nil for a per-image alert.
+  public var event: AlertEvent?
 
   /// A record with every field given as is.
   public init(
@@ -174,6 +176,10 @@ public enum AlertEncoding {
   /// The CSV header row, without a line terminator.
   public static let csvHeader = csvColumns.joined(separator: ",")
 
+  /// The CSV header row of event alerts (``AlertEvent/csvColumns`` added), without a line
+  /// terminator.
+  public static let eventCSVHeader = (csvColumns + AlertEvent.csvColumns).joined(separator: ",")
+
   /// The record as a JSON object, members in the documented order.
   public static func jsonValue(_ alert: AlertRecord) -> JSONValue {
     .object([
@@ -192,7 +198,7 @@ public enum AlertEncoding {
       ("inside_area", .nullable(alert.insideArea)),
       ("model_version", .string(alert.modelVersion)),
       ("thresholds", MegaDetectorOutput.sortedNumberObject(alert.thresholds)),
-    ])
+    ] + (alert.event.map { [("event", $0.jsonValue)] } ?? []))
   }
 
   /// The boxes as written: rounded, then sorted (``AlertBox/writtenBefore(_:_:)``).
@@ -245,7 +251,14 @@ public enum AlertEncoding {
       text(alert.modelVersion),
       text(JSONWriter.compact.string(MegaDetectorOutput.sortedNumberObject(alert.thresholds))),
     ]
-    return fields.map(csvField).joined(separator: ",")
+    var eventFields: [String] = []
+    if let event = alert.event {
+      eventFields = [
+        text(event.id), text(event.start), text(event.end), String(event.frames),
+        text(event.files.joined(separator: ";")),
+      ]
+    }
+    return (fields + eventFields).map(csvField).joined(separator: ",")
   }
 
   /// The first characters that make a spreadsheet read a cell as a formula (or, for tab and
@@ -356,7 +369,7 @@ public enum AlertEncoding {
       }
       thresholds[k] = t
     }
-    return AlertRecord(
+    var record = AlertRecord(
       id: try string("id"), file: try string("file"), labels: labels, bestConfidence: best,
       bestLabel: try string("best_label"), boxes: boxes,
       capturedAt: try optionalString("captured_at"),
@@ -364,5 +377,12 @@ public enum AlertEncoding {
       latitude: try optionalNumber("latitude"), longitude: try optionalNumber("longitude"),
       altitude: try optionalNumber("altitude"), insideArea: try optionalString("inside_area"),
       modelVersion: try string("model_version"), thresholds: thresholds)
+    if let event = value["event"], !event.isNull {
+      guard let parsed = AlertEvent(jsonValue: event) else {
+        throw AlertDecodeError("event: expected {id, start, end, frames, files}")
+      }
+      record.event = parsed
+    }
+    return record
   }
 }

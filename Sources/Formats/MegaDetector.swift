@@ -53,6 +53,8 @@ public struct ImageRecord: Sendable, Equatable {
   /// Capture time as MegaDetector writes it (EXIF `DateTimeOriginal`, `"YYYY:MM:DD HH:MM:SS"`),
   /// when known.
   public var datetime: String?
+  /// The event the image belongs to (Lookout's extra member `event`), when grouped.
+  public var event: ImageEvent?
 
   public init(
     file: String, detections: [DetectionRecord]?, failure: String? = nil, width: Int? = nil,
@@ -88,12 +90,20 @@ public struct LookoutRunInfo: Sendable, Equatable {
   /// Class name → confidence threshold, e.g. `["person": 0.5, "vehicle": 0.6]`. Written with
   /// the keys in byte order.
   public var classThresholds: [String: Double]
+  /// The gap in seconds that cut the images into events (`event_gap_seconds`), when they were.
+  public var eventGapSeconds: Int?
+  /// Whether alerts were written one per image (`per_image_alerts`: true) instead of one per
+  /// event.
+  public var perImageAlerts = false
 
-  public init(modelVersion: String, inputSize: Int? = nil, classThresholds: [String: Double] = [:])
-  {
+  public init(
+    modelVersion: String, inputSize: Int? = nil, classThresholds: [String: Double] = [:],
+    eventGapSeconds: Int? = nil
+  ) {
     self.modelVersion = modelVersion
     self.inputSize = inputSize
     self.classThresholds = classThresholds
+    self.eventGapSeconds = eventGapSeconds
   }
 }
 
@@ -204,11 +214,12 @@ public struct MegaDetectorDecodeError: Error, Sendable, Equatable, CustomStringC
 /// - `info`: `format_version` (`"1.6"`), `detector`, `detection_completion_time`,
 ///   `detector_metadata` {`megadetector_version`, `typical_detection_threshold`,
 ///   `conservative_detection_threshold`}, then the Lookout extension `lookout`
-///   {`model_version`, `input_size`, `class_thresholds`}, then any ``RunInfo/extra`` members.
+///   {`model_version`, `input_size`, `class_thresholds`, [`event_gap_seconds`]}, then any ``RunInfo/extra`` members.
 ///   Absent (nil) fields are left out; `detector_metadata` and `lookout` only appear when they
 ///   have something in them;
 /// - `images` sorted by `file` byte-wise (``ImageRecord/writtenBefore(_:_:)``);
-///   each processed image is `{"file", "detections", ["width", "height"], ["datetime"]}`; a
+///   each processed image is `{"file", "detections", ["width", "height"], ["datetime"], ["event"]}`
+///   (`event` is Lookout's, see ``ImageEvent``); a
 ///   failed one is `{"file", "failure", "detections": null, …}`;
 /// - each detection is `{"category": "2", "conf": 0.912, "bbox": [x, y, w, h]}`, `conf` rounded
 ///   to 3 decimals and the box to 4, with Python's `round()` (correctly rounded from the exact
@@ -318,6 +329,8 @@ public enum MegaDetectorOutput {
       var l: [(String, JSONValue)] = [("model_version", .string(lookout.modelVersion))]
       if let size = lookout.inputSize { l.append(("input_size", .integer(size))) }
       l.append(("class_thresholds", sortedNumberObject(lookout.classThresholds)))
+      if let gap = lookout.eventGapSeconds { l.append(("event_gap_seconds", .integer(gap))) }
+      if lookout.perImageAlerts { l.append(("per_image_alerts", .bool(true))) }
       members.append(("lookout", .object(l)))
     }
     for (key, value) in info.extra where !members.contains(where: { $0.0 == key }) {
@@ -337,6 +350,7 @@ public enum MegaDetectorOutput {
     if let w = image.width { members.append(("width", .integer(w))) }
     if let h = image.height { members.append(("height", .integer(h))) }
     if let t = image.datetime { members.append(("datetime", .string(t))) }
+    if let e = image.event { members.append(("event", e.jsonValue)) }
     return .object(members)
   }
 
@@ -410,7 +424,9 @@ public enum MegaDetectorOutput {
           }
           info.lookout = LookoutRunInfo(
             modelVersion: value["model_version"]!.stringValue!,
-            inputSize: value["input_size"]?.intValue, classThresholds: thresholds)
+            inputSize: value["input_size"]?.intValue, classThresholds: thresholds,
+            eventGapSeconds: value["event_gap_seconds"]?.intValue)
+          info.lookout?.perImageAlerts = value["per_image_alerts"]?.boolValue ?? false
         default: info.extra.append((key, value))
         }
       }
@@ -478,6 +494,7 @@ public enum MegaDetectorOutput {
     record.width = value["width"]?.intValue
     record.height = value["height"]?.intValue
     record.datetime = value["datetime"]?.stringValue
+    record.event = value["event"].flatMap(ImageEvent.init(jsonValue:))
     return record
   }
 

@@ -19,6 +19,12 @@ public struct FinishedScan: Sendable {
   public var seconds: Double
   /// The files that are not images, as its summary.json lists them under `skipped`.
   public var skipped: [SkippedFile] = []
+  /// The gap that cut its images into events (`event_gap_seconds` in detections.json; the
+  /// default for a scan written before events).
+  public var eventGapSeconds = OutputContext.defaultEventGapSeconds
+  /// Whether its alerts are one per image (`per_image_alerts` in detections.json), not one per
+  /// event.
+  public var perImageAlerts = false
 
   /// Reads `directory`; throws `MergeError.unfinished` when it holds no finished scan.
   public static func load(directory: String) throws -> FinishedScan {
@@ -51,9 +57,12 @@ public struct FinishedScan: Sendable {
     }
     let alerting = try AlertingRecord.load(directory: directory + "/.lookout", scan: directory)
     let entries = try ScanCheckpoint.index(path: directory + "/.lookout/checkpoint.jsonl")
-    return FinishedScan(
+    var scan = FinishedScan(
       directory: directory, fingerprint: fingerprint, entries: entries, thresholds: thresholds,
       alerting: alerting, seconds: seconds, skipped: skipped)
+    if let gap = info.lookout?.eventGapSeconds { scan.eventGapSeconds = gap }
+    scan.perImageAlerts = info.lookout?.perImageAlerts ?? false
+    return scan
   }
 
   /// The number of images in the scan.
@@ -69,7 +78,8 @@ public struct FinishedScan: Sendable {
   /// scans' own folders.
   static func writeScanFolder(
     directory: String, fingerprint: ScanFingerprint, scans: [FinishedScan],
-    thresholds: AlertThresholds, alerting: AlertingSettings, seconds: Double
+    thresholds: AlertThresholds, alerting: AlertingSettings, seconds: Double,
+    eventGapSeconds: Int, perImageAlerts: Bool
   ) throws -> [AlertSummaryLine] {
     try OutputFiles.makeDirectory(directory + "/.lookout")
     var latest: [String: (source: Int, entry: ScanCheckpoint.Entry)] = [:]
@@ -94,16 +104,22 @@ public struct FinishedScan: Sendable {
     context.skipped = skipped.values.sorted {
       $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8)
     }
+    context.eventGapSeconds = eventGapSeconds
+    context.perImageAlerts = perImageAlerts
     do throws(ScanError) {
+      // As a scan does: the events are found while the checkpoint is compacted, then the
+      // outputs are written from the compacted checkpoint.
+      let checkpoint = ScanCheckpoint(outputDirectory: directory)
+      let staged = checkpoint.directory + "/staging/checkpoint.jsonl"
+      var grouper = EventGrouper(gapSeconds: eventGapSeconds, locator: alerting.locator)
+      try ScanCheckpoint.writeCompacted(
+        items, sources: scans.map(\.checkpointPath), to: staged
+      ) { outcome throws(ScanError) in
+        grouper.add(outcome)
+      }
       let outputs = try ScanOutputWriter(
         context: context, alerting: alerting, directory: directory)
-      let checkpoint = ScanCheckpoint(outputDirectory: directory)
-      try ScanCheckpoint.writeCompacted(
-        items, sources: scans.map(\.checkpointPath),
-        to: checkpoint.directory + "/staging/checkpoint.jsonl"
-      ) { outcome throws(ScanError) in
-        try outputs.add(outcome)
-      }
+      try outputs.addAll(fromCheckpoint: staged, events: grouper.events())
       try outputs.stage()
       try OutputFiles.writeAtomically(
         ScanCheckpoint.encode(fingerprint), to: checkpoint.fingerprintPath)
@@ -118,10 +134,14 @@ public struct FinishedScan: Sendable {
 
   /// Re-derives the alerts (and rewrites every output) with new class thresholds, without
   /// running the network: the stored detections are kept down to the scan's minimum confidence.
-  /// The scan's per-site thresholds, deployments and protected areas still apply.
-  public func rethreshold(_ newThresholds: AlertThresholds) throws -> [AlertSummaryLine] {
+  /// The scan's per-site thresholds, deployments, protected areas and event gap still apply,
+  /// unless `eventGapSeconds` gives another gap.
+  public func rethreshold(
+    _ newThresholds: AlertThresholds, eventGapSeconds: Int? = nil
+  ) throws -> [AlertSummaryLine] {
     try Self.writeScanFolder(
       directory: directory, fingerprint: fingerprint, scans: [self], thresholds: newThresholds,
-      alerting: alerting, seconds: seconds)
+      alerting: alerting, seconds: seconds,
+      eventGapSeconds: eventGapSeconds ?? self.eventGapSeconds, perImageAlerts: perImageAlerts)
   }
 }

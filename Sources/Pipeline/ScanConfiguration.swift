@@ -37,6 +37,10 @@ public struct ScanConfiguration: Sendable {
   /// its deployment names them; over EXIF and the folder layout.
   public var site: String?
   public var camera: String?
+  /// The gap in seconds above which a camera's next image starts a new event (`--event-gap`).
+  public var eventGapSeconds = OutputContext.defaultEventGapSeconds
+  /// One alert per image instead of one per event (`--per-image-alerts`).
+  public var perImageAlerts = false
 
   public init(
     input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",

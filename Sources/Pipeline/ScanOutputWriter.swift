@@ -4,7 +4,9 @@ import Formats
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` one outcome at a
 /// time, so memory does not grow with the card: each image's records are encoded and buffered
 /// to disk as they come, and only counts (and one short line per alert, for the terminal) are
-/// kept.
+/// kept. Alerts are one per event (``EventAlerts``: each alerting event's best record and its
+/// alerting files are kept until ``stage()`` writes them), or one per image as they come with
+/// ``OutputContext/perImageAlerts``.
 ///
 /// All four files are written in full and fsynced under `.lookout/staging/` (``stage()``), and
 /// only then renamed over the old ones (``commit()``): a full disk or a file-size limit fails
@@ -28,6 +30,9 @@ final class ScanOutputWriter {
   /// (`truncated`, `decode_error`).
   private var tally: RunSummary.Tally
   private var summaries: [AlertSummaryLine] = []
+  /// The alerts gathered per event, written when the outputs are staged; unused with
+  /// ``OutputContext/perImageAlerts``.
+  private var eventAlerts = EventAlerts()
   /// The first ``FailedImage/shownCount`` images that failed, for the terminal.
   private(set) var firstFailures: [FailedImage] = []
 
@@ -59,7 +64,7 @@ final class ScanOutputWriter {
     detections = try open("detections.json")
     alertLines = try open("alerts.jsonl")
     alertRows = try open("alerts.csv")
-    let info = RunInfo(
+    var info = RunInfo(
       detector: "\(context.modelName) v\(context.modelVersion)",
       detectionCompletionTime: Timestamp.iso8601UTC(context.finished),
       detectorVersion: context.modelVersion,
@@ -68,30 +73,73 @@ final class ScanOutputWriter {
       conservativeDetectionThreshold: ScanOutputs.decimal(context.minimumConfidence),
       lookout: LookoutRunInfo(
         modelVersion: context.modelVersion, inputSize: context.inputLongSide,
-        classThresholds: thresholds))
+        classThresholds: thresholds, eventGapSeconds: context.eventGapSeconds))
+    info.lookout?.perImageAlerts = context.perImageAlerts
     try write(encoder.header(info: info), to: detections, name: "detections.json")
-    try write(Array((AlertEncoding.csvHeader + "\r\n").utf8), to: alertRows, name: "alerts.csv")
+    let header = context.perImageAlerts ? AlertEncoding.csvHeader : AlertEncoding.eventCSVHeader
+    try write(Array((header + "\r\n").utf8), to: alertRows, name: "alerts.csv")
   }
 
-  /// Adds one image: its detections.json record, its alert if it raises one, and its counts.
-  func add(_ outcome: ImageOutcome) throws(ScanError) {
-    let image = ScanOutputs.imageRecord(outcome)
+  /// Adds one image: its detections.json record (with its `event`), its alert if it raises
+  /// one, and its counts.
+  func add(_ outcome: ImageOutcome, event: ImageEvent? = nil) throws(ScanError) {
+    var image = ScanOutputs.imageRecord(outcome)
+    image.event = event
     tally.add(image)
     if image.failure != nil, firstFailures.count < FailedImage.shownCount {
       firstFailures.append(FailedImage(outcome))
     }
     try write(encoder.image(image), to: detections, name: "detections.json")
     guard let alert = ScanOutputs.alert(for: outcome, context: context) else { return }
+    if context.perImageAlerts {
+      try writeAlert(alert)
+    } else {
+      eventAlerts.add(alert, event: event)
+    }
+  }
+
+  /// Writes one alert line and row, and counts it.
+  private func writeAlert(_ alert: AlertRecord) throws(ScanError) {
     tally.add(alert)
     summaries.append(
-      AlertSummaryLine(file: alert.file, labels: alert.labels, confidence: alert.bestConfidence))
+      AlertSummaryLine(
+        file: alert.file, labels: alert.labels, confidence: alert.bestConfidence,
+        frames: alert.event?.files.count))
     try write(Array((AlertEncoding.jsonLine(alert) + "\n").utf8), to: alertLines, name: "alerts.jsonl")
     try write(Array((AlertEncoding.csvRow(alert) + "\r\n").utf8), to: alertRows, name: "alerts.csv")
+  }
+
+  /// Adds every image of the compacted checkpoint at `path` (staged, in file order), each with
+  /// its event from `events`, reading one line at a time.
+  func addAll(fromCheckpoint path: String, events: CardEvents) throws(ScanError) {
+    let decoder = JSONDecoder()
+    var index = 0
+    var failure: ScanError?
+    do {
+      try JSONLinesStreamReader.forEachLine(path: path) { _, line in
+        do throws(ScanError) {
+          guard let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) else {
+            throw .outputUnwritable(path: path, reason: "line \(index + 1) is not an outcome")
+          }
+          try add(outcome, event: events.event(at: index))
+          index += 1
+          return true
+        } catch {
+          failure = error
+          return false
+        }
+      }
+    } catch {
+      throw .outputUnwritable(path: path, reason: error.reason)
+    }
+    if let failure { throw failure }
   }
 
   /// Finishes the four files and the alert settings in the staging folder (fsynced), replacing
   /// nothing yet.
   func stage() throws(ScanError) {
+    for alert in eventAlerts.alerts() { try writeAlert(alert) }
+    eventAlerts = EventAlerts()
     try write(encoder.footer(), to: detections, name: "detections.json")
     var summary = RunSummary(
       tally: tally, seconds: context.seconds, modelVersion: context.modelVersion,

@@ -31,6 +31,13 @@ public struct OutputContext: Sendable {
   public var overrides: ClassThresholds
   /// Where each image was taken: site, camera, position and protected areas.
   public var locator: ImageLocator
+  /// The gap in seconds above which a camera's next image starts a new event (``EventGrouper``).
+  public var eventGapSeconds: Int = OutputContext.defaultEventGapSeconds
+  /// One alert per image (`--per-image-alerts`) instead of one per event (``EventAlerts``).
+  public var perImageAlerts = false
+
+  /// The event gap when none is given: 60 seconds.
+  public static let defaultEventGapSeconds = 60
 
   public init(
     modelName: String, modelVersion: String, thresholds: AlertThresholds, inputLongSide: Int,

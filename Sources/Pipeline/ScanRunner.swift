@@ -49,9 +49,12 @@ public struct FailedImage: Sendable, Equatable {
 
 /// One alert, briefly, for the terminal.
 public struct AlertSummaryLine: Sendable {
+  /// The image, or the event's best frame.
   public var file: String
   public var labels: [String]
   public var confidence: Double
+  /// For an event's alert, how many of its images alert; nil for a per-image alert.
+  public var frames: Int?
 }
 
 /// Runs a whole scan: walk, read+decode+infer in `jobs` parallel lanes, and a single writer that
@@ -153,8 +156,10 @@ public final class ScanRunner {
         remaining: pending.count - scannedNow)
     }
 
-    // One streaming pass: each image's outcome is read back from the checkpoint, copied to the
-    // compacted checkpoint and encoded into every output; memory does not grow with the card.
+    // Two streaming passes: each image's outcome is read back from the checkpoint and copied
+    // to the compacted checkpoint while its camera and time are noted for the events; then the
+    // compacted checkpoint is read again and encoded into every output. Only a small record per
+    // image is kept, never the outcomes.
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
     var context = OutputContext(
       modelName: model.name, modelVersion: model.version,
@@ -162,16 +167,21 @@ public final class ScanRunner {
       minimumConfidence: config.image.detection.minimumConfidence, started: started,
       finished: Date(), seconds: seconds, notScanned: problems)
     context.skipped = skipped
-    let outputs = try ScanOutputWriter(
-      context: context, alerting: alerting, directory: config.output)
+    context.eventGapSeconds = config.eventGapSeconds
+    context.perImageAlerts = config.perImageAlerts
+    var grouper = EventGrouper(gapSeconds: config.eventGapSeconds, locator: alerting.locator)
     var withoutSite = 0
     var withoutCamera = 0
     try checkpoint.compact(files: files) { outcome throws(ScanError) in
+      grouper.add(outcome)
       let origin = alerting.locator.origin(relativePath: outcome.file, outcome: outcome)
       if origin.site == nil { withoutSite += 1 }
       if origin.camera == nil { withoutCamera += 1 }
-      try outputs.add(outcome)
     }
+    let outputs = try ScanOutputWriter(
+      context: context, alerting: alerting, directory: config.output)
+    try outputs.addAll(
+      fromCheckpoint: checkpoint.directory + "/staging/checkpoint.jsonl", events: grouper.events())
     try outputs.stage()
     try checkpoint.commitCompaction()
     let alerts = try outputs.commit()

@@ -93,7 +93,8 @@ public enum ShardMerger {
 
     let alerts = try FinishedScan.writeScanFolder(
       directory: output, fingerprint: unsharded, scans: shards, thresholds: first.thresholds,
-      alerting: first.alerting, seconds: shards.map(\.seconds).reduce(0, +))
+      alerting: first.alerting, seconds: shards.map(\.seconds).reduce(0, +),
+      eventGapSeconds: first.eventGapSeconds, perImageAlerts: first.perImageAlerts)
     return Result(
       images: shards.map(\.imageCount).reduce(0, +), alerts: alerts.count, shards: shards.count)
   }

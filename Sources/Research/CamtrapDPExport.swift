@@ -17,8 +17,10 @@ import LookoutCore
 ///   threshold: `observationType` `animal`, `human` (person) or `vehicle`, `count` 1, the box in
 ///   `bboxX`, `bboxY`, `bboxWidth`, `bboxHeight` (normalized, top-left origin, as MegaDetector's),
 ///   `classificationMethod` `machine`, `classifiedBy` the detector, `classificationProbability`
-///   the confidence; an image with none gets one `blank` observation. `eventStart` and
-///   `eventEnd` are the media's timestamp.
+///   the confidence; an image with none gets one `blank` observation. `eventID`,
+///   `eventStart` and `eventEnd` are the image's event's (detections.json's `event`, see
+///   ``Formats/ImageEvent``), else empty and the media's timestamp. (The Camtrap DP 1.0 media
+///   table has no event columns.)
 /// - **datapackage.json**: the 1.0 profile and table-schema URLs, `created`, `contributors`,
 ///   `project` (media-level observations, activity detection), `spatial` (the deployments'
 ///   bounding box as GeoJSON), `temporal` (first start to last end) and an empty `taxonomic`
@@ -182,11 +184,24 @@ public struct CamtrapDPExport: Sendable {
         "fileMediatype": CamtrapDPExport.mediaType(image.file),
       ])
       summary.media += 1
-      let common: [String: String] = [
+      var common: [String: String] = [
         "deploymentID": deployment.deploymentID, "mediaID": mediaID, "eventStart": timestamp,
         "eventEnd": timestamp, "observationLevel": "media", "classificationMethod": "machine",
         "classifiedBy": classifiedBy, "classificationTimestamp": classificationTime,
       ]
+      if let event = image.event {
+        // A time without an offset takes the deployment's, as the media's timestamp does.
+        func withOffset(_ text: String) -> String {
+          guard let time = LocalDateTime(text) else { return timestamp }
+          guard time.offsetMinutes == nil else { return time.iso8601 }
+          return time.withOffset(
+            deployment.timezoneOffsetMinutes ?? deployment.start.offsetMinutes
+          ).iso8601
+        }
+        common["eventID"] = event.id
+        common["eventStart"] = withOffset(event.start)
+        common["eventEnd"] = withOffset(event.end)
+      }
       if kept.isEmpty {
         var row = common
         row["observationID"] = mediaID + "-0"

@@ -16,7 +16,8 @@ struct ScanCommand: ParsableCommand {
     discussion: """
       Writes into the output folder:
         detections.json  MegaDetector batch output (format 1.6)
-        alerts.jsonl     images with a person or vehicle above its threshold
+        alerts.jsonl     one alert per event (a camera's burst) with a person or
+                         vehicle above its threshold: best frame, alerting frames
         alerts.csv       the same alerts, for a spreadsheet
         summary.json     counts, failures by reason, timing
       Progress is checkpointed in <out>/.lookout/; after a crash, kill or Ctrl-C, run the same \
@@ -121,6 +122,16 @@ struct ScanCommand: ParsableCommand {
   @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
   var modelDir: String?
 
+  @Option(
+    name: .long,
+    help: "Seconds between two images of a camera above which a new event starts.")
+  var eventGap: Int = 60
+
+  @Flag(
+    name: .long,
+    help: "One alert per image, as before events, instead of one per event.")
+  var perImageAlerts = false
+
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
     guard maxMegapixels >= 1 else { throw ValidationError("--max-megapixels must be positive") }
@@ -134,6 +145,9 @@ struct ScanCommand: ParsableCommand {
       if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
         throw ValidationError("\(option) must not hold control characters")
       }
+    }
+    guard eventGap >= 0, eventGap.isFinite else {
+      throw ValidationError("--event-gap must be a finite number of seconds, 0 or more")
     }
     if shardFromEnv && shard != nil {
       throw ValidationError("--shard and --shard-from-env exclude each other")
@@ -163,7 +177,7 @@ struct ScanCommand: ParsableCommand {
     }
     var settings = detector.settings
     settings.maxPixels = maxMegapixels * 1_000_000
-    let configuration = ScanConfiguration(
+    var configuration = ScanConfiguration(
       input: input, output: out, modelDirectory: modelDirectory,
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume,
       overwrite: overwrite, quiet: quiet, image: settings,
@@ -173,6 +187,8 @@ struct ScanCommand: ParsableCommand {
         : shard.flatMap(ShardSelection.init(parsing:)),
       deploymentsPath: placement.deployments, areasPath: placement.areas, site: site,
       camera: camera)
+    configuration.eventGapSeconds = eventGap
+    configuration.perImageAlerts = perImageAlerts
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
@@ -245,8 +261,10 @@ struct ScanCommand: ParsableCommand {
       text += "\(report.alerts.count) alert\(report.alerts.count == 1 ? "" : "s"):\n"
       for alert in report.alerts.prefix(20) {
         text += String(
-          format: "  %@  %@ (%.2f)\n", escaped(alert.file), alert.labels.joined(separator: "+"),
+          format: "  %@  %@ (%.2f)", escaped(alert.file), alert.labels.joined(separator: "+"),
           alert.confidence)
+        if let frames = alert.frames, frames > 1 { text += ", \(frames) frames" }
+        text += "\n"
       }
       if report.alerts.count > 20 { text += "  ... and \(report.alerts.count - 20) more\n" }
     }

@@ -106,8 +106,15 @@ import Testing
     #expect(records["site/cam/swapped.jpg"]?["width"]?.intValue == 640)
     #expect(records["site/cam/swapped.jpg"]?["failure"] == nil)
     #expect(records["site/cam/replaced_after_read.jpg"]?["failure"] == nil)
+    // Their detections are unchanged; their event is not compared, since it counts the
+    // camera's other images, which differ between the two cards.
+    func withoutEvent(_ record: JSONValue?) -> JSONValue? {
+      record?.objectMembers.map { .object($0.filter { $0.0 != "event" }) }
+    }
     for name in ["steady_a.jpg", "steady_b.jpg", "steady_c.png"] {
-      #expect(records["site/cam/" + name] == clean["site/cam/" + name], "\(name) changed")
+      #expect(
+        withoutEvent(records["site/cam/" + name]) == withoutEvent(clean["site/cam/" + name]),
+        "\(name) changed")
     }
 
     // The checkpoint records the version that was read: the swapped and halved files are not

@@ -95,6 +95,34 @@ import Testing
       ])
   }
 
+  @Test func observationsCarryTheirImagesEvent() throws {
+    let folder = try Fixture.scratchFolder("camtrap-events")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var results = try MegaDetectorOutput.decode(
+      Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("eval/detections.json")))))
+    // img1 and img2 (siteA-cam1, no offset in EXIF: the deployment's +03:00 applies).
+    for i in results.images.indices where results.images[i].file.hasPrefix("siteA/cam1/") {
+      results.images[i].event = ImageEvent(
+        id: "siteA-cam1#1", start: "2024-05-01T06:00:00", end: "2024-05-01T06:00:40",
+        frames: 2, timeSource: .exif)
+    }
+    let detections = folder + "/detections.json"
+    try Data(MegaDetectorOutput.encode(images: results.images, info: results.info))
+      .write(to: URL(fileURLWithPath: detections))
+    let job = CamtrapDPExport(
+      detections: detections, deploymentsPath: Fixture.path("eval/deployments.csv"),
+      outputFolder: folder + "/package", title: "Test export", contributor: "Field Team",
+      contributorEmail: "team@example.org", created: Date(timeIntervalSince1970: 1_717_000_000))
+    _ = try job.run()
+    let obs = try table(folder + "/package/observations.csv")
+    func column(_ name: String) -> [String] { obs.rows.map { $0.fields[obs.column(name)!] } }
+    // img1 has one observation, img2 two; img3 (siteA-cam2) has no event.
+    #expect(column("eventID").prefix(4) == ["siteA-cam1#1", "siteA-cam1#1", "siteA-cam1#1", ""])
+    #expect(column("eventStart")[0] == "2024-05-01T06:00:00+03:00")
+    #expect(column("eventEnd")[0] == "2024-05-01T06:00:40+03:00")
+    #expect(column("eventEnd")[3] == column("eventStart")[3])
+  }
+
   @Test func deploymentsWithoutOffsetAreRefused() throws {
     let folder = try Fixture.scratchFolder("camtrap-offset")
     defer { try? FileManager.default.removeItem(atPath: folder) }

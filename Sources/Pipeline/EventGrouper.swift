@@ -1,0 +1,133 @@
+import Foundation
+import Formats
+
+/// Cuts each camera's images into events: its images ordered by capture time, a new event
+/// wherever two consecutive ones are more than the event gap apart.
+///
+/// A camera is the image's deployment, else its site and camera folders (``ImagePlace``), so
+/// two cameras with the same file names stay apart. The capture time is EXIF
+/// `DateTimeOriginal` (with the camera's offset, else the deployment's), else the file's
+/// modification time, and each image's event says which (``Formats/CaptureTimeSource``).
+/// Failed images belong to no event.
+///
+/// Images are added in file order, one outcome at a time; only a small record per image is
+/// kept (its camera, its time in seconds and as text), never the outcomes, so a card's events
+/// take a few dozen bytes per image.
+struct EventGrouper {
+  /// One image's place in time.
+  private struct Frame {
+    var camera: Int32
+    var seconds: Int64
+    var time: String
+    var source: CaptureTimeSource
+  }
+
+  /// The gap in seconds above which a camera's next image starts a new event.
+  let gapSeconds: Int
+  private let locator: ImageLocator
+  private var cameraNumbers: [String: Int32] = [:]
+  private var cameraKeys: [String] = []
+  /// Per image in file order; nil for an image that failed.
+  private var frames: [Frame?] = []
+
+  init(gapSeconds: Int, locator: ImageLocator) {
+    self.gapSeconds = gapSeconds
+    self.locator = locator
+  }
+
+  /// Adds the next image in file order.
+  mutating func add(_ outcome: ImageOutcome) {
+    guard outcome.detections != nil else {
+      frames.append(nil)
+      return
+    }
+    let place = locator.place(relativePath: outcome.file, outcome: outcome)
+    let key = Self.cameraKey(place)
+    let camera: Int32
+    if let known = cameraNumbers[key] {
+      camera = known
+    } else {
+      camera = Int32(cameraKeys.count)
+      cameraNumbers[key] = camera
+      cameraKeys.append(key)
+    }
+    if let text = ScanOutputs.capturedAt(outcome, place: place),
+      let time = LocalDateTime(text)
+    {
+      frames.append(
+        Frame(
+          camera: camera, seconds: time.epochSeconds ?? time.localSeconds, time: text,
+          source: .exif))
+    } else {
+      let seconds = outcome.modifiedNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        .quotient
+      frames.append(
+        Frame(
+          camera: camera, seconds: seconds,
+          time: Timestamp.iso8601UTC(Date(timeIntervalSince1970: Double(seconds))),
+          source: .file))
+    }
+  }
+
+  /// The camera an image is counted at: its deployment's id, else `site/camera` from its place
+  /// (empty for an image at the card's top level).
+  static func cameraKey(_ place: ImagePlace) -> String {
+    if let deployment = place.deployment { return deployment.deploymentID }
+    return [place.site, place.camera].compactMap { $0 }.joined(separator: "/")
+  }
+
+  /// Every image's event, in the order the images were added.
+  func events() -> CardEvents {
+    var byCamera = [[(frame: Frame, index: Int)]](repeating: [], count: cameraKeys.count)
+    for (index, frame) in frames.enumerated() {
+      if let frame { byCamera[Int(frame.camera)].append((frame, index)) }
+    }
+    var eventOfImage = [Int32](repeating: -1, count: frames.count)
+    var events: [CardEvents.Event] = []
+    for (camera, images) in byCamera.enumerated() {
+      // By time; images taken in the same second stay in file order.
+      let ordered = images.sorted { ($0.frame.seconds, $0.index) < ($1.frame.seconds, $1.index) }
+      var number = 0
+      var previous: Int64?
+      for (frame, index) in ordered {
+        if let previous, frame.seconds - previous <= Int64(gapSeconds) {
+          events[events.count - 1].end = frame.time
+          events[events.count - 1].frames += 1
+        } else {
+          number += 1
+          events.append(
+            CardEvents.Event(
+              id: "\(cameraKeys[camera])#\(number)", start: frame.time, end: frame.time,
+              frames: 1))
+        }
+        previous = frame.seconds
+        eventOfImage[index] = Int32(events.count - 1)
+      }
+    }
+    return CardEvents(
+      eventOfImage: eventOfImage, sources: frames.map { $0?.source }, events: events)
+  }
+}
+
+/// The events of a card, looked up by image (its index in file order).
+struct CardEvents {
+  struct Event {
+    var id: String
+    var start: String
+    var end: String
+    var frames: Int
+  }
+
+  fileprivate var eventOfImage: [Int32]
+  fileprivate var sources: [CaptureTimeSource?]
+  fileprivate var events: [Event]
+
+  /// The event of the image at `index` in file order; nil for a failed image.
+  func event(at index: Int) -> ImageEvent? {
+    guard index < eventOfImage.count, eventOfImage[index] >= 0, let source = sources[index]
+    else { return nil }
+    let event = events[Int(eventOfImage[index])]
+    return ImageEvent(
+      id: event.id, start: event.start, end: event.end, frames: event.frames, timeSource: source)
+  }
+}
