@@ -16,7 +16,8 @@ public struct ReviewJob: Sendable {
   public var outputFolder: String
   public var thresholdOverrides: [String: Double]
   public var configPath: String?
-  /// Detections below this are not drawn.
+  /// Detections below this are left out of the page (those below their class threshold are
+  /// drawn only with its "weaker boxes" toggle).
   public var minimumConfidence: Double
   public var title: String?
 

@@ -10,7 +10,8 @@ public struct ReviewItem: Sendable, Equatable {
   public var capturedAt: String?
   public var width: Int?
   public var height: Int?
-  /// Detections to draw (at or above the page's minimum confidence).
+  /// Detections to draw (at or above the page's minimum confidence; those below their class
+  /// threshold only when the page's "weaker boxes" toggle is on).
   public var detections: [ScoredBox]
   /// Classes at or above their thresholds.
   public var flagged: Set<DetectionClass>
@@ -28,9 +29,12 @@ public struct ReviewItem: Sendable, Equatable {
 /// Images are sorted alerts first, then by highest confidence, then by path; failed images
 /// last. Filters: class (alerts, person, vehicle, animal, empty, failed), site, camera and a
 /// date range; 200 images per page, and only the current page is in the DOM, so 100,000 images
-/// stay fast. Boxes are drawn over each image as positioned elements (solid at or above the
-/// class threshold, dashed below). The filters and the page live in the address's fragment
-/// (`report.html#class=person&camera=cam03&page=2`), so a view can be bookmarked or shared.
+/// stay fast. Boxes are drawn over each image as positioned elements: by default only those at
+/// or above their class threshold (the ones that flag the image), people on top of vehicles on
+/// top of animals, and the caption names them, people first ("person 0.57, 2 people"); the
+/// "weaker boxes" toggle adds the detections below their threshold, dashed and underneath. The
+/// filters, the toggle and the page live in the address's fragment
+/// (`report.html#class=person&camera=cam03&weak=1&page=2`), so a view can be bookmarked or shared.
 public enum ReviewPage {
   public static let pageSize = 200
 
@@ -44,9 +48,7 @@ public enum ReviewPage {
       let detections = run.detections(of: image).filter { $0.confidence >= minimumConfidence }
       var flagged: Set<DetectionClass> = []
       for d in run.detections(of: image)
-      where d.confidence > 0
-        && d.confidence >= thresholds.threshold(d.detectionClass, site: origin.site)
-      {
+      where reachesThreshold(d, site: origin.site, thresholds: thresholds) {
         flagged.insert(d.detectionClass)
       }
       return ReviewItem(
@@ -57,6 +59,15 @@ public enum ReviewPage {
         width: image.width, height: image.height, detections: detections, flagged: flagged,
         failure: image.failure)
     }
+  }
+
+  /// Whether a detection is at or above its class threshold (for the image's site): the boxes
+  /// drawn by default and named in the caption, the same rule that flags an image.
+  static func reachesThreshold(
+    _ detection: ScoredBox, site: String?, thresholds: ClassThresholds
+  ) -> Bool {
+    detection.confidence > 0
+      && detection.confidence >= thresholds.threshold(detection.detectionClass, site: site)
   }
 
   /// The display order (see the type's documentation).
@@ -93,7 +104,9 @@ public enum ReviewPage {
                   .integer(d.detectionClass.megaDetectorCategory),
                   .number(PythonFloat.round(d.confidence, digits: 3)),
                 ]
-                  + d.bbox.map { .number(PythonFloat.round($0, digits: 4)) })
+                  + d.bbox.map { .number(PythonFloat.round($0, digits: 4)) }
+                  + [.integer(reachesThreshold(d, site: item.site, thresholds: thresholds) ? 1 : 0)]
+              )
             }),
           .integer(item.width ?? 0), .integer(item.height ?? 0), .nullable(item.failure),
         ]))
@@ -131,6 +144,7 @@ public enum ReviewPage {
       <label>Camera <select id="f-camera"><option value="">all</option></select></label>
       <label>From <input type="date" id="f-from"></label>
       <label>To <input type="date" id="f-to"></label>
+      <label><input type="checkbox" id="f-weak"> weaker boxes (below their threshold)</label>
       </form>
       <nav class="pager"><button type="button" id="prev">‹ previous</button> <span id="page-info"></span> <button type="button" id="next">next ›</button></nav>
       </header>

@@ -18,6 +18,7 @@ enum ReviewPageAssets {
     .c2{border-color:#e03131}.c2 span{background:#e03131}
     .c3{border-color:#f08c00}.c3 span{background:#f08c00}
     figcaption{padding:6px 8px;font-size:12px;overflow-wrap:anywhere}
+    figcaption .why{font-weight:600}
     .badge{display:inline-block;background:#c92a2a;color:#fff;border-radius:3px;padding:0 5px;margin-right:4px}
     .failed{padding:30px 8px;color:#fff;text-align:center}
     #empty-note{padding:24px 16px;color:#495057}
@@ -25,15 +26,21 @@ enum ReviewPageAssets {
 
   /// Renders one page of the filtered, pre-sorted rows. Rows are
   /// `[file, site, camera, date, flaggedMask, boxes, width, height, failure]` with boxes
-  /// `[category, conf, x, y, w, h]`.
+  /// `[category, conf, x, y, w, h, atThreshold]` (`atThreshold` 1 or 0). Boxes below their
+  /// threshold are drawn only with the "weaker boxes" toggle (`weak=1`). After each render the
+  /// images in view are switched from lazy to eager loading, so every card on screen loads (a
+  /// headless screenshot, too); the ones further down load lazily as they are scrolled to.
   static let script = #"""
     (function(){
     "use strict";
     var D = JSON.parse(document.getElementById("lookout-data").textContent);
     var rows = D.images, T = D.thresholds, names = {1:"animal",2:"person",3:"vehicle"};
     var bits = {animal:1, person:2, vehicle:4};
+    var plural = {1:"animals",2:"people",3:"vehicles"};
+    // Caption order: people, vehicles, animals; drawn the other way round, so people are on top.
+    var rank = {2:0, 3:1, 1:2};
     var el = function(id){ return document.getElementById(id); };
-    var state = {cls:"", site:"", camera:"", from:"", to:"", page:1};
+    var state = {cls:"", site:"", camera:"", from:"", to:"", weak:false, page:1};
     function fillSelect(id, index){
       var seen = {}, values = [];
       for (var i = 0; i < rows.length; i++) { var v = rows[i][index]; if (v && !seen[v]) { seen[v] = 1; values.push(v); } }
@@ -43,21 +50,23 @@ enum ReviewPageAssets {
     }
     fillSelect("f-site", 1); fillSelect("f-camera", 2);
     function readHash(){
-      state = {cls:"", site:"", camera:"", from:"", to:"", page:1};
+      state = {cls:"", site:"", camera:"", from:"", to:"", weak:false, page:1};
       var h = location.hash.replace(/^#/, "");
       h.split("&").forEach(function(kv){
         var p = kv.split("="); if (p.length !== 2) return;
         var k = decodeURIComponent(p[0]), v = decodeURIComponent(p[1]);
-        if (k === "class") state.cls = v; else if (k === "page") state.page = Math.max(1, parseInt(v, 10) || 1);
+        if (k === "class") state.cls = v; else if (k === "weak") state.weak = v === "1";
+        else if (k === "page") state.page = Math.max(1, parseInt(v, 10) || 1);
         else if (k in state) state[k] = v;
       });
       el("f-class").value = state.cls; el("f-site").value = state.site; el("f-camera").value = state.camera;
-      el("f-from").value = state.from; el("f-to").value = state.to;
+      el("f-from").value = state.from; el("f-to").value = state.to; el("f-weak").checked = state.weak;
     }
     function writeHash(){
       var parts = [];
       if (state.cls) parts.push("class=" + encodeURIComponent(state.cls));
       ["site","camera","from","to"].forEach(function(k){ if (state[k]) parts.push(k + "=" + encodeURIComponent(state[k])); });
+      if (state.weak) parts.push("weak=1");
       if (state.page > 1) parts.push("page=" + state.page);
       history.replaceState(null, "", parts.length ? "#" + parts.join("&") : location.pathname + location.search);
     }
@@ -77,9 +86,26 @@ enum ReviewPageAssets {
       if (state.to && (!day || day > state.to)) return false;
       return true;
     }
-    function threshold(cat, site){
-      var n = names[cat], s = T.sites && T.sites[site];
-      return (s && s[n] !== undefined) ? s[n] : T[n];
+    // The boxes to draw, bottom to top: weaker ones (only with the toggle), then animals,
+    // vehicles and people, each class from its lowest confidence to its highest.
+    function drawOrder(boxes){
+      return boxes.filter(function(b){ return b[6] === 1 || state.weak; }).sort(function(a, b){
+        if (a[6] !== b[6]) return a[6] - b[6];
+        if (a[0] !== b[0]) return rank[b[0]] - rank[a[0]];
+        return a[1] - b[1];
+      });
+    }
+    // Why the image alerted: "person 0.57, 2 people; vehicle 0.71", from the boxes at or above
+    // their threshold.
+    function why(boxes){
+      var parts = [];
+      [2, 3, 1].forEach(function(cat){
+        var strong = boxes.filter(function(b){ return b[0] === cat && b[6] === 1; });
+        if (!strong.length) return;
+        var best = Math.max.apply(null, strong.map(function(b){ return b[1]; }));
+        parts.push(names[cat] + " " + best.toFixed(2) + (strong.length > 1 ? ", " + strong.length + " " + plural[cat] : ""));
+      });
+      return parts.join("; ");
     }
     function src(file){ return D.imageBase + file.split("/").map(encodeURIComponent).join("/"); }
     function card(r){
@@ -95,9 +121,9 @@ enum ReviewPageAssets {
         img.loading = "lazy"; img.decoding = "async"; img.alt = r[0]; img.src = src(r[0]);
         if (r[6] && r[7]) { img.width = r[6]; img.height = r[7]; }
         frame.appendChild(img);
-        r[5].forEach(function(b){
+        drawOrder(r[5]).forEach(function(b){
           var box = document.createElement("div");
-          var below = b[1] < threshold(b[0], r[1]);
+          var below = b[6] !== 1;
           box.className = "box c" + b[0] + (below ? " below" : "");
           box.style.left = (b[2] * 100) + "%"; box.style.top = (b[3] * 100) + "%";
           box.style.width = (b[4] * 100) + "%"; box.style.height = (b[5] * 100) + "%";
@@ -109,6 +135,8 @@ enum ReviewPageAssets {
       fig.appendChild(frame);
       var cap = document.createElement("figcaption");
       if (r[4] & 6) { var badge = document.createElement("span"); badge.className = "badge"; badge.textContent = "ALERT"; cap.appendChild(badge); }
+      var reason = why(r[5]);
+      if (reason) { var strong = document.createElement("strong"); strong.className = "why"; strong.textContent = reason; cap.appendChild(strong); cap.appendChild(document.createElement("br")); }
       var where = [r[1], r[2]].filter(Boolean).join(" / ");
       cap.appendChild(document.createTextNode(r[0] + (where ? " · " + where : "") + (r[3] ? " · " + r[3] : "")));
       fig.appendChild(cap);
@@ -131,10 +159,23 @@ enum ReviewPageAssets {
       document.body.setAttribute("data-matched", matched.length);
       document.body.setAttribute("data-page", state.page);
       writeHash();
+      loadImagesInView();
+    }
+    // Lazy images that are already on screen are loaded (and decoded for the next paint) at once:
+    // Chromium may otherwise leave them grey (a headless screenshot, a slow machine). Grid order
+    // is reading order, so the first image below the window ends the loop.
+    function loadImagesInView(){
+      var images = el("grid").getElementsByTagName("img");
+      var bottom = window.innerHeight || document.documentElement.clientHeight;
+      for (var i = 0; i < images.length; i++) {
+        if (images[i].getBoundingClientRect().top > bottom) break;
+        images[i].decoding = "sync"; images[i].loading = "eager";
+      }
     }
     function go(delta){ state.page += delta; render(); window.scrollTo(0, 0); }
     el("prev").onclick = el("prev2").onclick = function(){ go(-1); };
     el("next").onclick = el("next2").onclick = function(){ go(1); };
+    el("f-weak").onchange = function(){ state.weak = el("f-weak").checked; render(); };
     [["f-class","cls"],["f-site","site"],["f-camera","camera"],["f-from","from"],["f-to","to"]].forEach(function(p){
       el(p[0]).onchange = function(){ state[p[1]] = el(p[0]).value; state.page = 1; render(); };
     });

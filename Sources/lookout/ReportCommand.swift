@@ -7,9 +7,10 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Write a self-contained HTML review page for a scan.",
     discussion: """
-      Writes report.html: every image with its boxes drawn, alerts first, then by confidence; \
-      filters by class, site, camera and date; 200 images a page, loaded lazily, so runs of \
-      100,000 images stay fast. The page shows the original images by their path relative to \
+      Writes report.html: every image with the boxes that reach their class threshold drawn and \
+      named in the caption (people first), a toggle for the weaker boxes, alerts first, then by \
+      confidence; filters by class, site, camera and date; 200 images a page, the ones in view \
+      loaded at once and the rest lazily, so runs of 100,000 images stay fast. The page shows the original images by their path relative to \
       the report folder, so give --images the folder that was scanned and keep both where they \
       are (or move them together).
 
@@ -26,7 +27,9 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .long, help: "Folder for report.html (default: <scan>/report).")
   var out: String?
 
-  @Option(name: .long, help: "Detections below this confidence are not drawn.")
+  @Option(
+    name: .long,
+    help: "Detections below this confidence are left out, even with the weaker-boxes toggle.")
   var minConfidence: Double = 0.1
 
   @Option(name: .long, help: "The page's title.")

@@ -29,6 +29,8 @@ enum Browser {
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
         "--user-data-dir=\(profile)", "--virtual-time-budget=15000",
+        // A screenshot only once every compositor stage has run (no half-painted tiles).
+        "--run-all-compositor-stages-before-draw",
       ] + arguments
     let out = Pipe()
     process.standardOutput = out
@@ -39,9 +41,11 @@ enum Browser {
     return String(decoding: data, as: UTF8.self)
   }
 
-  /// The DOM after the page's scripts ran.
-  static func dom(_ file: String, fragment: String = "") throws -> String {
-    try run(["--dump-dom", URL(fileURLWithPath: file).absoluteString + fragment])
+  /// The DOM after the page's scripts ran, in a window of `size` ("width,height") when given.
+  static func dom(_ file: String, fragment: String = "", size: String? = nil) throws -> String {
+    try run(
+      (size.map { ["--window-size=\($0)"] } ?? [])
+        + ["--dump-dom", URL(fileURLWithPath: file).absoluteString + fragment])
   }
 
   /// A PNG screenshot of the page.
