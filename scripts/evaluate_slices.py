@@ -80,16 +80,8 @@ def box_ap(per_image):
         for c in range(3):
             gts = [b[1:] for b in it["boxes"] if b[0] == c]
             n_truth[c] += len(gts)
-            used = set()
-            for d in (d for d in dets if d[0] == c):
-                best, bi = 0.0, -1
-                for i, g in enumerate(gts):
-                    if i not in used:
-                        v = train.box_iou(d[2:], g)
-                        if v > best:
-                            best, bi = v, i
-                if best >= 0.5:
-                    used.add(bi)
+            for d, hit in train.match_boxes(dets, gts, c):
+                if hit:
                     scores[c].append((d[1], 1))
                 elif not _inside_ignore(it, c, d):
                     scores[c].append((d[1], 0))

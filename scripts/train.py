@@ -495,6 +495,23 @@ def average_precision(scored, n_truth):
     return ap
 
 
+def match_boxes(dets, gts, c):
+    """Matches the class-`c` detections, strongest first as `decode` lists them, to the truth boxes
+    `gts` greedily at IoU >= 0.5, each truth box at most once; yields (detection, hit)."""
+    used = set()
+    for d in (d for d in dets if d[0] == c):
+        best, bi = 0.0, -1
+        for i, g in enumerate(gts):
+            if i not in used:
+                v = box_iou(d[2:], g)
+                if v > best:
+                    best, bi = v, i
+        hit = best >= 0.5
+        if hit:
+            used.add(bi)
+        yield d, hit
+
+
 def evaluate(model, items):
     model.eval()
     per_image = []
@@ -510,17 +527,7 @@ def evaluate(model, items):
             for c in range(3):
                 gts = [b[1:] for b in truth if b[0] == c]
                 n_truth[c] += len(gts)
-                used = set()
-                for d in (d for d in dets if d[0] == c):
-                    best, bi = 0.0, -1
-                    for i, g in enumerate(gts):
-                        if i not in used:
-                            v = box_iou(d[2:], g)
-                            if v > best:
-                                best, bi = v, i
-                    hit = best >= 0.5
-                    if hit:
-                        used.add(bi)
+                for d, hit in match_boxes(dets, gts, c):
                     box_scores[c].append((d[1], int(hit)))
     ap = {CLASSES[c]: average_precision(box_scores[c], n_truth[c]) for c in range(3)}
     return per_image, ap
