@@ -18,6 +18,32 @@ public struct DeliveryTally: Sendable, Equatable {
     retried += other.retried
     rejected += other.rejected
   }
+
+  /// Runs `deliver` for every item at once, one child task each (sinks deliver in parallel, so
+  /// a slow receiver holds up no other), and adds up their tallies; the first failure is thrown
+  /// after all have ended.
+  static func concurrently<Item: Sendable>(
+    _ items: [Item],
+    _ deliver: @escaping @Sendable (Item) async throws(WatchError) -> DeliveryTally
+  ) async throws(WatchError) -> DeliveryTally {
+    let results = await withTaskGroup(of: Result<DeliveryTally, WatchError>.self) { group in
+      for item in items {
+        group.addTask {
+          do throws(WatchError) {
+            return .success(try await deliver(item))
+          } catch {
+            return .failure(error)
+          }
+        }
+      }
+      var all: [Result<DeliveryTally, WatchError>] = []
+      for await result in group { all.append(result) }
+      return all
+    }
+    var tally = DeliveryTally()
+    for result in results { tally.add(try result.get()) }
+    return tally
+  }
 }
 
 /// Delivers the outbox: for every sink, the pending alert revisions in the order they were
@@ -57,28 +83,9 @@ public final class DeliveryWorker: Sendable {
   public func sweep(stop: StopSignal? = nil, cutoff: DeliveryCutoff? = nil)
     async throws(WatchError) -> DeliveryTally
   {
-    let results = await withTaskGroup(of: Result<DeliveryTally, WatchError>.self) { group in
-      for sink in sinks {
-        group.addTask {
-          do throws(WatchError) {
-            return .success(try await self.sweep(sink, stop: stop, cutoff: cutoff))
-          } catch {
-            return .failure(error)
-          }
-        }
-      }
-      var all: [Result<DeliveryTally, WatchError>] = []
-      for await result in group { all.append(result) }
-      return all
+    try await DeliveryTally.concurrently(sinks) { sink throws(WatchError) in
+      try await self.sweep(sink, stop: stop, cutoff: cutoff)
     }
-    var tally = DeliveryTally()
-    for result in results {
-      switch result {
-      case .success(let t): tally.add(t)
-      case .failure(let error): throw error
-      }
-    }
-    return tally
   }
 
   /// One round for the sink called `name` alone (nothing when no sink has that name).

@@ -161,35 +161,21 @@ public final class InboxWatcher: @unchecked Sendable {
     after backlogs: [Task<Result<DeliveryTally, WatchError>, Never>], retryUntil: Date,
     cutoff: DeliveryCutoff
   ) async throws(WatchError) -> DeliveryTally {
-    let results = await withTaskGroup(of: Result<DeliveryTally, WatchError>.self) { group in
-      for (sink, backlog) in zip(delivery.sinks, backlogs) {
-        let name = sink.name
-        // alerts.jsonl is not cut off: only the retry window bounds its retries (disk full).
-        let local = sink.isLocal
-        group.addTask {
-          do throws(WatchError) {
-            var tally = try await backlog.value.get()
-            tally.add(try await self.delivery.sweep(sink: name, stop: self.stop, cutoff: cutoff))
-            while !self.stop.isRequested, local || !cutoff.hasPassed,
-              let next = try self.delivery.nextAttempt(sink: name), next <= retryUntil
-            {
-              await self.sleep(seconds: next.timeIntervalSinceNow)
-              tally.add(
-                try await self.delivery.sweep(sink: name, stop: self.stop, cutoff: cutoff))
-            }
-            return .success(tally)
-          } catch {
-            return .failure(error)
-          }
-        }
-      }
-      var all: [Result<DeliveryTally, WatchError>] = []
-      for await result in group { all.append(result) }
-      return all
+    let work = zip(delivery.sinks, backlogs).map { (sink, backlog) in
+      // alerts.jsonl is not cut off: only the retry window bounds its retries (disk full).
+      (name: sink.name, local: sink.isLocal, backlog: backlog)
     }
-    var tally = DeliveryTally()
-    for result in results { tally.add(try result.get()) }
-    return tally
+    return try await DeliveryTally.concurrently(work) { item throws(WatchError) in
+      var tally = try await item.backlog.value.get()
+      tally.add(try await self.delivery.sweep(sink: item.name, stop: self.stop, cutoff: cutoff))
+      while !self.stop.isRequested, item.local || !cutoff.hasPassed,
+        let next = try self.delivery.nextAttempt(sink: item.name), next <= retryUntil
+      {
+        await self.sleep(seconds: next.timeIntervalSinceNow)
+        tally.add(try await self.delivery.sweep(sink: item.name, stop: self.stop, cutoff: cutoff))
+      }
+      return tally
+    }
   }
 
   /// Runs until a stop is requested: a pass every `interval` seconds (reported through
