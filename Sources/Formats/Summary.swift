@@ -28,7 +28,11 @@ import LookoutCore
 /// When the card held files that are not images (RAW photos, thumbnails, videos, text...), a
 /// `"skipped": {"total": 3, "by_kind": {"raw_photo": 1, "video": 2}, "files": [{"path": …,
 /// "kind": "video"}, …]}` member follows (files in path order); it is absent otherwise. Maps are
-/// written with keys in byte order; `detections` always lists animal, person and vehicle.
+/// written with keys in byte order; `detections` always lists animal, person and vehicle. A
+/// scan also writes `"detections_at_thresholds": {"animal": 12, "person": 1, "vehicle": 0}`
+/// after `detections`: the detections at or above the alert threshold in force for their image
+/// (its site's), which is what a person means by "found"; `detections` counts everything down
+/// to the `detection_threshold` floor that detections.json keeps.
 /// `seconds` and `images_per_second` are rounded to 3 decimals with Python's `round()`.
 public struct RunSummary: Sendable, Equatable {
   /// Images seen.
@@ -43,6 +47,9 @@ public struct RunSummary: Sendable, Equatable {
   public var detectionThreshold: Double
   /// Class name → detections at or above ``detectionThreshold``.
   public var detectionsByClass: [String: Int]
+  /// Class name → detections at or above the alert threshold of their image's site; nil where
+  /// the writer did not count them (absent from the file).
+  public var detectionsAtThresholds: [String: Int]?
   /// Alerts raised.
   public var alerts: Int
   /// Class name → alerts with a box of that class (an alert with a person and a vehicle counts
@@ -134,6 +141,7 @@ public struct RunSummary: Sendable, Equatable {
       detectionsByClass: tally.detectionsByClass, alerts: tally.alerts,
       alertsByClass: tally.alertsByClass, seconds: seconds, modelVersion: modelVersion,
       thresholds: thresholds, startedAt: startedAt, finishedAt: finishedAt)
+    detectionsAtThresholds = tally.detectionsAtThresholds
   }
 
   /// The counts of a summary, added up one image and one alert at a time, so a writer that
@@ -145,6 +153,9 @@ public struct RunSummary: Sendable, Equatable {
     public private(set) var failuresByReason: [String: Int] = [:]
     public let detectionThreshold: Double
     public private(set) var detectionsByClass: [String: Int] = [:]
+    /// Detections at their image's alert thresholds (``countAtThreshold(_:)``); nil unless the
+    /// tally was made with `countsAtThresholds`.
+    public private(set) var detectionsAtThresholds: [String: Int]?
     public private(set) var alerts = 0
     public private(set) var alertsByClass: [String: Int] = [:]
     /// Whether failures are counted under their reason's code (``failureCode(_:)``) rather than
@@ -154,13 +165,25 @@ public struct RunSummary: Sendable, Equatable {
     /// Every class in `alertClasses` appears in ``alertsByClass``, with 0 if it raised no alert.
     /// With `failuresByCode`, a failure is counted under its reason's code (`truncated` for
     /// `truncated: premature end of data`), for writers whose reasons are `code: detail`.
+    /// With `countsAtThresholds`, ``detectionsAtThresholds`` lists every class (0 where none
+    /// was counted with ``countAtThreshold(_:)``).
     public init(
-      detectionThreshold: Double, alertClasses: some Sequence<String>, failuresByCode: Bool = false
+      detectionThreshold: Double, alertClasses: some Sequence<String>, failuresByCode: Bool = false,
+      countsAtThresholds: Bool = false
     ) {
       self.detectionThreshold = detectionThreshold
       countsFailuresByCode = failuresByCode
       for c in DetectionClass.allCases { detectionsByClass[c.name] = 0 }
       for name in alertClasses { alertsByClass[name] = 0 }
+      if countsAtThresholds {
+        detectionsAtThresholds = Dictionary(
+          uniqueKeysWithValues: DetectionClass.allCases.map { ($0.name, 0) })
+      }
+    }
+
+    /// Counts one detection of `detectionClass` that reached its image's alert threshold.
+    public mutating func countAtThreshold(_ detectionClass: DetectionClass) {
+      detectionsAtThresholds?[detectionClass.name, default: 0] += 1
     }
 
     /// The code a failure reason starts with: its text before the first `:` (`truncated` for
@@ -240,18 +263,21 @@ public struct RunSummary: Sendable, Equatable {
           ])
         ))
     }
-    return .object(
-      members + [
-        ("detection_threshold", .number(detectionThreshold)),
-        ("detections", counts(detectionsByClass)),
-        ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
-        ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
-        ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
-        ("model_version", .string(modelVersion)),
-        ("thresholds", MegaDetectorOutput.sortedNumberObject(thresholds)),
-        ("started_at", .string(startedAt)),
-        ("finished_at", .string(finishedAt)),
-      ])
+    members.append(("detection_threshold", .number(detectionThreshold)))
+    members.append(("detections", counts(detectionsByClass)))
+    if let detectionsAtThresholds {
+      members.append(("detections_at_thresholds", counts(detectionsAtThresholds)))
+    }
+    members += [
+      ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
+      ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
+      ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
+      ("model_version", .string(modelVersion)),
+      ("thresholds", MegaDetectorOutput.sortedNumberObject(thresholds)),
+      ("started_at", .string(startedAt)),
+      ("finished_at", .string(finishedAt)),
+    ]
+    return .object(members)
   }
 
   /// The bytes of summary.json (ending in a newline).

@@ -26,11 +26,16 @@ public struct AlertRule: Sendable {
     self.overrides = overrides
   }
 
+  /// The class thresholds in force at `place`: ``defaults`` with ``overrides`` for its site.
+  public func thresholds(at place: ImagePlace) -> AlertThresholds {
+    overrides.resolved(defaults: defaults, site: place.site)
+  }
+
   /// The alert the image raises at `place`, or nil when it was not processed or nothing in it
   /// reaches its threshold.
   public func alert(for outcome: ImageOutcome, at place: ImagePlace) -> AlertRecord? {
     guard let detections = outcome.detections else { return nil }
-    let thresholds = overrides.resolved(defaults: defaults, site: place.site)
+    let thresholds = self.thresholds(at: place)
     let boxes = detections.compactMap { detection -> AlertBox? in
       guard let c = detection.detectionClass, c.raisesAlerts,
         detection.confidence >= thresholds.threshold(for: c)

@@ -53,7 +53,7 @@ final class ScanOutputWriter {
     let thresholds = ScanOutputs.thresholdDictionary(context.thresholds)
     tally = RunSummary.Tally(
       detectionThreshold: ScanOutputs.decimal(context.minimumConfidence),
-      alertClasses: thresholds.keys, failuresByCode: true)
+      alertClasses: thresholds.keys, failuresByCode: true, countsAtThresholds: true)
     func open(_ name: String) throws(ScanError) -> StreamingFileWriter {
       do {
         return try StreamingFileWriter(path: "\(directory)/.lookout/staging/\(name)")
@@ -86,6 +86,7 @@ final class ScanOutputWriter {
     var image = ScanOutputs.imageRecord(outcome)
     image.event = event
     tally.add(image)
+    countAtThresholds(outcome)
     if image.failure != nil, firstFailures.count < FailedImage.shownCount {
       firstFailures.append(FailedImage(outcome))
     }
@@ -95,6 +96,18 @@ final class ScanOutputWriter {
       try writeAlert(alert)
     } else {
       eventAlerts.add(alert, event: event)
+    }
+  }
+
+  /// Counts the image's detections that reach the alert thresholds in force at its place.
+  private func countAtThresholds(_ outcome: ImageOutcome) {
+    guard let detections = outcome.detections, !detections.isEmpty else { return }
+    let place = context.locator.place(relativePath: outcome.file, outcome: outcome)
+    let thresholds = context.alertRule.thresholds(at: place)
+    for detection in detections {
+      guard let c = detection.detectionClass, detection.confidence >= thresholds.threshold(for: c)
+      else { continue }
+      tally.countAtThreshold(c)
     }
   }
 
