@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` one outcome at a
 /// time, so memory does not grow with the card: each image's records are encoded and buffered
@@ -86,12 +87,16 @@ final class ScanOutputWriter {
     var image = ScanOutputs.imageRecord(outcome)
     image.event = event
     tally.add(image)
-    countAtThresholds(outcome)
     if image.failure != nil, firstFailures.count < FailedImage.shownCount {
       firstFailures.append(FailedImage(outcome))
     }
     try write(encoder.image(image), to: detections, name: "detections.json")
-    guard let alert = ScanOutputs.alert(for: outcome, context: context) else { return }
+    guard let detected = outcome.detections else { return }
+    // One place per image (deployment match, protected areas) for its counts and its alert.
+    let place = context.locator.place(relativePath: outcome.file, outcome: outcome)
+    let rule = context.alertRule
+    countAtThresholds(detected, thresholds: rule.thresholds(at: place))
+    guard let alert = rule.alert(for: outcome, at: place) else { return }
     if context.perImageAlerts {
       try writeAlert(alert)
     } else {
@@ -99,11 +104,8 @@ final class ScanOutputWriter {
     }
   }
 
-  /// Counts the image's detections that reach the alert thresholds in force at its place.
-  private func countAtThresholds(_ outcome: ImageOutcome) {
-    guard let detections = outcome.detections, !detections.isEmpty else { return }
-    let place = context.locator.place(relativePath: outcome.file, outcome: outcome)
-    let thresholds = context.alertRule.thresholds(at: place)
+  /// Counts an image's detections that reach `thresholds`, those in force at its place.
+  private func countAtThresholds(_ detections: [StoredDetection], thresholds: AlertThresholds) {
     for detection in detections {
       guard let c = detection.detectionClass, detection.confidence >= thresholds.threshold(for: c)
       else { continue }
