@@ -136,7 +136,8 @@ def output_size(per_image, thresholds):
             "boxes_at_0.1": total, "cross_class_repeats_at_0.1": dup}
 
 
-def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped=None, path=None):
+def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped=None, path=None,
+                   budget=None):
     """{name: figures} (and {name (shipped thresholds): ...} when `shipped` is given): thresholds
     chosen on `calib`, figures on `val`. The per-image detections ride along under
     '_per_image' and '_calibration_per_image' (not written to JSON)."""
@@ -147,6 +148,11 @@ def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped
     out = {name: {"path": path, "thresholds": thr, "val": slice_report(per, thr),
                   "calibration": slice_report(cal, thr), "output": output_size(per, thr),
                   "_per_image": per, "_calibration_per_image": cal}}
+    if budget is not None:
+        bthr = train.choose_thresholds(cal, false_alert_budget=budget)
+        out[f"{name} (false-alert budget {budget:g})"] = {
+            "path": path, "thresholds": bthr, "val": slice_report(per, bthr),
+            "calibration": slice_report(cal, bthr), "output": output_size(per, bthr)}
     if shipped:
         out[name + " (shipped thresholds)"] = {
             "path": path, "thresholds": shipped, "val": slice_report(per, shipped),
@@ -218,6 +224,9 @@ def main():
     ap.add_argument("--json", help="write all figures here")
     ap.add_argument("--markdown", help="write the side-by-side table here")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--false-alert-budget", type=float,
+                    help="also choose thresholds within this share of false alerts on calibration "
+                         "frames without people or vehicles (train.choose_thresholds), e.g. 0.02")
     ap.add_argument("--no-cross-class", action="store_true",
                     help="per-class NMS only (the decoding before one class per box)")
     args = ap.parse_args()
@@ -233,7 +242,8 @@ def main():
     for spec in args.model:
         name, path = spec.split("=", 1)
         model, shipped = load_model(path)
-        results.update(evaluate_model(model, name, calib, val, cross, shipped, path))
+        results.update(evaluate_model(model, name, calib, val, cross, shipped, path,
+                                      args.false_alert_budget))
         print(f"{name}: thresholds {results[name]['thresholds']} ({time.time()-t0:.0f}s)",
               file=sys.stderr, flush=True)
     table = markdown(results)

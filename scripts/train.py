@@ -567,15 +567,39 @@ def false_alert_rate(per_image, thresholds, kinds=None):
     return {"images": n, "false_alerts": bad, "rate": bad / n if n else None}
 
 
-def choose_thresholds(per_image):
+def class_false_alert_rate(per_image, cls, thr):
+    """Share of frames without a person or vehicle (empty or animal-only) where `cls` fires at or
+    above `thr`: the false alerts that one class's threshold is answerable for."""
+    n = bad = 0
+    for it, dets in per_image:
+        if it["label"] not in ("empty", "animal"):
+            continue
+        n += 1
+        bad += any(d[0] == CLS_INDEX[cls] and d[1] >= thr for d in dets)
+    return bad / n if n else 0.0
+
+
+def choose_thresholds(per_image, false_alert_budget=None):
     """Per class: the highest threshold that keeps image-level recall >= 0.95 (rangers' costly
-    error is a miss), but no lower than the best-F1 threshold's precision allows."""
+    error is a miss), but no lower than the best-F1 threshold's precision allows.
+
+    With `false_alert_budget` (a share of frames without people or vehicles, e.g. 0.02 for the
+    issue's 2%), the alerting classes (person, vehicle) each get half of it: a threshold whose
+    false alerts exceed that share is never chosen, even for recall. Within the budget the rule
+    above applies; where recall 0.95 cannot be had within it, the lowest threshold inside the
+    budget (the most recall the budget allows) is taken. The second costly error, a flood of
+    false alerts, then bounds the first instead of being unbounded."""
     out = {}
     grid = [round(t, 3) for t in np.arange(0.05, 0.951, 0.01)]
+    alerting = [c for c in CLASSES if c != "animal"]
     for cls in CLASSES:
         best_f1, best_t = -1, 0.3
         chosen = None
-        for t in grid:
+        allowed = grid
+        if false_alert_budget is not None and cls in alerting:
+            share = false_alert_budget / len(alerting)
+            allowed = [t for t in grid if class_false_alert_rate(per_image, cls, t) <= share] or grid[-1:]
+        for t in allowed:
             m = image_level(per_image, cls, t)
             if m["recall"] is None:
                 continue
@@ -585,9 +609,9 @@ def choose_thresholds(per_image):
                 best_f1, best_t = f1, t
             if m["recall"] >= 0.95:
                 chosen = t
+        if chosen is None and false_alert_budget is not None and cls in alerting:
+            chosen = allowed[0]
         out[cls] = chosen if chosen is not None else best_t
-        if cls == "animal" and chosen is None:
-            out[cls] = best_t
     return out
 
 
