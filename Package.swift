@@ -51,7 +51,7 @@ let package = Package(
     .target(name: "ImageIO", dependencies: ["CImageShims", "CJPEG", "CPNG"]),
     // Tensors, SIMD kernels, model loading, box decoding.
     .target(
-      name: "Detector", dependencies: ["LookoutCore"],
+      name: "Detector", dependencies: ["LookoutCore", "Formats"],
       swiftSettings: [.unsafeFlags(detectorFlags)]),
     // MegaDetector JSON, alert records, summaries, atomic files.
     .target(name: "Formats", dependencies: ["LookoutCore"]),
