@@ -116,7 +116,7 @@ let package = Package(
       name: "PipelineTests",
       dependencies: [
         "LookoutCore", "Pipeline", "ImageIO", "Formats", "Geo", "PipelineTestSupport",
-        "FuzzTargets",
+        "FuzzTargets", "Research",
       ]),
     .testTarget(
       name: "ResearchTests", dependencies: ["LookoutCore", "Research"],
