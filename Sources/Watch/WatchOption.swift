@@ -16,7 +16,7 @@ public struct WatchOption<Value: Sendable, Default: Sendable>: Sendable {
   /// What the option means when neither the flag nor the config file gives it.
   public let defaultValue: Default
   /// The flag's help, with its default quoted from ``defaultValue``; nil where an option group
-  /// that other commands share (``PlacementOptions``, ``DetectorOptions``) declares the flag.
+  /// that other commands share (`PlacementOptions`, `DetectorOptions`) declares the flag.
   public let help: String?
   /// The default as help quotes it (`60`, not `60.0`); nil for an option without one.
   public let shownDefault: String?
@@ -86,9 +86,13 @@ extension WatchOption where Default == Value?, Value: WatchOptionValue {
 
 /// A ``WatchOption`` of any value type, as the table lists it.
 public struct AnyWatchOption: Sendable {
+  /// The flag's long name, without the dashes (``WatchOption/flag``).
   public let flag: String
+  /// The config member, dotted when nested (``WatchOption/configKey``).
   public let configKey: String
+  /// The flag's help with its default quoted (``WatchOption/help``).
   public let help: String?
+  /// The default as help quotes it (``WatchOption/shownDefault``).
   public let shownDefault: String?
   /// Sets the option in `settings` from its config member.
   let read:
