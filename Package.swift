@@ -51,7 +51,7 @@ let package = Package(
     .target(name: "ImageIO", dependencies: ["CImageShims", "CJPEG", "CPNG"]),
     // Tensors, SIMD kernels, model loading, box decoding.
     .target(
-      name: "Detector", dependencies: ["LookoutCore"],
+      name: "Detector", dependencies: ["LookoutCore", "Formats"],
       swiftSettings: [.unsafeFlags(detectorFlags)]),
     // MegaDetector JSON, alert records, summaries, atomic files.
     .target(name: "Formats", dependencies: ["LookoutCore"]),
@@ -75,6 +75,7 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ]),
     .executableTarget(
       name: "lookout",
@@ -115,7 +116,7 @@ let package = Package(
       name: "PipelineTests",
       dependencies: [
         "LookoutCore", "Pipeline", "ImageIO", "Formats", "Geo", "PipelineTestSupport",
-        "FuzzTargets",
+        "FuzzTargets", "Research",
       ]),
     .testTarget(
       name: "ResearchTests", dependencies: ["LookoutCore", "Research"],
@@ -128,6 +129,8 @@ let package = Package(
         "LookoutCore", "Watch", "Pipeline", "Formats", "Geo",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
       ]),
   ]
 )

@@ -206,9 +206,10 @@ def write_alerts():
     with open(os.path.join(OUT, "alerts.jsonl"), "w", encoding="utf-8", newline="") as f:
         for d in dicts:
             f.write(compact(d) + "\n")
-    columns = ["id", "file", "labels", "best_confidence", "best_label", "boxes", "captured_at",
-               "camera", "site", "latitude", "longitude", "altitude", "inside_area",
-               "model_version", "thresholds"]
+    # The columns a person reads first, the JSON cells last (ALERTS.md).
+    columns = ["captured_at", "site", "camera", "best_label", "best_confidence", "labels",
+               "file", "inside_area", "latitude", "longitude", "altitude", "id",
+               "model_version", "boxes", "thresholds"]
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(columns)

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// A parsed safetensors file (https://github.com/huggingface/safetensors format): an 8-byte little
@@ -152,7 +153,8 @@ public struct SafeTensorsFile: Sendable {
   }
 }
 
-/// Reads a whole file, mapping failures to `ModelLoadError`.
+/// Reads a whole file, mapping failures to `ModelLoadError` (a failed read names its `errno` in
+/// words, as ``Formats/SystemErrorText`` says it).
 func readFile(_ url: URL) throws -> Data {
   let path = url.path
   var isDirectory: ObjCBool = false
@@ -163,7 +165,8 @@ func readFile(_ url: URL) throws -> Data {
   do {
     return try Data(contentsOf: url)
   } catch {
-    throw ModelLoadError.unreadable(file: path, reason: error.localizedDescription)
+    // The errno in words ("permission denied (EACCES)"), not Foundation's sentence without it.
+    throw ModelLoadError.unreadable(file: path, reason: SystemErrorText.describe(error))
   }
 }
 

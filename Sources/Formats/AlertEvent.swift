@@ -3,9 +3,10 @@
 /// alert, in file order. The record's other fields are its best frame's (the image with the
 /// highest confidence), except `labels`, which are the classes seen in any of those files.
 ///
-/// Written after `thresholds`: in alerts.jsonl as `"event": {"id", "start", "end", "frames",
-/// "files"}`, in alerts.csv as the columns `event_id`, `event_start`, `event_end`, `frames` and
-/// `files` (separated by `;`).
+/// Written after `thresholds` in alerts.jsonl as `"event": {"id", "start", "end", "frames",
+/// "files"}`; in alerts.csv as the columns `frames`, `event_start`, `event_end` and `event_id`
+/// after the readable columns, and `files` (separated by `;`) last
+/// (``AlertEncoding/eventCSVColumns``).
 public struct AlertEvent: Sendable, Equatable {
   public var id: String
   public var start: String
@@ -23,8 +24,11 @@ public struct AlertEvent: Sendable, Equatable {
     self.files = files
   }
 
-  /// The CSV columns after ``AlertEncoding/csvColumns`` in an alerts.csv of event alerts.
-  public static let csvColumns = ["event_id", "event_start", "event_end", "frames", "files"]
+  /// The event's CSV columns, after the readable columns of an alerts.csv of event alerts.
+  public static let csvColumns = ["frames", "event_start", "event_end", "event_id"]
+
+  /// The event's list column, last in an alerts.csv of event alerts.
+  public static let csvListColumns = ["files"]
 
   var jsonValue: JSONValue {
     .object([

@@ -167,18 +167,33 @@ public struct AlertDecodeError: Error, Sendable, Equatable, CustomStringConverti
 /// (``AlertBox/writtenBefore(_:_:)``), so their order never depends on the caller's. Maps (`thresholds`) are written with their
 /// keys in byte order.
 public enum AlertEncoding {
-  /// The CSV columns, in order.
-  public static let csvColumns = [
-    "id", "file", "labels", "best_confidence", "best_label", "boxes", "captured_at", "camera",
-    "site", "latitude", "longitude", "altitude", "inside_area", "model_version", "thresholds",
+  /// The columns a person reads first in alerts.csv: when, where, what, and the file.
+  static let readableColumns = [
+    "captured_at", "site", "camera", "best_label", "best_confidence", "labels", "file",
+    "inside_area", "latitude", "longitude", "altitude",
   ]
+
+  /// The columns that identify the record, after the readable ones.
+  static let recordColumns = ["id", "model_version"]
+
+  /// The JSON cells, last in every row: a person rarely reads them.
+  static let jsonColumns = ["boxes", "thresholds"]
+
+  /// The CSV columns of per-image alerts, in order: the readable columns first, the JSON
+  /// cells (`boxes`, `thresholds`) last.
+  public static let csvColumns = readableColumns + recordColumns + jsonColumns
+
+  /// The CSV columns of event alerts, in order: the per-image columns with the event's
+  /// (``AlertEvent/csvColumns``) after the readable ones and its list of files last.
+  public static let eventCSVColumns =
+    readableColumns + AlertEvent.csvColumns + recordColumns + jsonColumns
+    + AlertEvent.csvListColumns
 
   /// The CSV header row, without a line terminator.
   public static let csvHeader = csvColumns.joined(separator: ",")
 
-  /// The CSV header row of event alerts (``AlertEvent/csvColumns`` added), without a line
-  /// terminator.
-  public static let eventCSVHeader = (csvColumns + AlertEvent.csvColumns).joined(separator: ",")
+  /// The CSV header row of event alerts (``eventCSVColumns``), without a line terminator.
+  public static let eventCSVHeader = eventCSVColumns.joined(separator: ",")
 
   /// The record as a JSON object, members in the documented order.
   public static func jsonValue(_ alert: AlertRecord) -> JSONValue {
@@ -234,31 +249,34 @@ public enum AlertEncoding {
   public static func csvRow(_ alert: AlertRecord) -> String {
     func number(_ x: Double?) -> String { x.map { $0.isFinite ? PythonFloat.repr($0) : "" } ?? "" }
     func text(_ value: String?) -> String { spreadsheetText(value ?? "") }
-    let fields: [String] = [
-      text(alert.id),
-      text(alert.file),
-      text(alert.labels.joined(separator: ";")),
-      PythonFloat.rounded(alert.bestConfidence, digits: 3),
-      text(alert.bestLabel),
-      text(JSONWriter.compact.string(boxesValue(alert.boxes))),
-      text(alert.capturedAt),
-      text(alert.camera),
-      text(alert.site),
-      number(alert.latitude),
-      number(alert.longitude),
-      number(alert.altitude),
-      text(alert.insideArea),
-      text(alert.modelVersion),
-      text(JSONWriter.compact.string(MegaDetectorOutput.sortedNumberObject(alert.thresholds))),
+    var cells: [String: String] = [
+      "id": text(alert.id),
+      "file": text(alert.file),
+      "labels": text(alert.labels.joined(separator: ";")),
+      "best_confidence": PythonFloat.rounded(alert.bestConfidence, digits: 3),
+      "best_label": text(alert.bestLabel),
+      "boxes": text(JSONWriter.compact.string(boxesValue(alert.boxes))),
+      "captured_at": text(alert.capturedAt),
+      "camera": text(alert.camera),
+      "site": text(alert.site),
+      "latitude": number(alert.latitude),
+      "longitude": number(alert.longitude),
+      "altitude": number(alert.altitude),
+      "inside_area": text(alert.insideArea),
+      "model_version": text(alert.modelVersion),
+      "thresholds": text(
+        JSONWriter.compact.string(MegaDetectorOutput.sortedNumberObject(alert.thresholds))),
     ]
-    var eventFields: [String] = []
+    var columns = csvColumns
     if let event = alert.event {
-      eventFields = [
-        text(event.id), text(event.start), text(event.end), String(event.frames),
-        text(event.files.joined(separator: ";")),
-      ]
+      cells["event_id"] = text(event.id)
+      cells["event_start"] = text(event.start)
+      cells["event_end"] = text(event.end)
+      cells["frames"] = String(event.frames)
+      cells["files"] = text(event.files.joined(separator: ";"))
+      columns = eventCSVColumns
     }
-    return (fields + eventFields).map(csvField).joined(separator: ",")
+    return columns.map { csvField(cells[$0] ?? "") }.joined(separator: ",")
   }
 
   /// The first characters that make a spreadsheet read a cell as a formula (or, for tab and

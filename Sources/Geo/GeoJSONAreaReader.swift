@@ -18,7 +18,7 @@ public enum GeoJSONAreaReader {
     do {
       bytes = try FileReader.read(path)
     } catch {
-      throw GeoJSONError(path: path, reason: error.reason)
+      throw GeoJSONError(path: path, cause: .unreadable(error))
     }
     return try parse(bytes, path: path)
   }
@@ -29,7 +29,7 @@ public enum GeoJSONAreaReader {
     do {
       root = try JSONParser.parse(bytes)
     } catch {
-      throw GeoJSONError(path: path, reason: error.description)
+      throw GeoJSONError(path: path, cause: .notJSON(error))
     }
     func fail(_ reason: String) -> GeoJSONError { GeoJSONError(path: path, reason: reason) }
     guard let type = root["type"]?.stringValue else { throw fail("no \"type\" member") }

@@ -68,7 +68,7 @@ public struct AlertingSettings: Sendable {
       do {
         locator.areas = try GeoJSONAreaReader.parse(areas.bytes, path: areas.path)
       } catch {
-        throw .areas(path: areas.path, reason: error.reason)
+        throw .areas(error)
       }
     }
     self.locator = locator
@@ -93,7 +93,7 @@ public struct AlertingSettings: Sendable {
       do {
         areas = AlertingInput(path: path, bytes: try FileReader.read(path))
       } catch {
-        throw .areas(path: path, reason: error.reason)
+        throw .areas(GeoJSONError(path: path, cause: .unreadable(error)))
       }
     }
     return try AlertingSettings(

@@ -1,4 +1,5 @@
 import Formats
+import Geo
 
 /// Why a scan as a whole could not proceed (per-image problems are not errors: they are recorded
 /// as failures in the outputs and the run goes on).
@@ -21,8 +22,9 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The deployments CSV (`--deployments`) is unreadable or invalid: the reader's own error,
   /// with the file, the line (0 for the file as a whole) and the reason.
   case deployments(DeploymentsError)
-  /// The protected-areas GeoJSON (`--areas`) is unreadable or invalid.
-  case areas(path: String, reason: String)
+  /// The protected-areas GeoJSON (`--areas`) is unreadable or invalid: the reader's own error,
+  /// with its cause.
+  case areas(GeoJSONError)
   /// The run was interrupted (SIGINT/SIGTERM); the checkpoint is consistent and resumable.
   case interrupted(completed: Int, remaining: Int)
 
@@ -48,7 +50,7 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
       return "invalid threshold \(text): expected animal=, person= or vehicle= with a value in 0...1"
     // Worded as `lookout watch` words them.
     case .deployments(let error): return "deployments \(error)"
-    case .areas(let path, let reason): return "protected areas \(path): \(reason)"
+    case .areas(let error): return error.description
     case .interrupted(let completed, let remaining):
       return
         "interrupted after \(completed) images (\(remaining) left); "

@@ -17,12 +17,15 @@ public struct EvaluateJob: Sendable {
   public var thresholdOverrides: [String: Double]
   /// A config file whose `thresholds` apply (per-site ones included).
   public var configPath: String?
+  /// A deployments file that names images' sites, for the per-site thresholds, as in `scan`
+  /// (``ImageSites``); nil: the first folder of the path.
+  public var deploymentsPath: String?
   public var iouThreshold: Double
 
   public init(
     detections: [String], names: [String] = [], truth: [String], outputFolder: String,
     thresholdOverrides: [String: Double] = [:], configPath: String? = nil,
-    iouThreshold: Double = 0.5
+    deploymentsPath: String? = nil, iouThreshold: Double = 0.5
   ) {
     self.detections = detections
     self.names = names
@@ -30,12 +33,20 @@ public struct EvaluateJob: Sendable {
     self.outputFolder = outputFolder
     self.thresholdOverrides = thresholdOverrides
     self.configPath = configPath
+    self.deploymentsPath = deploymentsPath
     self.iouThreshold = iouThreshold
   }
 
   /// The files written.
   public var metricsPath: String { Paths.join(outputFolder, "metrics.json") }
   public var pagePath: String { Paths.join(outputFolder, "evaluation.html") }
+
+  /// How images' sites are found: by ``deploymentsPath`` when given, else by their folders.
+  public func imageSites() throws(ResearchError) -> ImageSites {
+    try deploymentsPath.map { (path: String) throws(ResearchError) in
+      try ImageSites.read(deploymentsPath: path)
+    } ?? ImageSites()
+  }
 
   /// Reads the inputs and evaluates, writing nothing.
   public func evaluate() throws(ResearchError) -> EvaluationReport {
@@ -44,6 +55,7 @@ public struct EvaluateJob: Sendable {
       throw .mismatch(reason: "the ground truth has no images")
     }
     let config = try configPath.map(ConfigFile.thresholds)
+    let sites = try imageSites()
     var runs: [(run: DetectionRun, thresholds: ClassThresholds)] = []
     for (i, path) in detections.enumerated() {
       let run = try DetectionRun.read(
@@ -52,7 +64,7 @@ public struct EvaluateJob: Sendable {
         overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
       runs.append((run, thresholds))
     }
-    let report = Evaluator(truth: truth, iouThreshold: iouThreshold).evaluate(runs)
+    let report = Evaluator(truth: truth, iouThreshold: iouThreshold, sites: sites).evaluate(runs)
     if let run = report.runs.first, run.imagesEvaluated == 0 {
       throw .mismatch(
         reason:

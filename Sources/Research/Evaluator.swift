@@ -18,9 +18,13 @@ public struct Evaluator: Sendable {
   public var truth: GroundTruth
   public var iouThreshold: Double
 
-  public init(truth: GroundTruth, iouThreshold: Double = 0.5) {
+  /// How an image's site (for its per-site thresholds) is found.
+  public var sites: ImageSites
+
+  public init(truth: GroundTruth, iouThreshold: Double = 0.5, sites: ImageSites = ImageSites()) {
     self.truth = truth
     self.iouThreshold = iouThreshold
+    self.sites = sites
   }
 
   /// One image paired with a run's record.
@@ -46,7 +50,7 @@ public struct Evaluator: Sendable {
       let run = entry.run
       let pairs = common.map { i in
         Pair(
-          truth: truthImages[i], site: ImageOrigin(relativePath: records[r][i]!.file).site,
+          truth: truthImages[i], site: sites.site(of: records[r][i]!),
           detections: run.detections(of: records[r][i]!))
       }
       let missing = records[r].filter { $0 == nil }.count

@@ -28,12 +28,19 @@ public struct HTTPSender: Sendable {
     let seconds = Int64(max(1, timeoutSeconds))
     var configuration = HTTPClient.Configuration(
       redirectConfiguration: .disallow,
-      timeout: .init(connect: .seconds(min(seconds, 10)), read: .seconds(seconds)))
+      timeout: .init(
+        connect: .seconds(Int64(connectTimeoutSeconds(timeoutSeconds))), read: .seconds(seconds)))
     // A refused or failed connection is reported at once: the delivery worker's own backoff
     // decides when to try again (the client would otherwise retry until the request deadline).
     configuration.connectionPool.retryConnectionEstablishment = false
     return HTTPClient(
       eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+  }
+
+  /// The connect timeout of a client made with ``makeClient(timeoutSeconds:)``: the request's
+  /// whole seconds (at least 1), at most 10.
+  static func connectTimeoutSeconds(_ timeoutSeconds: Double) -> Double {
+    Double(min(Int64(max(1, timeoutSeconds)), 10))
   }
 
   public func send(
@@ -56,7 +63,12 @@ public struct HTTPSender: Sendable {
       }
     } catch {
       return (
-        .retry(status: nil, after: nil, reason: redactor.clean("network error: \(error)")), []
+        .retry(
+          status: nil, after: nil,
+          reason: redactor.clean(
+            "network error: "
+              + DeliveryErrorText.describe(error, url: url, timeoutSeconds: timeoutSeconds))),
+        []
       )
     }
     let status = Int(response.status.code)

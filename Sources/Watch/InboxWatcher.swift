@@ -55,7 +55,7 @@ public final class InboxWatcher: @unchecked Sendable {
       do {
         areas = try GeoJSONAreaReader.read(path: path)
       } catch {
-        throw .areas(path: path, reason: error.reason)
+        throw .areas(error)
       }
     }
     let deployments = try configuration.geofence.deploymentsPath.map {

@@ -70,66 +70,26 @@ public enum WatchConfigFile {
     guard let members = watch.objectMembers else { throw fail("watch is not an object") }
     let reader = MemberReader(prefix: "watch", folder: folder, fail: fail)
     for (key, value) in members {
+      if let option = WatchOptions.byConfigKey[key] {
+        try option.read(reader, value, key, &settings)
+        continue
+      }
       switch key {
       case "inbox": settings.inbox = try reader.path(value, key)
-      case "out": settings.output = try reader.path(value, key)
-      case "once": settings.once = try reader.bool(value, key)
-      case "interval": settings.interval = try reader.number(value, key)
-      case "settle": settings.settle = try reader.number(value, key)
-      case "max_attempts": settings.maxAttempts = try reader.integer(value, key)
-      case "retry_delay": settings.retryDelay = try reader.number(value, key)
-      case "move_processed": settings.moveProcessed = try reader.path(value, key)
-      case "jobs": settings.jobs = try reader.integer(value, key)
-      case "group_window": settings.groupWindow = try reader.number(value, key)
-      case "areas": settings.areas = try reader.path(value, key)
-      case "deployments": settings.deployments = try reader.path(value, key)
-      case "geofence_policy":
-        let text = try reader.string(value, key)
-        guard let policy = GeofencePolicy(rawValue: text) else {
-          throw fail("watch.geofence_policy \"\(text)\": expected all, inside or inside-or-unknown")
-        }
-        settings.geofencePolicy = policy
-      case "camera_utc_offset": settings.cameraUTCOffset = try reader.string(value, key)
-      case "model_dir": settings.modelDirectory = try reader.path(value, key)
-      case "input_size": settings.inputSize = try reader.integer(value, key)
-      case "min_confidence": settings.minConfidence = Float(try reader.number(value, key))
-      case "tile": settings.tile = try reader.string(value, key)
-      case "json": settings.json = try reader.bool(value, key)
-      case "webhook":
+      case "webhook", "earthranger", "delivery":
         let sub = reader.nested(key)
         for (k, v) in try reader.object(value, key) {
-          switch k {
-          case "url": settings.webhookURL = try sub.string(v, k)
-          case "token_env": settings.webhookTokenEnv = try sub.string(v, k)
-          case "token_file": settings.webhookTokenFile = try sub.path(v, k)
-          default: throw fail("unknown member watch.webhook.\(k)")
-          }
-        }
-      case "earthranger":
-        let sub = reader.nested(key)
-        for (k, v) in try reader.object(value, key) {
-          switch k {
-          case "url": settings.earthRangerURL = try sub.string(v, k)
-          case "token_env": settings.earthRangerTokenEnv = try sub.string(v, k)
-          case "token_file": settings.earthRangerTokenFile = try sub.path(v, k)
-          case "event_type": settings.earthRangerEventType = try sub.string(v, k)
-          case "priority":
+          if let option = WatchOptions.byConfigKey["\(key).\(k)"] {
+            try option.read(sub, v, k, &settings)
+          } else if key == "earthranger" && k == "priority" {
             let inner = sub.nested(k)
             for (label, p) in try sub.object(v, k) {
               settings.earthRangerPriorities[label] = try inner.integer(p, label)
             }
-          default: throw fail("unknown member watch.earthranger.\(k)")
-          }
-        }
-      case "delivery":
-        let sub = reader.nested(key)
-        for (k, v) in try reader.object(value, key) {
-          switch k {
-          case "retry_base": settings.retryBase = try sub.number(v, k)
-          case "retry_max": settings.retryMax = try sub.number(v, k)
-          case "once_wait": settings.deliveryWait = try sub.number(v, k)
-          case "timeout": settings.requestTimeout = try sub.number(v, k)
-          default: throw fail("unknown member watch.delivery.\(k)")
+          } else if key == "delivery" && k == "timeout" {
+            settings.requestTimeout = try sub.number(v, k)
+          } else {
+            throw fail("unknown member watch.\(key).\(k)")
           }
         }
       case "token", "webhook_token", "earthranger_token":
@@ -143,7 +103,7 @@ public enum WatchConfigFile {
 }
 
 /// Typed access to config members, with errors that name the member.
-private struct MemberReader {
+struct MemberReader {
   var prefix: String
   var folder: String
   var fail: (String) -> WatchError

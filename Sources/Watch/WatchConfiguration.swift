@@ -117,7 +117,8 @@ public struct EarthRangerSettings: Sendable {
   public var priorities: [String: Int]
 
   public init(
-    url: String, token: TokenSource = TokenSource(), eventType: String = "lookout_detection",
+    url: String, token: TokenSource = TokenSource(),
+    eventType: String = WatchOptions.earthRangerEventType.defaultValue,
     priorities: [String: Int] = ["person": 300, "vehicle": 200]
   ) {
     self.url = url
@@ -143,7 +144,9 @@ public struct DeliverySettings: Sendable {
 
   public init(
     webhook: WebhookSettings? = nil, earthRanger: EarthRangerSettings? = nil,
-    retryBaseSeconds: Double = 2, retryMaxSeconds: Double = 600, onceWaitSeconds: Double = 30,
+    retryBaseSeconds: Double = WatchOptions.retryBase.defaultValue,
+    retryMaxSeconds: Double = WatchOptions.retryMax.defaultValue,
+    onceWaitSeconds: Double = WatchOptions.deliveryWait.defaultValue,
     requestTimeoutSeconds: Double = 30
   ) {
     self.webhook = webhook

@@ -1,4 +1,5 @@
 import Formats
+import Geo
 
 /// Why `lookout watch` could not start or finish a pass. Problems with single images are not
 /// errors: they are retried and then recorded as failed in the state database.
@@ -15,8 +16,9 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
   case config(path: String, reason: String)
   /// An option's value (from the config file or a flag) is invalid, or needs another option.
   case option(reason: String)
-  /// The protected-areas GeoJSON is unreadable or invalid.
-  case areas(path: String, reason: String)
+  /// The protected-areas GeoJSON is unreadable or invalid: the reader's own error, with its
+  /// cause.
+  case areas(GeoJSONError)
   /// The deployments CSV is unreadable or invalid: the reader's own error, with the file, the
   /// line (0 for the file as a whole) and the reason.
   case deployments(DeploymentsError)
@@ -35,7 +37,7 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
         + (holder.map { ", held by \($0)" } ?? "") + "); this run does nothing"
     case .config(let path, let reason): return "config file \(path): \(reason)"
     case .option(let reason): return reason
-    case .areas(let path, let reason): return "protected areas \(path): \(reason)"
+    case .areas(let error): return error.description
     case .deployments(let error): return "deployments \(error)"
     case .sink(let name, let reason): return "\(name) sink: \(reason)"
     case .model(let reason): return "cannot load the detector model: \(reason)"

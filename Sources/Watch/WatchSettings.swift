@@ -43,18 +43,6 @@ public struct WatchSettings: Sendable, Equatable {
 
   public init() {}
 
-  /// Defaults of the options that have one.
-  public enum Defaults {
-    public static let interval = 60.0
-    public static let settle = 15.0
-    public static let maxAttempts = 3
-    public static let retryDelay = 60.0
-    public static let groupWindow = 120.0
-    public static let jobs = 1
-    public static let webhookTokenEnv = "LOOKOUT_WEBHOOK_TOKEN"
-    public static let earthRangerTokenEnv = "LOOKOUT_EARTHRANGER_TOKEN"
-  }
-
   /// The longest duration any option accepts, in seconds (a day): a longer settle, interval or
   /// wait is a mistake, and one of 1e300 made a run that never ended.
   public static let longestDuration = 86_400.0
@@ -81,31 +69,8 @@ public struct WatchSettings: Sendable, Equatable {
       if let value = flags[keyPath: path] { out[keyPath: path] = value }
     }
     take(\.inbox)
-    take(\.output)
-    take(\.once)
-    take(\.interval)
-    take(\.settle)
-    take(\.maxAttempts)
-    take(\.retryDelay)
-    take(\.moveProcessed)
-    take(\.jobs)
-    take(\.groupWindow)
-    take(\.areas)
-    take(\.deployments)
-    take(\.geofencePolicy)
-    take(\.cameraUTCOffset)
-    take(\.webhookURL)
-    take(\.earthRangerURL)
-    take(\.earthRangerEventType)
-    take(\.retryBase)
-    take(\.retryMax)
-    take(\.deliveryWait)
+    for option in WatchOptions.all { option.take(flags, &out) }
     take(\.requestTimeout)
-    take(\.json)
-    take(\.modelDirectory)
-    take(\.inputSize)
-    take(\.minConfidence)
-    take(\.tile)
     // A token source given on the command line replaces the file's, whichever kind it is.
     if flags.webhookTokenEnv != nil || flags.webhookTokenFile != nil {
       out.webhookTokenEnv = flags.webhookTokenEnv
@@ -128,16 +93,20 @@ public struct WatchSettings: Sendable, Equatable {
     func bad(_ reason: String) -> WatchError { .option(reason: reason) }
     guard let inbox, !inbox.isEmpty else { throw bad("no inbox folder given") }
     guard let output, !output.isEmpty else { throw bad("no output folder given (--out)") }
-    let settle = try Self.seconds(self.settle, "--settle", zeroAllowed: true) ?? Defaults.settle
+    let settle =
+      try Self.seconds(self.settle, "--settle", zeroAllowed: true)
+      ?? WatchOptions.settle.defaultValue
     _ = try Self.seconds(interval, "--interval", zeroAllowed: false)
-    let attempts = maxAttempts ?? Defaults.maxAttempts
+    let attempts = maxAttempts ?? WatchOptions.maxAttempts.defaultValue
     guard attempts >= 1 else { throw bad("max attempts must be at least 1") }
     let retryDelay =
-      try Self.seconds(self.retryDelay, "--retry-delay", zeroAllowed: true) ?? Defaults.retryDelay
-    let jobs = self.jobs ?? Defaults.jobs
+      try Self.seconds(self.retryDelay, "--retry-delay", zeroAllowed: true)
+      ?? WatchOptions.retryDelay.defaultValue
+    let jobs = self.jobs ?? WatchOptions.jobs.defaultValue
     guard (1...64).contains(jobs) else { throw bad("jobs must be 1...64") }
     let window =
-      try Self.seconds(groupWindow, "--group-window", zeroAllowed: true) ?? Defaults.groupWindow
+      try Self.seconds(groupWindow, "--group-window", zeroAllowed: true)
+      ?? WatchOptions.groupWindow.defaultValue
     for (name, value) in thresholds.classes.sorted(by: { $0.key < $1.key }) {
       guard DetectionClass(name: name) != nil, ClassThresholds.applies(name, value)
       else {
@@ -151,7 +120,7 @@ public struct WatchSettings: Sendable, Equatable {
       }
       offset = minutes
     }
-    let policy = geofencePolicy ?? .all
+    let policy = geofencePolicy ?? WatchOptions.geofencePolicy.defaultValue
     if policy != .all && areas == nil {
       throw bad("geofence policy \(policy.rawValue) needs protected areas (--areas)")
     }
@@ -177,9 +146,9 @@ public struct WatchSettings: Sendable, Equatable {
       _ = try SinkURL.parse(url, option: "--webhook-url")
       var token = TokenSource(environmentVariable: webhookTokenEnv, file: webhookTokenFile)
       if token.environmentVariable == nil && token.file == nil,
-        ProcessInfo.processInfo.environment[Defaults.webhookTokenEnv] != nil
+        ProcessInfo.processInfo.environment[WatchOptions.webhookTokenEnv.defaultValue] != nil
       {
-        token.environmentVariable = Defaults.webhookTokenEnv
+        token.environmentVariable = WatchOptions.webhookTokenEnv.defaultValue
       }
       delivery.webhook = WebhookSettings(url: url, token: token)
     }
@@ -189,7 +158,8 @@ public struct WatchSettings: Sendable, Equatable {
         url: url,
         token: TokenSource(
           environmentVariable: earthRangerTokenFile == nil
-            ? (earthRangerTokenEnv ?? Defaults.earthRangerTokenEnv) : earthRangerTokenEnv,
+            ? (earthRangerTokenEnv ?? WatchOptions.earthRangerTokenEnv.defaultValue)
+            : earthRangerTokenEnv,
           file: earthRangerTokenFile))
       if let type = earthRangerEventType { settings.eventType = type }
       settings.priorities.merge(earthRangerPriorities) { _, given in given }

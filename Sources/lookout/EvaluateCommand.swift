@@ -43,6 +43,8 @@ struct EvaluateCommand: ParsableCommand {
 
   @OptionGroup var thresholds: ResearchThresholdOptions
 
+  @OptionGroup var placement: PlacementOptions
+
   func validate() throws {
     guard !detections.isEmpty else { throw ValidationError("give at least one detections file") }
     guard !truth.isEmpty else { throw ValidationError("--truth is required") }
@@ -50,13 +52,17 @@ struct EvaluateCommand: ParsableCommand {
       throw ValidationError("more --name options than detection files")
     }
     guard iou > 0 && iou <= 1 else { throw ValidationError("--iou must be in (0, 1]") }
+    guard placement.areas == nil else {
+      throw ValidationError(
+        "evaluate does not use --areas; --deployments names the sites of per-site thresholds")
+    }
   }
 
   func run() throws {
     let job = EvaluateJob(
       detections: detections, names: name, truth: truth, outputFolder: out,
       thresholdOverrides: thresholds.overrides(), configPath: thresholds.config,
-      iouThreshold: iou)
+      deploymentsPath: placement.deployments, iouThreshold: iou)
     do {
       let report = try job.run()
       print(EvaluateJob.summaryText(report))

@@ -39,129 +39,83 @@ struct WatchCommand: AsyncParsableCommand {
   @Argument(help: "The upload folder to watch (searched recursively).")
   var inbox: String?
 
-  @Option(name: .long, help: "Folder for the state database, the lock and alerts.jsonl.")
+  @Option(name: .customLong(O.out.flag), help: tableHelp(O.out))
   var out: String?
 
   @Option(name: .long, help: "JSON config file (flags override it).")
   var config: String?
 
-  @Flag(
-    inversion: .prefixedNo,
-    help: "One pass and exit (for cron); --no-once overrides a config file's \"once\".")
+  @Flag(name: .customLong(O.once.flag), inversion: .prefixedNo, help: tableHelp(O.once))
   var once: Bool?
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "Seconds between passes when running continuously "
-        + "(default \(shown(Defaults.interval)); more than 0, at most 86400)."))
+  @Option(name: .customLong(O.interval.flag), help: tableHelp(O.interval))
   var interval: Double?
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "Seconds a file must stay unchanged before it is processed "
-        + "(default \(shown(Defaults.settle)); 0 to 86400)."))
+  @Option(name: .customLong(O.settle.flag), help: tableHelp(O.settle))
   var settle: Double?
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "Attempts at an unreadable image before it is recorded as failed "
-        + "(default \(Defaults.maxAttempts))."))
+  @Option(name: .customLong(O.maxAttempts.flag), help: tableHelp(O.maxAttempts))
   var maxAttempts: Int?
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "Seconds between attempts at the same image "
-        + "(default \(shown(Defaults.retryDelay)); 0 to 86400)."))
+  @Option(name: .customLong(O.retryDelay.flag), help: tableHelp(O.retryDelay))
   var retryDelay: Double?
 
-  @Option(name: .long, help: "Move finished files here (relative paths kept).")
+  @Option(name: .customLong(O.moveProcessed.flag), help: tableHelp(O.moveProcessed))
   var moveProcessed: String?
 
-  @Option(name: .long, help: ArgumentHelp("Images processed at once (default \(Defaults.jobs))."))
+  @Option(name: .customLong(O.jobs.flag), help: tableHelp(O.jobs))
   var jobs: Int?
 
   @OptionGroup var thresholds: ThresholdOptions
 
-  @Option(
-    name: .long,
-    help:
-      ArgumentHelp(
-        "Frames of one camera and label this many seconds apart form one alert; "
-          + "0 turns grouping off (default \(shown(Defaults.groupWindow)); 0 to 86400).")
-  )
+  @Option(name: .customLong(O.groupWindow.flag), help: tableHelp(O.groupWindow))
   var groupWindow: Double?
 
   @OptionGroup var placement: PlacementOptions
 
-  @Option(
-    name: .long, help: "Which detections alert: all, inside, or inside-or-unknown (default all).")
+  @Option(name: .customLong(O.geofencePolicy.flag), help: tableHelp(O.geofencePolicy))
   var geofencePolicy: String?
 
-  @Option(name: .long, help: "UTC offset of camera clocks that record none, e.g. +03:00.")
+  @Option(name: .customLong(O.cameraUTCOffset.flag), help: tableHelp(O.cameraUTCOffset))
   var cameraUtcOffset: String?
 
-  @Option(
-    name: .long,
-    help: "POST each alert revision as JSON to this http(s) URL (port 1-65535, no credentials).")
+  @Option(name: .customLong(O.webhookURL.flag), help: tableHelp(O.webhookURL))
   var webhookUrl: String?
 
-  @Option(
-    name: .long,
-    help:
-      ArgumentHelp(
-        "Environment variable holding the webhook's bearer token "
-          + "(default LOOKOUT_WEBHOOK_TOKEN when set).")
-  )
+  @Option(name: .customLong(O.webhookTokenEnv.flag), help: tableHelp(O.webhookTokenEnv))
   var webhookTokenEnv: String?
 
-  @Option(name: .long, help: "File holding the webhook's bearer token.")
+  @Option(name: .customLong(O.webhookTokenFile.flag), help: tableHelp(O.webhookTokenFile))
   var webhookTokenFile: String?
 
-  @Option(name: .long, help: "EarthRanger site URL (events go to <url>/api/v1.0/activity/events/).")
+  @Option(name: .customLong(O.earthRangerURL.flag), help: tableHelp(O.earthRangerURL))
   var earthrangerUrl: String?
 
-  @Option(
-    name: .long,
-    help: "Environment variable holding the EarthRanger token (default LOOKOUT_EARTHRANGER_TOKEN).")
+  @Option(name: .customLong(O.earthRangerTokenEnv.flag), help: tableHelp(O.earthRangerTokenEnv))
   var earthrangerTokenEnv: String?
 
-  @Option(name: .long, help: "File holding the EarthRanger token.")
+  @Option(name: .customLong(O.earthRangerTokenFile.flag), help: tableHelp(O.earthRangerTokenFile))
   var earthrangerTokenFile: String?
 
-  @Option(name: .long, help: "EarthRanger event type (default lookout_detection).")
+  @Option(name: .customLong(O.earthRangerEventType.flag), help: tableHelp(O.earthRangerEventType))
   var earthrangerEventType: String?
 
-  @Option(
-    name: .long,
-    help: "First delivery retry delay in seconds, doubled per failure (default 2; at most 86400).")
+  @Option(name: .customLong(O.retryBase.flag), help: tableHelp(O.retryBase))
   var retryBase: Double?
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "Longest delivery retry delay in seconds, also the cap on a Retry-After "
-        + "(default 600; from --retry-base to 86400)."))
+  @Option(name: .customLong(O.retryMax.flag), help: tableHelp(O.retryMax))
   var retryMax: Double?
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "With --once: seconds to keep retrying failed deliveries before exiting; requests still "
-        + "unanswered after this (or 5 s if longer) are left for the next run "
-        + "(default 30; 0 to 86400)."))
+  @Option(name: .customLong(O.deliveryWait.flag), help: tableHelp(O.deliveryWait))
   var deliveryWait: Double?
 
-  @Flag(name: .long, help: "Print each pass's summary as one JSON object on stdout.")
+  @Flag(name: .customLong(O.json.flag), help: tableHelp(O.json))
   var json = false
 
   @Flag(name: [.short, .long], help: "No summary line and no problem reports on stderr.")
   var quiet = false
 
-  @Option(name: .long, help: "Folder with the model files (default: the shipped Models/).")
+  @Option(name: .customLong(O.modelDirectory.flag), help: tableHelp(O.modelDirectory))
   var modelDir: String?
 
   @OptionGroup var detector: DetectorOptions
@@ -279,7 +233,7 @@ struct WatchCommand: AsyncParsableCommand {
         report(try await watcher.runOnce())
       } else {
         try await watcher.runContinuously(
-          interval: settings.interval ?? WatchSettings.Defaults.interval
+          interval: settings.interval ?? O.interval.defaultValue
         ) { result in
           switch result {
           case .success(let summary): report(summary)
@@ -308,8 +262,10 @@ struct WatchCommand: AsyncParsableCommand {
   }
 }
 
-/// Watch's defaults, which its help texts quote: the values `WatchSettings.resolved()` uses.
-private typealias Defaults = WatchSettings.Defaults
+/// Watch's options, each declared once with its flag, config key, default and help.
+private typealias O = WatchOptions
 
-/// A default as help quotes it: `60`, not `60.0`.
-private func shown(_ value: Double) -> String { String(format: "%g", value) }
+/// An option's help as the table words it (with its default quoted from the value).
+private func tableHelp<Value, Default>(_ option: WatchOption<Value, Default>) -> ArgumentHelp {
+  ArgumentHelp(option.help ?? "")
+}

@@ -167,6 +167,22 @@ import Testing
     }
   }
 
+  /// A read that fails says why in words with the errno, not Foundation's "The file couldn't
+  /// be opened." (Reading /proc/self/mem from its start fails with EIO on Linux.)
+  #if os(Linux)
+    @Test func aFailedReadNamesItsErrnoInWords() throws {
+      let g = write(Self.graph(), "g.json")
+      let memory = URL(fileURLWithPath: "/proc/self/mem")
+      do {
+        _ = try DetectorModel(graphURL: g, weightsURL: memory)
+        Issue.record("loaded /proc/self/mem")
+      } catch let ModelLoadError.unreadable(file, reason) {
+        #expect(file == memory.path)
+        #expect(reason == "input/output error (EIO)", "\(reason)")
+      }
+    }
+  #endif
+
   @Test func truncated() {
     let full = Self.safetensors(Self.goodWeights)
     guard case .truncated(_, let reason)? = loadError(weights: full.prefix(full.count - 10)) else {

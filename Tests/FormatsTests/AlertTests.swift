@@ -28,11 +28,38 @@ import Testing
     )
     #expect(
       AlertEncoding.csvRow(alert)
-        == #"0123456789abcdef,DCIM/100/IMG_1.JPG,person,0.912,person,"[{""label"":""person"",""conf"":0.912,""bbox"":[0.1,0.2,0.3,0.4444]}]",,,,,,,,m1,"{""person"":0.5,""vehicle"":0.6}""#
+        == #",,,person,0.912,person,DCIM/100/IMG_1.JPG,,,,,0123456789abcdef,m1,"[{""label"":""person"",""conf"":0.912,""bbox"":[0.1,0.2,0.3,0.4444]}]","{""person"":0.5,""vehicle"":0.6}""#
     )
+  }
+
+  /// alerts.csv is for a person: when, where, what and the file first, the JSON cells last.
+  @Test func csvHeaderPutsReadableColumnsFirstAndJSONCellsLast() {
     #expect(
       AlertEncoding.csvHeader
-        == "id,file,labels,best_confidence,best_label,boxes,captured_at,camera,site,latitude,longitude,altitude,inside_area,model_version,thresholds"
+        == "captured_at,site,camera,best_label,best_confidence,labels,file,inside_area,latitude,longitude,altitude,id,model_version,boxes,thresholds"
+    )
+    #expect(
+      AlertEncoding.eventCSVHeader
+        == "captured_at,site,camera,best_label,best_confidence,labels,file,inside_area,latitude,longitude,altitude,frames,event_start,event_end,event_id,id,model_version,boxes,thresholds,files"
+    )
+    let listCells: Set<String> = ["boxes", "thresholds", "files"]
+    for columns in [AlertEncoding.csvColumns, AlertEncoding.eventCSVColumns] {
+      let firstList = columns.firstIndex { listCells.contains($0) } ?? columns.endIndex
+      #expect(columns[firstList...].allSatisfy { listCells.contains($0) }, "\(columns)")
+      #expect(columns.first == "captured_at")
+    }
+    // An event alert's row has a cell under every header column, in the header's order.
+    var alert = AlertRecord(
+      id: "0123456789abcdef", file: "a/IMG_2.JPG",
+      boxes: [AlertBox(label: "vehicle", confidence: 0.8, bbox: [0, 0, 1, 1])],
+      capturedAt: "2024-05-01T06:12:33", site: "north", modelVersion: "m1",
+      thresholds: ["vehicle": 0.6])
+    alert.event = AlertEvent(
+      id: "e1", start: "2024-05-01T06:12:30", end: "2024-05-01T06:12:40", frames: 3,
+      files: ["a/IMG_1.JPG", "a/IMG_2.JPG"])
+    #expect(
+      AlertEncoding.csvRow(alert)
+        == #"2024-05-01T06:12:33,north,,vehicle,0.8,vehicle,a/IMG_2.JPG,,,,,3,2024-05-01T06:12:30,2024-05-01T06:12:40,e1,0123456789abcdef,m1,"[{""label"":""vehicle"",""conf"":0.8,""bbox"":[0.0,0.0,1.0,1.0]}]","{""vehicle"":0.6}",a/IMG_1.JPG;a/IMG_2.JPG"#
     )
   }
 
@@ -71,14 +98,14 @@ import Testing
       modelVersion: "\tm1", thresholds: ["person": 0.5])
     #expect(
       AlertEncoding.csvRow(alert)
-        == #"0123456789abcdef,"'=HYPERLINK(""http://x"",""y"")/IMG_1.JPG",person,0.9,person,"[{""label"":""person"",""conf"":0.9,""bbox"":[0.1,0.2,0.3,0.4]}]",2024-05-01T06:12:33,'@SUM(1+1),'+cmd|' /C calc'!A0,-3.5,-12.5,-20.0,'-2+3,'"#
-        + "\tm1" + #","{""person"":0.5}""#)
+        == #"2024-05-01T06:12:33,'+cmd|' /C calc'!A0,'@SUM(1+1),person,0.9,person,"'=HYPERLINK(""http://x"",""y"")/IMG_1.JPG",'-2+3,-3.5,-12.5,-20.0,0123456789abcdef,'"#
+        + "\tm1" + #","[{""label"":""person"",""conf"":0.9,""bbox"":[0.1,0.2,0.3,0.4]}]","{""person"":0.5}""#)
     let carriageReturn = AlertRecord(
       id: "x", file: "\rIMG.JPG",
       boxes: [AlertBox(label: "person", confidence: 1, bbox: [0, 0, 1, 1])], site: "a=b",
       modelVersion: "m", thresholds: [:])
     let row = AlertEncoding.csvRow(carriageReturn)
-    #expect(row.hasPrefix("x,\"'\rIMG.JPG\",person,"), "\(row)")
+    #expect(row.hasPrefix(",a=b,,person,1.0,person,\"'\rIMG.JPG\","), "\(row)")
     #expect(row.contains(",a=b,"), "only the first character counts: \(row)")
     // alerts.jsonl is for programs: the values as they are.
     #expect(AlertEncoding.jsonLine(alert).contains(#""site":"+cmd|' /C calc'!A0""#))
@@ -91,7 +118,7 @@ import Testing
       """
       import csv, io, json, sys
       rows = list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode('utf-8'), newline='')))
-      sys.stdout.write(json.dumps([r[1] for r in rows[1:]] + [len(r) for r in rows]))
+      sys.stdout.write(json.dumps([r[rows[0].index('file')] for r in rows[1:]] + [len(r) for r in rows]))
       """, input: Array(csv.utf8))
     let files = GoldenData.alerts.map { JSONValue.string($0.file) }
     let widths = Array(repeating: JSONValue.integer(15), count: 4)

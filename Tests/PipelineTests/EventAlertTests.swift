@@ -57,9 +57,10 @@ import Testing
     let rows = try Self.lines(folder, "alerts.csv")
     #expect(rows.count == 3)
     #expect(rows[0] == AlertEncoding.eventCSVHeader + "\r")
+    // The event's columns after the readable ones, its list of files last.
+    #expect(rows[1].contains(",5,\(Card.time(0)),\(Card.time(8)),site-a/cam1#1,"))
     #expect(rows[1].hasSuffix(
-      ",site-a/cam1#1,\(Card.time(0)),\(Card.time(8)),5,"
-        + "site-a/cam1/IMG_0001.JPG;site-a/cam1/IMG_0002.JPG;site-a/cam1/IMG_0003.JPG;"
+      ",site-a/cam1/IMG_0001.JPG;site-a/cam1/IMG_0002.JPG;site-a/cam1/IMG_0003.JPG;"
         + "site-a/cam1/IMG_0004.JPG\r"))
     let summary = try JSONParser.parse(
       Array(try Data(contentsOf: folder.appendingPathComponent("summary.json"))))
