@@ -249,8 +249,8 @@ public final class InboxWatcher: @unchecked Sendable {
     for problem in problems { log(problem) }
   }
 
-  /// Processes the ready files on `jobs` worker threads (each with its own producer), off the
-  /// cooperative pool so that deliveries keep flowing meanwhile.
+  /// Processes the ready files on a ``LanePool`` of `jobs` lanes (each with its own producer),
+  /// off the cooperative pool so that deliveries keep flowing meanwhile.
   private func process(_ ready: [ReadyFile], into summary: inout PassSummary)
     async throws(WatchError)
   {
@@ -262,30 +262,39 @@ public final class InboxWatcher: @unchecked Sendable {
       defaults: engine.defaultThresholds, overrides: configuration.thresholds, locator: locator,
       policy: configuration.geofence.policy,
       cameraUTCOffsetMinutes: configuration.geofence.cameraUTCOffsetMinutes)
-    let lanes = max(1, min(configuration.jobs, ready.count))
-    let shared = LaneState(count: ready.count)
+    let pool = LanePool(lanes: min(configuration.jobs, ready.count))
     let store = self.store
     let committer = self.committer
     let stop = self.stop
     let inbox = configuration.inbox
-    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-      DispatchQueue.global(qos: .userInitiated).async {
-        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-          let processor = FileProcessor(
-            producer: engine.makeProducer(), store: store, committer: committer, builder: builder,
-            inbox: inbox)
-          while !stop.isRequested, let index = shared.next() {
-            do throws(WatchError) {
-              shared.record(try processor.process(ready[index]))
-            } catch {
-              shared.fail(error)
-            }
+    let (results, failure) = await withCheckedContinuation {
+      (done: CheckedContinuation<([ProcessingResult], WatchError?), Never>) in
+      // A thread of its own for the write stage, which waits (see LanePool).
+      Thread.detachNewThread {
+        var results: [ProcessingResult] = []
+        var failure: WatchError?
+        pool.run(
+          ready, shouldStop: { stop.isRequested },
+          makeLane: {
+            FileProcessor(
+              producer: engine.makeProducer(), store: store, committer: committer,
+              builder: builder, inbox: inbox)
+          },
+          work: { processor, file in
+            Result { () throws(WatchError) in try processor.process(file) }
+          },
+          // The first failure stops the other lanes from taking more files.
+          halts: { if case .failure = $0 { true } else { false } }
+        ) { _, result in
+          switch result {
+          case .success(let processed): results.append(processed)
+          case .failure(let error): if failure == nil { failure = error }
           }
+          return true
         }
-        done.resume()
+        done.resume(returning: (results, failure))
       }
     }
-    let (results, failure) = shared.finish()
     for result in results {
       switch result {
       case .changed: summary.unstable += 1
@@ -313,32 +322,6 @@ public final class InboxWatcher: @unchecked Sendable {
       left -= step
     }
   }
-}
-
-/// The work list shared by the worker threads: the next index, results, the first error (which
-/// stops the others).
-private final class LaneState: @unchecked Sendable {
-  private let lock = NSLock()
-  private let count: Int
-  private var nextIndex = 0
-  private var results: [ProcessingResult] = []
-  private var failure: WatchError?
-
-  init(count: Int) { self.count = count }
-
-  func next() -> Int? {
-    lock.withLock {
-      guard failure == nil, nextIndex < count else { return nil }
-      defer { nextIndex += 1 }
-      return nextIndex
-    }
-  }
-
-  func record(_ result: ProcessingResult) { lock.withLock { results.append(result) } }
-
-  func fail(_ error: WatchError) { lock.withLock { if failure == nil { failure = error } } }
-
-  func finish() -> ([ProcessingResult], WatchError?) { lock.withLock { (results, failure) } }
 }
 
 /// Deliveries made by the background task since the last pass summary.
