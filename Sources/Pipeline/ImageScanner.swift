@@ -20,15 +20,6 @@ public struct ImageScanSettings: Sendable {
   /// values decode faster (500 puts a 4000x3000 photo at 1/8 instead of 2/8) at the cost of
   /// detail; not offered on the command line, measured by `lookout-bench evaluate`.
   public var decodeLongSide: Int? = nil
-  /// Test seam: called with each file just before it is opened and right after its bytes were
-  /// read, to delete, truncate or replace it at those moments. Never set outside tests.
-  var readHook: (@Sendable (CardFile, ReadMoment) -> Void)?
-
-  enum ReadMoment: Sendable { case beforeOpen, afterRead }
-  /// Test seam: stands in for read(2) on a file's descriptor (same arguments and result, with
-  /// `errno` set when it returns -1), to fail a read the way a failing card does. Never set
-  /// outside tests.
-  var readCall: (@Sendable (CardFile, Int32, UnsafeMutableRawPointer, Int) -> Int)?
 
   public init(
     detection: DetectionOptions = DetectionOptions(), tile: TileMode = .auto,
@@ -46,10 +37,16 @@ public struct ImageScanSettings: Sendable {
 public final class ImageScanner {
   private let session: InferenceSession
   private let settings: ImageScanSettings
+  private let calls: any ImageReadCalls
 
-  public init(model: DetectorModel, settings: ImageScanSettings) {
+  /// - Parameter calls: the system calls files are read with (a fake in tests).
+  public init(
+    model: DetectorModel, settings: ImageScanSettings,
+    calls: any ImageReadCalls = SystemReadCalls()
+  ) {
     session = InferenceSession(model: model)
     self.settings = settings
+    self.calls = calls
   }
 
   /// Never throws: every problem with the file becomes a failure in the outcome.
@@ -156,8 +153,8 @@ public final class ImageScanner {
   func readFile(_ file: CardFile) throws(ImageDecodeError) -> (
     bytes: [UInt8], size: Int64, modified: Int64
   ) {
-    settings.readHook?(file, .beforeOpen)
-    let fd = withCString(file.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+    let calls = self.calls
+    let fd = calls.open(file.path, flags: O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw .system(path: file.relativePath, code: errno) }
     defer { _ = close(fd) }
     var info = stat()
@@ -175,13 +172,12 @@ public final class ImageScanner {
     }
     // Filled straight from read(2): zeroing a 4 MB buffer first would cost as much as copying it.
     var failure: Int32 = 0
-    let readCall = settings.readCall
     let bytes = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
       var filled = 0
       while filled < buffer.count {
         let start = UnsafeMutableRawPointer(buffer.baseAddress! + filled)
         let wanted = buffer.count - filled
-        let n = readCall?(file, fd, start, wanted) ?? read(fd, start, wanted)
+        let n = calls.read(fd, into: start, count: wanted)
         if n < 0 {
           if errno == EINTR { continue }
           failure = errno
@@ -195,7 +191,6 @@ public final class ImageScanner {
     // EIO from a failing card, ESTALE from a share that went away, ...: the scan records the
     // file as read_error and goes on.
     if failure != 0 { throw .system(path: file.relativePath, code: failure) }
-    settings.readHook?(file, .afterRead)
     var after = stat()
     if fstat(fd, &after) == 0,
       Int64(after.st_size) != size || modificationNanoseconds(after) != modified

@@ -8,14 +8,14 @@ import Foundation
 
 /// A one-line progress display (count, rate, ETA) on stderr, redrawn at most 5 times a second.
 /// It stays silent when stderr is not a terminal (cron, pipes, CI) or when asked to be quiet.
-public final class ProgressReporter: @unchecked Sendable {
+/// Used by one thread: a ``LanePool``'s write stage.
+public final class ProgressReporter {
   private let total: Int
   private let enabled: Bool
   private let started = DispatchTime.now()
   private var lastDraw: UInt64 = 0
   private var done = 0
   private var failed = 0
-  private let lock = NSLock()
 
   public init(total: Int, quiet: Bool) {
     self.total = total
@@ -24,8 +24,6 @@ public final class ProgressReporter: @unchecked Sendable {
 
   /// Counts one finished image.
   public func advance(failed isFailure: Bool) {
-    lock.lock()
-    defer { lock.unlock() }
     done += 1
     if isFailure { failed += 1 }
     guard enabled else { return }
@@ -38,8 +36,6 @@ public final class ProgressReporter: @unchecked Sendable {
   /// Ends the progress line.
   public func finish() {
     guard enabled else { return }
-    lock.lock()
-    defer { lock.unlock() }
     draw(now: DispatchTime.now().uptimeNanoseconds)
     FileHandle.standardError.write(Data("\n".utf8))
   }

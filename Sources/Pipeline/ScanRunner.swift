@@ -2,7 +2,6 @@ import Detector
 import Dispatch
 import Foundation
 import LookoutCore
-import Synchronization
 
 /// What a finished scan reports back to the command line.
 public struct ScanReport: Sendable {
@@ -66,10 +65,16 @@ public struct AlertSummaryLine: Sendable {
 public final class ScanRunner {
   public let configuration: ScanConfiguration
   public let stop: StopSignal
+  private let readCalls: any ImageReadCalls
 
-  public init(configuration: ScanConfiguration, stop: StopSignal = StopSignal()) {
+  /// - Parameter readCalls: the system calls images are read with (a fake in tests).
+  public init(
+    configuration: ScanConfiguration, stop: StopSignal = StopSignal(),
+    readCalls: any ImageReadCalls = SystemReadCalls()
+  ) {
     self.configuration = configuration
     self.stop = stop
+    self.readCalls = readCalls
   }
 
   public func run() throws(ScanError) -> ScanReport {
@@ -193,88 +198,35 @@ public final class ScanRunner {
       imagesWithoutCamera: withoutCamera)
   }
 
-  /// The concurrent part: `jobs` lanes pull the next image index, scan it, and hand the outcome
-  /// to the writer queue, which appends outcomes to the checkpoint strictly in index order.
-  /// Returns how many images were checkpointed.
+  /// The concurrent part: `jobs` lanes of a ``LanePool`` scan the images, and this thread
+  /// appends their outcomes to the checkpoint strictly in input order. Returns how many images
+  /// were checkpointed.
   private func process(
     _ pending: [CardFile], model: DetectorModel, checkpoint: ScanCheckpoint
   ) throws(ScanError) -> Int {
-    let lanes = max(1, configuration.jobs)
-    let window = DispatchSemaphore(value: 2 * lanes)
-    let nextIndex = Mutex(0)
-    let writer = OrderedWriter(
-      checkpoint: checkpoint, window: window,
-      progress: ProgressReporter(total: pending.count, quiet: configuration.quiet), stop: stop)
+    let progress = ProgressReporter(total: pending.count, quiet: configuration.quiet)
     let settings = configuration.image
     let stop = self.stop
-    DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-      let scanner = ImageScanner(model: model, settings: settings)
-      while true {
-        window.wait()
-        let index = nextIndex.withLock { value -> Int in
-          defer { value += 1 }
-          return value
-        }
-        guard index < pending.count, !stop.isRequested else {
-          window.signal()
-          return
-        }
-        let outcome = scanner.scan(pending[index])
-        writer.submit(index: index, outcome: outcome)
+    let calls = readCalls
+    var written = 0
+    var failure: ScanError?
+    LanePool(lanes: configuration.jobs).run(
+      pending, shouldStop: { stop.isRequested },
+      makeLane: { ImageScanner(model: model, settings: settings, calls: calls) },
+      work: { scanner, file in scanner.scan(file) }
+    ) { _, outcome in
+      do throws(ScanError) {
+        try checkpoint.append(outcome)
+        written += 1
+        progress.advance(failed: outcome.failed)
+        return true
+      } catch {
+        failure = error
+        return false
       }
     }
-    return try writer.finish()
-  }
-}
-
-/// The write stage: a serial queue that re-orders outcomes and appends them to the checkpoint.
-private final class OrderedWriter: @unchecked Sendable {
-  private let queue = DispatchQueue(label: "lookout.writer")
-  private let checkpoint: ScanCheckpoint
-  private let window: DispatchSemaphore
-  private let progress: ProgressReporter
-  private let stop: StopSignal
-  // Touched only on `queue`.
-  private var waiting: [Int: ImageOutcome] = [:]
-  private var nextToWrite = 0
-  private var written = 0
-  private var failure: ScanError?
-
-  init(
-    checkpoint: ScanCheckpoint, window: DispatchSemaphore, progress: ProgressReporter,
-    stop: StopSignal
-  ) {
-    self.checkpoint = checkpoint
-    self.window = window
-    self.progress = progress
-    self.stop = stop
-  }
-
-  func submit(index: Int, outcome: ImageOutcome) {
-    queue.async { [self] in
-      waiting[index] = outcome
-      while let ready = waiting.removeValue(forKey: nextToWrite) {
-        nextToWrite += 1
-        if failure == nil {
-          do throws(ScanError) {
-            try checkpoint.append(ready)
-            written += 1
-            progress.advance(failed: ready.failed)
-          } catch {
-            failure = error
-            stop.request()
-          }
-        }
-        window.signal()
-      }
-    }
-  }
-
-  /// Waits for the queue and returns how many outcomes were checkpointed.
-  func finish() throws(ScanError) -> Int {
-    let (count, error) = queue.sync { (written, failure) }
     progress.finish()
-    if let error { throw error }
-    return count
+    if let failure { throw failure }
+    return written
   }
 }

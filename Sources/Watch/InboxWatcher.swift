@@ -10,22 +10,28 @@ import Pipeline
 /// Opening one takes the output folder's lock (``WatchLock``) and opens the state database;
 /// both stay held until the watcher is released. The detector is loaded on the first pass that
 /// has an image to process, so a cron run over an unchanged inbox stays cheap.
-public final class InboxWatcher: @unchecked Sendable {
-  public let configuration: WatchConfiguration
-  public let store: WatchStore
-  public let delivery: DeliveryWorker
+///
+/// A run stops when its task is cancelled (`lookout watch` cancels it on SIGINT or SIGTERM):
+/// waits end at once, the images in hand are finished and committed, and a delivery under way
+/// is finished or abandoned and recorded, never cut off between the two. The lanes and the
+/// deliveries learn of the cancellation through a ``StopSignal``: deliveries run in tasks of
+/// their own, not cancelled, because the outbox's database would abandon a cancelled write.
+public actor InboxWatcher {
+  public nonisolated let configuration: WatchConfiguration
+  public nonisolated let store: WatchStore
+  public nonisolated let delivery: DeliveryWorker
   private let lock: WatchLock
   private let observer: InboxObserver
   private let committer: ImageCommitter
   private let mover: ProcessedFileMover?
   private let locator: ImageLocator
   private let loadEngine: @Sendable () throws(WatchError) -> any OutcomeEngine
-  private let stop: StopSignal
   private let log: @Sendable (String) -> Void
-  // Only touched by the pass that is running (passes never overlap).
   private var engine: (any OutcomeEngine)?
   // Refused files already reported (each is said once per process, not every pass).
   private var reportedRefusals: Set<String> = []
+  // What the delivery tasks delivered since the last pass summary (interval mode).
+  private var deliveredSinceSummary = DeliveryTally()
 
   /// - Parameters:
   ///   - sinks: the network sinks (the JSON Lines sink is always added first).
@@ -35,11 +41,10 @@ public final class InboxWatcher: @unchecked Sendable {
   public init(
     configuration: WatchConfiguration, sinks: [any AlertSink] = [],
     loadEngine: @escaping @Sendable () throws(WatchError) -> any OutcomeEngine,
-    stop: StopSignal = StopSignal(), log: @escaping @Sendable (String) -> Void = { _ in }
+    log: @escaping @Sendable (String) -> Void = { _ in }
   ) throws(WatchError) {
     self.configuration = configuration
     self.loadEngine = loadEngine
-    self.stop = stop
     self.log = log
     try Self.checkFolders(configuration)
     do {
@@ -110,32 +115,38 @@ public final class InboxWatcher: @unchecked Sendable {
   /// abandoned. Whatever is not delivered stays in the outbox for the next run. Each sink
   /// delivers on its own, so alerts.jsonl never waits for a receiver.
   public func runOnce() async throws(WatchError) -> PassSummary {
+    let stop = StopSignal()
+    return try await withTaskCancellationHandler { () async -> Result<PassSummary, WatchError> in
+      do throws(WatchError) {
+        return .success(try await onePass(stop: stop))
+      } catch {
+        return .failure(error)
+      }
+    } onCancel: {
+      stop.request()
+    }.get()
+  }
+
+  private func onePass(stop: StopSignal) async throws(WatchError) -> PassSummary {
     let started = DispatchTime.now()
     var summary = PassSummary()
     try moveFinished(into: &summary)
     // Deliveries left by an earlier run go out while this one processes.
     let cutoff = DeliveryCutoff()
     let backlogs = delivery.sinks.map { sink in
-      Task { () async -> Result<DeliveryTally, WatchError> in
-        do throws(WatchError) {
-          return .success(
-            try await self.delivery.sweep(sink: sink.name, stop: self.stop, cutoff: cutoff))
-        } catch {
-          return .failure(error)
-        }
-      }
+      Self.sweepUncancelled(delivery, sink: sink.name, stop: stop, cutoff: cutoff)
     }
     var observation = try observer.observe(store: store, now: Date())
     reportRefusals(observation)
-    try await process(observation.ready, into: &summary)
+    try await process(observation.ready, into: &summary, stop: stop)
     if let due = observation.nextSettled, !stop.isRequested {
       let wait = min(due.timeIntervalSinceNow, configuration.settleSeconds)
-      await sleep(seconds: wait)
+      await Self.sleep(seconds: wait)
       let again = try observer.observe(store: store, now: Date())
       reportRefusals(again)
       observation.unstable = again.unstable
       observation.seen = again.seen
-      try await process(again.ready, into: &summary)
+      try await process(again.ready, into: &summary, stop: stop)
     }
     summary.seen = observation.seen
     summary.unstable += observation.unstable
@@ -143,7 +154,8 @@ public final class InboxWatcher: @unchecked Sendable {
     let wait = configuration.delivery.onceWaitSeconds
     let retryUntil = Date().addingTimeInterval(wait)
     cutoff.set(Date().addingTimeInterval(max(wait, Self.onceAnswerSeconds)))
-    let tally = try await deliverOnce(after: backlogs, retryUntil: retryUntil, cutoff: cutoff)
+    let tally = try await deliverOnce(
+      after: backlogs, retryUntil: retryUntil, cutoff: cutoff, stop: stop)
     summary.alertsDelivered = tally.delivered
     summary.deliveriesRejected = tally.rejected
     summary.deliveriesPending = try delivery.pendingCount()
@@ -159,26 +171,46 @@ public final class InboxWatcher: @unchecked Sendable {
   /// run queued, then retries while they are due before `retryUntil`.
   private func deliverOnce(
     after backlogs: [Task<Result<DeliveryTally, WatchError>, Never>], retryUntil: Date,
-    cutoff: DeliveryCutoff
+    cutoff: DeliveryCutoff, stop: StopSignal
   ) async throws(WatchError) -> DeliveryTally {
     let work = zip(delivery.sinks, backlogs).map { (sink, backlog) in
       // alerts.jsonl is not cut off: only the retry window bounds its retries (disk full).
       (name: sink.name, local: sink.isLocal, backlog: backlog)
     }
+    let delivery = self.delivery
     return try await DeliveryTally.concurrently(work) { item throws(WatchError) in
       var tally = try await item.backlog.value.get()
-      tally.add(try await self.delivery.sweep(sink: item.name, stop: self.stop, cutoff: cutoff))
-      while !self.stop.isRequested, item.local || !cutoff.hasPassed,
-        let next = try self.delivery.nextAttempt(sink: item.name), next <= retryUntil
+      tally.add(
+        try await Self.sweepUncancelled(delivery, sink: item.name, stop: stop, cutoff: cutoff)
+          .value.get())
+      while !stop.isRequested, item.local || !cutoff.hasPassed,
+        let next = try delivery.nextAttempt(sink: item.name), next <= retryUntil
       {
-        await self.sleep(seconds: next.timeIntervalSinceNow)
-        tally.add(try await self.delivery.sweep(sink: item.name, stop: self.stop, cutoff: cutoff))
+        await Self.sleep(seconds: next.timeIntervalSinceNow)
+        tally.add(
+          try await Self.sweepUncancelled(delivery, sink: item.name, stop: stop, cutoff: cutoff)
+            .value.get())
       }
       return tally
     }
   }
 
-  /// Runs until a stop is requested: a pass every `interval` seconds (reported through
+  /// A sweep of one sink in a task of its own, which the caller's cancellation does not reach:
+  /// a delivery and its record are never cut apart (a cancelled task's database write would be
+  /// abandoned after the alert went out). It learns of a stop through `stop` instead.
+  private static func sweepUncancelled(
+    _ delivery: DeliveryWorker, sink name: String, stop: StopSignal, cutoff: DeliveryCutoff?
+  ) -> Task<Result<DeliveryTally, WatchError>, Never> {
+    Task { () async -> Result<DeliveryTally, WatchError> in
+      do throws(WatchError) {
+        return .success(try await delivery.sweep(sink: name, stop: stop, cutoff: cutoff))
+      } catch {
+        return .failure(error)
+      }
+    }
+  }
+
+  /// Runs until its task is cancelled: a pass every `interval` seconds (reported through
   /// `report`), and deliveries in between as soon as alerts are committed or a paused sink may
   /// try again, each sink in its own task (a receiver that hangs holds up only itself). A pass
   /// that fails (disk full, database locked) is reported and tried again at the next interval;
@@ -186,23 +218,47 @@ public final class InboxWatcher: @unchecked Sendable {
   public func runContinuously(
     interval: Double, report: @escaping @Sendable (Result<PassSummary, WatchError>) -> Void
   ) async throws(WatchError) {
-    let counter = DeliveryCounter()
-    let deliveries = delivery.sinks.map(\.name).map { name in
-      Task {
-        while !self.stop.isRequested {
-          do throws(WatchError) {
-            counter.add(try await self.delivery.sweep(sink: name, stop: self.stop))
-            // Poll for new alerts every half second (a paused sink's sweep returns at once).
-            await self.sleep(seconds: 0.5)
-          } catch {
-            self.log("delivery: \(error)")
-            await self.sleep(seconds: 5)
+    let stop = StopSignal()
+    let names = delivery.sinks.map(\.name)
+    let failure = await withTaskCancellationHandler { () async -> WatchError? in
+      await withTaskGroup(of: Result<Void, WatchError>?.self) { group in
+        for name in names {
+          group.addTask {
+            await self.deliverContinuously(sink: name, stop: stop)
+            return nil
           }
         }
+        group.addTask {
+          do throws(WatchError) {
+            try await self.passContinuously(interval: interval, stop: stop, report: report)
+            return .success(())
+          } catch {
+            return .failure(error)
+          }
+        }
+        // The passes end on cancellation or the first pass's failure; the deliveries then.
+        var failure: WatchError?
+        for await ended in group {
+          guard let ended else { continue }
+          if case .failure(let error) = ended { failure = error }
+          stop.request()
+          group.cancelAll()
+        }
+        return failure
       }
+    } onCancel: {
+      stop.request()
     }
+    if let failure { throw failure }
+  }
+
+  /// The passes of interval mode, until the task is cancelled; throws the first pass's failure.
+  private func passContinuously(
+    interval: Double, stop: StopSignal,
+    report: @Sendable (Result<PassSummary, WatchError>) -> Void
+  ) async throws(WatchError) {
     var first = true
-    while !stop.isRequested {
+    while !Task.isCancelled {
       let started = DispatchTime.now()
       var summary = PassSummary()
       do throws(WatchError) {
@@ -211,9 +267,10 @@ public final class InboxWatcher: @unchecked Sendable {
         reportRefusals(observation)
         summary.seen = observation.seen
         summary.unstable = observation.unstable
-        try await process(observation.ready, into: &summary)
+        try await process(observation.ready, into: &summary, stop: stop)
         try moveFinished(into: &summary)
-        let tally = counter.take()
+        let tally = deliveredSinceSummary
+        deliveredSinceSummary = DeliveryTally()
         summary.alertsDelivered = tally.delivered
         summary.deliveriesRejected = tally.rejected
         summary.deliveriesPending = try delivery.pendingCount()
@@ -221,20 +278,33 @@ public final class InboxWatcher: @unchecked Sendable {
           Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         report(.success(summary))
       } catch {
-        if first {
-          stop.request()
-          for task in deliveries { _ = await task.value }
-          throw error
-        }
+        if first { throw error }
         report(.failure(error))
       }
       first = false
-      await sleep(seconds: interval)
+      await Self.sleep(seconds: interval)
     }
-    for task in deliveries { _ = await task.value }
+  }
+
+  /// One sink's deliveries in interval mode, until the task is cancelled. Not isolated to the
+  /// watcher, so that a long pass never holds up the next sweep.
+  private nonisolated func deliverContinuously(sink name: String, stop: StopSignal) async {
+    while !Task.isCancelled {
+      switch await Self.sweepUncancelled(delivery, sink: name, stop: stop, cutoff: nil).value {
+      case .success(let tally):
+        await noteDelivered(tally)
+        // Poll for new alerts every half second (a paused sink's sweep returns at once).
+        await Self.sleep(seconds: 0.5)
+      case .failure(let error):
+        log("delivery: \(error)")
+        await Self.sleep(seconds: 5)
+      }
+    }
   }
 
   // MARK: Steps
+
+  private func noteDelivered(_ tally: DeliveryTally) { deliveredSinceSummary.add(tally) }
 
   private func reportRefusals(_ observation: InboxObservation) {
     for (path, reason) in observation.refused where reportedRefusals.insert(path).inserted {
@@ -249,11 +319,11 @@ public final class InboxWatcher: @unchecked Sendable {
     for problem in problems { log(problem) }
   }
 
-  /// Processes the ready files on `jobs` worker threads (each with its own producer), off the
-  /// cooperative pool so that deliveries keep flowing meanwhile.
-  private func process(_ ready: [ReadyFile], into summary: inout PassSummary)
-    async throws(WatchError)
-  {
+  /// Processes the ready files on a ``LanePool`` of `jobs` lanes (each with its own producer),
+  /// off the cooperative pool so that deliveries keep flowing meanwhile.
+  private func process(
+    _ ready: [ReadyFile], into summary: inout PassSummary, stop: StopSignal
+  ) async throws(WatchError) {
     guard !ready.isEmpty, !stop.isRequested else { return }
     if engine == nil { engine = try loadEngine() }
     let engine = self.engine!
@@ -262,30 +332,38 @@ public final class InboxWatcher: @unchecked Sendable {
       defaults: engine.defaultThresholds, overrides: configuration.thresholds, locator: locator,
       policy: configuration.geofence.policy,
       cameraUTCOffsetMinutes: configuration.geofence.cameraUTCOffsetMinutes)
-    let lanes = max(1, min(configuration.jobs, ready.count))
-    let shared = LaneState(count: ready.count)
+    let pool = LanePool(lanes: min(configuration.jobs, ready.count))
     let store = self.store
     let committer = self.committer
-    let stop = self.stop
     let inbox = configuration.inbox
-    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-      DispatchQueue.global(qos: .userInitiated).async {
-        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-          let processor = FileProcessor(
-            producer: engine.makeProducer(), store: store, committer: committer, builder: builder,
-            inbox: inbox)
-          while !stop.isRequested, let index = shared.next() {
-            do throws(WatchError) {
-              shared.record(try processor.process(ready[index]))
-            } catch {
-              shared.fail(error)
-            }
+    let (results, failure) = await withCheckedContinuation {
+      (done: CheckedContinuation<([ProcessingResult], WatchError?), Never>) in
+      // A thread of its own for the write stage, which waits (see LanePool).
+      Thread.detachNewThread {
+        var results: [ProcessingResult] = []
+        var failure: WatchError?
+        pool.run(
+          ready, shouldStop: { stop.isRequested },
+          makeLane: {
+            FileProcessor(
+              producer: engine.makeProducer(), store: store, committer: committer,
+              builder: builder, inbox: inbox)
+          },
+          work: { processor, file in
+            Result { () throws(WatchError) in try processor.process(file) }
+          },
+          // The first failure stops the other lanes from taking more files.
+          halts: { if case .failure = $0 { true } else { false } }
+        ) { _, result in
+          switch result {
+          case .success(let processed): results.append(processed)
+          case .failure(let error): if failure == nil { failure = error }
           }
+          return true
         }
-        done.resume()
+        done.resume(returning: (results, failure))
       }
     }
-    let (results, failure) = shared.finish()
     for result in results {
       switch result {
       case .changed: summary.unstable += 1
@@ -304,54 +382,9 @@ public final class InboxWatcher: @unchecked Sendable {
     if let failure { throw failure }
   }
 
-  /// Sleeps up to `seconds`, waking early when a stop is requested.
-  func sleep(seconds: Double) async {
-    var left = seconds
-    while left > 0 && !stop.isRequested {
-      let step = min(left, 0.2)
-      try? await Task.sleep(nanoseconds: UInt64(step * 1e9))
-      left -= step
-    }
-  }
-}
-
-/// The work list shared by the worker threads: the next index, results, the first error (which
-/// stops the others).
-private final class LaneState: @unchecked Sendable {
-  private let lock = NSLock()
-  private let count: Int
-  private var nextIndex = 0
-  private var results: [ProcessingResult] = []
-  private var failure: WatchError?
-
-  init(count: Int) { self.count = count }
-
-  func next() -> Int? {
-    lock.withLock {
-      guard failure == nil, nextIndex < count else { return nil }
-      defer { nextIndex += 1 }
-      return nextIndex
-    }
-  }
-
-  func record(_ result: ProcessingResult) { lock.withLock { results.append(result) } }
-
-  func fail(_ error: WatchError) { lock.withLock { if failure == nil { failure = error } } }
-
-  func finish() -> ([ProcessingResult], WatchError?) { lock.withLock { (results, failure) } }
-}
-
-/// Deliveries made by the background task since the last pass summary.
-private final class DeliveryCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var tally = DeliveryTally()
-
-  func add(_ t: DeliveryTally) { lock.withLock { tally.add(t) } }
-
-  func take() -> DeliveryTally {
-    lock.withLock {
-      defer { tally = DeliveryTally() }
-      return tally
-    }
+  /// Sleeps up to `seconds`, waking at once when the task is cancelled.
+  static func sleep(seconds: Double) async {
+    guard seconds > 0 else { return }
+    try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -16,15 +17,13 @@ import Formats
 /// appeared where the committed state says there was none (a first delivery that was killed).
 /// Rotating the file away (a new inode) or truncating it is noticed and the new file is taken as
 /// it is.
-public final class JSONLinesSink: AlertSink, @unchecked Sendable {
+public final class JSONLinesSink: AlertSink {
   public static let fileName = "alerts.jsonl"
   public let name = "jsonl"
   /// A local file: its writes are never raced against the network's deadlines.
   public var isLocal: Bool { true }
   public let path: String
-  // Guarded by `lock`.
-  private var writer: JSONLinesWriter?
-  private let lock = NSLock()
+  private let writer = Mutex<JSONLinesWriter?>(nil)
 
   public init(directory: String) {
     path = directory + "/" + Self.fileName
@@ -63,23 +62,25 @@ public final class JSONLinesSink: AlertSink, @unchecked Sendable {
     return state
   }
 
-  private func dropWriter() { lock.withLock { writer = nil } }
+  private func dropWriter() { writer.withLock { $0 = nil } }
 
   /// Truncates the file to its committed length (and drops the writer, which may be past it).
   private func cut(to committed: Int64) throws(WatchError) {
-    lock.lock()
-    defer { lock.unlock() }
-    writer = nil
-    guard truncate(path, off_t(committed)) == 0 else {
-      throw .outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+    try writer.withLock { (writer) throws(WatchError) in
+      writer = nil
+      guard truncate(path, off_t(committed)) == 0 else {
+        throw .outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+      }
     }
   }
 
   public func deliver(_ item: PendingDelivery) async -> DeliveryResult {
-    lock.withLock { append(item) }
+    writer.withLock { append(item, with: &$0) }
   }
 
-  private func append(_ item: PendingDelivery) -> DeliveryResult {
+  private func append(_ item: PendingDelivery, with writer: inout JSONLinesWriter?)
+    -> DeliveryResult
+  {
     do {
       if writer == nil { writer = try JSONLinesWriter(path: path) }
       try writer!.append(item.payload)

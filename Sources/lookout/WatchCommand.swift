@@ -227,20 +227,29 @@ struct WatchCommand: AsyncParsableCommand {
     var exitCode: Int32 = 0
     do {
       let watcher = try InboxWatcher(
-        configuration: configuration, sinks: sinks.sinks, loadEngine: loadEngine, stop: stop,
-        log: log)
-      if settings.once ?? false {
-        report(try await watcher.runOnce())
-      } else {
-        try await watcher.runContinuously(
-          interval: settings.interval ?? O.interval.defaultValue
-        ) { result in
-          switch result {
-          case .success(let summary): report(summary)
-          case .failure(let error): log("pass failed: \(error); trying again next interval")
+        configuration: configuration, sinks: sinks.sinks, loadEngine: loadEngine, log: log)
+      let once = settings.once ?? false
+      let interval = settings.interval ?? O.interval.defaultValue
+      let run = Task { () async -> Result<Void, WatchError> in
+        do throws(WatchError) {
+          if once {
+            report(try await watcher.runOnce())
+          } else {
+            try await watcher.runContinuously(interval: interval) { result in
+              switch result {
+              case .success(let summary): report(summary)
+              case .failure(let error): log("pass failed: \(error); trying again next interval")
+              }
+            }
           }
+          return .success(())
+        } catch {
+          return .failure(error)
         }
       }
+      // SIGINT and SIGTERM cancel the run: it ends after the images in progress.
+      stop.onRequest { run.cancel() }
+      try await run.value.get()
     } catch {
       // Errors are printed even with --quiet: cron mails them.
       Self.stderr("lookout watch: " + redactor.clean(error.description))

@@ -15,16 +15,15 @@ import Testing
 /// The real condition is a card or disk that fails under the file: the first sectors read, then
 /// the device gives up on a bad block and read(2) returns -1 with EIO (a dying SD card in a USB
 /// reader, a disk with a pending sector). This machine has no fault-injecting file system, so
-/// the scanner's internal `readCall` seam (reachable only with `@testable import`) stands in
-/// for read(2) on one file: it reads the first 4 KiB for real, then fails every call with EIO,
+/// the scan's fake read calls (``FakeReadCalls``) stand in for read(2) on one file: it reads the first 4 KiB for real, then fails every call with EIO,
 /// through the same loop and error path a real EIO takes.
 @Suite struct ReadErrorTests {
   static let goodBytes = 4096
 
   /// read(2) on a file whose storage fails after `goodBytes`.
-  static let failingCard: @Sendable (CardFile, Int32, UnsafeMutableRawPointer, Int) -> Int = {
-    file, fd, buffer, count in
-    guard file.relativePath.hasSuffix("failing.jpg") else { return read(fd, buffer, count) }
+  static let failingCard: @Sendable (String, Int32, UnsafeMutableRawPointer, Int) -> Int = {
+    path, fd, buffer, count in
+    guard path.hasSuffix("failing.jpg") else { return read(fd, buffer, count) }
     let offset = Int(lseek(fd, 0, SEEK_CUR))
     guard offset < goodBytes else {
       errno = EIO
@@ -43,9 +42,8 @@ import Testing
     for name in ["a.jpg", "failing.jpg", "z.jpg"] {
       try writeFile(card + "/site/cam/" + name, jpeg)
     }
-    let report = try scanInProcess(card: card, output: folder.sub("out")) { configuration in
-      configuration.image.readCall = Self.failingCard
-    }
+    let report = try scanInProcess(
+      card: card, output: folder.sub("out"), readCalls: FakeReadCalls(readCall: Self.failingCard))
     #expect(report.images == 3 && report.failures == 1)
     let snapshot = try OutputSnapshot(directory: folder.sub("out"))
     let outcomes = snapshot.checkpointOutcomes

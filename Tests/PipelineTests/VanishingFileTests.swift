@@ -9,11 +9,11 @@ import Testing
 #endif
 
 /// Files that vanish or change between the walk and the read, or while being read, through the
-/// scanner's read hook (deterministic, no timing): each gets a specific reason, the lane never
+/// fake read calls (``FakeReadCalls``: deterministic, no timing): each gets a specific reason, the lane never
 /// blocks, and the untouched files' records equal a clean run's.
 @Suite struct VanishingFileTests {
   /// What the hook does to a file, by name.
-  static let actions: [String: @Sendable (String, ImageScanSettings.ReadMoment) -> Void] = [
+  static let actions: [String: @Sendable (String, FakeReadCalls.Moment) -> Void] = [
     "vanish.jpg": { path, moment in if moment == .beforeOpen { unlink(path) } },
     "emptied.jpg": { path, moment in if moment == .beforeOpen { truncate(path, 0) } },
     "halved.jpg": { path, moment in
@@ -80,12 +80,11 @@ import Testing
 
     let card = folder.sub("card")
     try makeCard(card)
-    let report = try scanInProcess(card: card, output: folder.sub("out")) { configuration in
-      configuration.image.readHook = { file, moment in
-        let name = String(file.relativePath.split(separator: "/").last ?? "")
-        Self.actions[name]?(file.displayPath, moment)
-      }
+    let calls = FakeReadCalls { path, moment in
+      let name = String(path.split(separator: "/").last ?? "")
+      Self.actions[name]?(path, moment)
     }
+    let report = try scanInProcess(card: card, output: folder.sub("out"), readCalls: calls)
     #expect(report.images == names.count)
     let records = try OutputSnapshot(directory: folder.sub("out")).imageRecords
     func failure(_ name: String) -> String {

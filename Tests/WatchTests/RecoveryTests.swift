@@ -149,10 +149,8 @@ import Testing
   @Test func continuousModePassesUntilStopped() async throws {
     let h = WatchHarness("continuous")
     defer { h.folder.remove() }
-    let stop = StopSignalBox()
     let engine = h.engine
-    let watcher = try InboxWatcher(
-      configuration: h.configuration, loadEngine: { engine }, stop: stop.signal)
+    let watcher = try InboxWatcher(configuration: h.configuration, loadEngine: { engine })
     let summaries = SummaryLog()
     let run = Task {
       try await watcher.runContinuously(interval: 0.1) { summaries.add($0) }
@@ -165,7 +163,7 @@ import Testing
     for _ in 0..<100 where TestFiles.lines(h.jsonl).count < 2 {
       try await Task.sleep(for: .milliseconds(50))
     }
-    stop.signal.request()
+    run.cancel()
     try await run.value
     #expect(TestFiles.lines(h.jsonl).count == 2)
     #expect(summaries.all.map(\.processed).reduce(0, +) == 2)
@@ -180,10 +178,6 @@ private final class SummaryLog: @unchecked Sendable {
   func add(_ result: Result<PassSummary, WatchError>) {
     if case .success(let s) = result { lock.withLock { summaries.append(s) } }
   }
-}
-
-private struct StopSignalBox {
-  let signal = StopSignal()
 }
 
 /// alerts.jsonl moved away (rotated) while a watcher runs: the next line starts a new file at the

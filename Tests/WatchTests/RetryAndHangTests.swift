@@ -86,10 +86,9 @@ import Testing
     try await receiver.start()
     // A request timeout far beyond the test's waits, so the attempt is surely still unanswered.
     let sinks = try webhookSinks(receiver.url + "/hook", timeout: 60)
-    let stop = StopSignal()
     let engine = h.engine
     let watcher = try InboxWatcher(
-      configuration: h.configuration, sinks: sinks.sinks, loadEngine: { engine }, stop: stop)
+      configuration: h.configuration, sinks: sinks.sinks, loadEngine: { engine })
     let run = Task { try await watcher.runContinuously(interval: 0.1) { _ in } }
     h.put("cam1/IMG_0001.JPG", "person 0.9")
     for _ in 0..<400 where receiver.hanging == 0 || TestFiles.lines(h.jsonl).isEmpty {
@@ -104,7 +103,7 @@ import Testing
       try Int.fetchOne($0, sql: "SELECT SUM(attempts) FROM delivery WHERE sink = 'webhook'")
     }
     let lines = TestFiles.lines(h.jsonl).count
-    stop.request()
+    run.cancel()
     try await run.value
     await sinks.shutdown()
     await receiver.stop()

@@ -150,13 +150,13 @@ let alertEverythingArguments = [
 /// Runs a scan in this process.
 @discardableResult
 func scanInProcess(
-  card: String, output: String, jobs: Int = 2,
+  card: String, output: String, jobs: Int = 2, readCalls: any ImageReadCalls = SystemReadCalls(),
   configure: (inout ScanConfiguration) -> Void = { _ in }
 ) throws -> ScanReport {
   var configuration = ScanConfiguration(
     input: card, output: output, modelDirectory: Repository.models, jobs: jobs, quiet: true)
   configure(&configuration)
-  return try ScanRunner(configuration: configuration).run()
+  return try ScanRunner(configuration: configuration, readCalls: readCalls).run()
 }
 
 /// The four outputs of a finished scan, with the timing fields removed so that two runs over the
