@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// Why shard outputs cannot be merged.
 public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -46,7 +47,10 @@ public enum ShardMerger {
 
   /// Merges `shardDirectories` into `output`, which must not be one of them (however named:
   /// links are resolved), since writing there would replace that shard's own outputs.
-  public static func merge(shardDirectories: [String], output: String) throws -> Result {
+  /// The shards' static rule applies, unless `staticRule` gives another.
+  public static func merge(
+    shardDirectories: [String], output: String, staticRule: StaticRule? = nil
+  ) throws -> Result {
     precondition(!shardDirectories.isEmpty, "merge needs at least one shard")
     let target = ScanRunner.canonicalPath(output)
     if shardDirectories.contains(where: { ScanRunner.canonicalPath($0) == target }) {
@@ -94,7 +98,8 @@ public enum ShardMerger {
     let alerts = try FinishedScan.writeScanFolder(
       directory: output, fingerprint: unsharded, scans: shards, thresholds: first.thresholds,
       alerting: first.alerting, seconds: shards.map(\.seconds).reduce(0, +),
-      eventGapSeconds: first.eventGapSeconds, perImageAlerts: first.perImageAlerts)
+      eventGapSeconds: first.eventGapSeconds, perImageAlerts: first.perImageAlerts,
+      staticRule: staticRule ?? first.staticRule)
     return Result(
       images: shards.map(\.imageCount).reduce(0, +), alerts: alerts.count, shards: shards.count)
   }
