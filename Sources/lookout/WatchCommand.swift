@@ -1,5 +1,6 @@
 import ArgumentParser
 import Formats
+import LookoutCore
 import Foundation
 import Pipeline
 import Watch
@@ -87,13 +88,16 @@ struct WatchCommand: AsyncParsableCommand {
   @OptionGroup var thresholds: ThresholdOptions
 
   @Option(
-    name: .long,
+    name: [.customLong("group-window"), .customLong("event-gap")],
     help:
       ArgumentHelp(
-        "Frames of one camera and label this many seconds apart form one alert; "
+        "Frames of one camera and label this many seconds apart form one alert (scan's "
+          + "event rule; --event-gap is the same option); "
           + "0 turns grouping off (default \(shown(Defaults.groupWindow)); 0 to 86400).")
   )
   var groupWindow: Double?
+
+  @OptionGroup var staticOptions: StaticOptions
 
   @OptionGroup var placement: PlacementOptions
 
@@ -230,7 +234,9 @@ struct WatchCommand: AsyncParsableCommand {
       throw ExitCode.validationFailure
     }
     do {
-      configuration = try settings.resolved()
+      var resolved = try settings.resolved()
+      resolved.staticRule = staticOptions.rule(over: .standard)
+      configuration = resolved
     } catch .option(let reason) {
       throw Self.usageFailure(reason)
     } catch {
