@@ -45,7 +45,7 @@ struct EventGrouper {
       return nil
     }
     let place = locator.place(relativePath: outcome.file, outcome: outcome)
-    let key = Self.cameraKey(place)
+    let key = Self.cameraKey(place, relativePath: outcome.file)
     let camera: Int32
     if let known = cameraNumbers[key] {
       camera = known
@@ -79,12 +79,22 @@ struct EventGrouper {
   /// The number of images added so far.
   var imageCount: Int { frames.count }
 
-  /// The camera an image is counted at: its deployment's id, else `site/camera` from its place
-  /// (empty for an image at the card's top level).
-  static func cameraKey(_ place: ImagePlace) -> String {
+  /// The camera an image is counted at: its deployment's id, else `site/camera` from its place;
+  /// for an image with neither (at the card's top level, or in a camera's own `DCIM/100MEDIA`
+  /// folders), its folder under the key `<card>`: `<card>` at the top level,
+  /// `<card>/DCIM/100MEDIA` below it. A site or camera is a folder name, which cannot hold `<`
+  /// on a card (FAT and exFAT forbid it), so the key never meets a placed camera's.
+  static func cameraKey(_ place: ImagePlace, relativePath: String) -> String {
     if let deployment = place.deployment { return deployment.deploymentID }
-    return [place.site, place.camera].compactMap { $0 }.joined(separator: "/")
+    if place.site != nil || place.camera != nil {
+      return [place.site, place.camera].compactMap { $0 }.joined(separator: "/")
+    }
+    let folders = relativePath.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+    return ([Self.unplacedKey] + folders.map(String.init)).joined(separator: "/")
   }
+
+  /// The key of the images with no place at the card's top level.
+  static let unplacedKey = "<card>"
 
   /// Every image's event, in the order the images were added.
   func events() -> CardEvents {

@@ -9,6 +9,10 @@ public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
   case mismatch(path: String, reason: String)
   case duplicateShard(shard: String, paths: [String])
   case missingShards([String])
+  /// A shard's events or static detections were decided with other settings than the first
+  /// shard's (`value` and `firstValue`, as the scan's flags): merged, its images would be
+  /// grouped or held back unlike the others'.
+  case settingsDiffer(path: String, value: String, first: String, firstValue: String)
   /// `--out` is one of the shards' own folders (`path` as given), which merging would overwrite.
   case outputIsAShard(path: String)
 
@@ -24,6 +28,10 @@ public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
       return "shard \(shard) appears more than once: \(paths.joined(separator: ", "))"
     case .missingShards(let shards):
       return "missing shards: \(shards.joined(separator: ", "))"
+    case .settingsDiffer(let path, let value, let first, let firstValue):
+      return
+        "cannot merge shards scanned with different settings: \(path) was scanned with "
+        + "\(value), \(first) with \(firstValue); scan every shard with the same options"
     case .outputIsAShard(let path):
       return
         "\(path) is one of the shards being merged; merging there would overwrite it, "
@@ -79,6 +87,17 @@ public enum ShardMerger {
       }
       if let difference = first.alerting.firstDifference(from: shard.alerting) {
         throw MergeError.mismatch(path: shard.directory, reason: difference)
+      }
+      if shard.eventGapSeconds != first.eventGapSeconds {
+        throw MergeError.settingsDiffer(
+          path: shard.directory, value: "--event-gap \(shard.eventGapSeconds)",
+          first: first.directory, firstValue: "--event-gap \(first.eventGapSeconds)")
+      }
+      // A rule given to merge replaces the shards' own, so theirs need not agree then.
+      if staticRule == nil, shard.staticRule != first.staticRule {
+        throw MergeError.settingsDiffer(
+          path: shard.directory, value: shard.staticRule.flags, first: first.directory,
+          firstValue: first.staticRule.flags)
       }
       if count == 0 { count = selection.count }
       guard selection.count == count else {

@@ -55,11 +55,13 @@ struct MergeCommand: ParsableCommand {
               + (held ?? "")).utf8))
       }
     } catch let error as MergeError {
-      if case .outputIsAShard = error {
+      switch error {
+      case .outputIsAShard, .settingsDiffer:
         printError(error.description)
         throw ExitCode(ScanExitStatus.usage)
+      default:
+        throw failure(error.description)
       }
-      throw failure(error.description)
     } catch {
       throw failure("\(error)")
     }
