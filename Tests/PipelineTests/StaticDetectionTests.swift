@@ -215,6 +215,31 @@ import Testing
     #expect(scan.staticRule == rule)
   }
 
+  @Test func theTerminalSaysWhatWasHeldBackAndKeepStaticShowsIt() throws {
+    // A scan made with --keep-static, then `lookout rethreshold` with the rule and without it.
+    let folder = try Card.folder(Self.stumpCard(), staticRule: .off)
+    let held = try LookoutProcess.run(
+      ["rethreshold", folder.path, "--static-min-events", "5"],
+      outputPath: folder.path + "/rethreshold.log")
+    #expect(held.status == 0, "\(held)")
+    #expect(
+      held.output.contains(
+        "Held back as static (--keep-static shows them): 120 detections, 38 alerts "
+          + "(site-a/cam1 120 detections, 38 alerts)."), "\(held)")
+    #expect(held.output.contains("2 alerts at"), "\(held)")
+    let kept = try LookoutProcess.run(
+      ["rethreshold", folder.path, "--keep-static"], outputPath: folder.path + "/kept.log")
+    #expect(kept.status == 0, "\(kept)")
+    #expect(!kept.output.contains("Held back"), "\(kept)")
+    #expect(kept.output.contains("40 alerts at"), "\(kept)")
+    #expect(try Self.alerts(folder).count == 40)
+    let refused = try LookoutProcess.run(
+      ["rethreshold", folder.path, "--static-min-events", "2"],
+      outputPath: folder.path + "/refused.log")
+    #expect(refused.status == 64, "\(refused)")
+    #expect(refused.output.contains("--static-min-events must be 3 or more"), "\(refused)")
+  }
+
   @Test func theIoUOfTwoBoxes() {
     #expect(StaticRule.iou([0, 0, 1, 1], [0, 0, 1, 1]) == 1)
     #expect(StaticRule.iou([0, 0, 1, 1], [2, 2, 1, 1]) == 0)
