@@ -14,11 +14,19 @@ public struct DetectionRecord: Sendable, Equatable, Hashable, Codable {
   /// `[x, y, width, height]`, relative to the image size (0...1), origin at the top left.
   /// Written rounded to 4 decimals.
   public var bbox: [Double]
+  /// Static scenery (``LookoutCore/StaticRule``): written as `"static": true` after `bbox`, a
+  /// member MegaDetector readers ignore; absent (false) for every other detection.
+  public var isStatic = false
 
-  public init(category: Int, confidence: Double, bbox: [Double]) {
+  public init(category: Int, confidence: Double, bbox: [Double], isStatic: Bool = false) {
     self.category = category
     self.confidence = confidence
     self.bbox = bbox
+    self.isStatic = isStatic
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case category, confidence, bbox
   }
 
   public init(_ detectionClass: DetectionClass, confidence: Double, bbox: [Double]) {
@@ -95,6 +103,10 @@ public struct LookoutRunInfo: Sendable, Equatable {
   /// Whether alerts were written one per image (`per_image_alerts`: true) instead of one per
   /// event.
   public var perImageAlerts = false
+  /// The static rule the detections were marked with: written only when it is not
+  /// ``LookoutCore/StaticRule/standard``, as `"keep_static": true` when off, else as
+  /// `"static_rule": {"min_images", "min_events", "iou"}`.
+  public var staticRule = StaticRule.standard
 
   public init(
     modelVersion: String, inputSize: Int? = nil, classThresholds: [String: Double] = [:],
@@ -282,7 +294,8 @@ public enum MegaDetectorOutput {
         DetectionRecord(
           category: d.category,
           confidence: PythonFloat.round(d.confidence, digits: confidenceDigits),
-          bbox: d.bbox.map { PythonFloat.round($0, digits: coordinateDigits) })
+          bbox: d.bbox.map { PythonFloat.round($0, digits: coordinateDigits) },
+          isStatic: d.isStatic)
       }.sorted(by: DetectionRecord.writtenBefore)
     }
     return image
@@ -331,6 +344,19 @@ public enum MegaDetectorOutput {
       l.append(("class_thresholds", sortedNumberObject(lookout.classThresholds)))
       if let gap = lookout.eventGapSeconds { l.append(("event_gap_seconds", .integer(gap))) }
       if lookout.perImageAlerts { l.append(("per_image_alerts", .bool(true))) }
+      let rule = lookout.staticRule
+      if !rule.isEnabled {
+        l.append(("keep_static", .bool(true)))
+      } else if rule != .standard {
+        l.append(
+          (
+            "static_rule",
+            .object([
+              ("min_images", .integer(rule.minImages)), ("min_events", .integer(rule.minEvents)),
+              ("iou", .number(rule.minIoU)),
+            ])
+          ))
+      }
       members.append(("lookout", .object(l)))
     }
     for (key, value) in info.extra where !members.contains(where: { $0.0 == key }) {
@@ -358,11 +384,13 @@ public enum MegaDetectorOutput {
   static func detectionsValue(_ detections: [DetectionRecord]) -> JSONValue {
     .array(
       detections.map { d in
-        .object([
+        var members: [(String, JSONValue)] = [
           ("category", .string(String(d.category))),
           ("conf", .number(d.confidence)),
           ("bbox", .array(d.bbox.map { .number($0) })),
-        ])
+        ]
+        if d.isStatic { members.append(("static", .bool(true))) }
+        return .object(members)
       })
   }
 
@@ -427,6 +455,13 @@ public enum MegaDetectorOutput {
             inputSize: value["input_size"]?.intValue, classThresholds: thresholds,
             eventGapSeconds: value["event_gap_seconds"]?.intValue)
           info.lookout?.perImageAlerts = value["per_image_alerts"]?.boolValue ?? false
+          if value["keep_static"]?.boolValue == true {
+            info.lookout?.staticRule = .off
+          } else if let rule = value["static_rule"], let k = rule["min_images"]?.intValue,
+            let m = rule["min_events"]?.intValue, let iou = rule["iou"]?.doubleValue
+          {
+            info.lookout?.staticRule = StaticRule(minImages: k, minEvents: m, minIoU: iou)
+          }
         default: info.extra.append((key, value))
         }
       }
@@ -535,6 +570,8 @@ public enum MegaDetectorOutput {
       }
       bbox.append(x)
     }
-    return DetectionRecord(category: category, confidence: conf, bbox: bbox)
+    return DetectionRecord(
+      category: category, confidence: conf, bbox: bbox,
+      isStatic: value["static"]?.boolValue ?? false)
   }
 }

@@ -33,6 +33,11 @@ import LookoutCore
 /// after `detections`: the detections at or above the alert threshold in force for their image
 /// (its site's), which is what a person means by "found"; `detections` counts everything down
 /// to the `detection_threshold` floor that detections.json keeps.
+/// When the static rule (``LookoutCore/StaticRule``) held detections back, a
+/// `"held_back_as_static": {"detections": 80, "alerts": 40, "by_camera": {"site-a/cam1":
+/// {"detections": 80, "alerts": 40}}}` member follows `alerts` (absent when none were): the
+/// static detections, and the alerts (events, or images with per-image alerts) that would
+/// have been raised without the rule, per camera key (as in event ids).
 /// `seconds` and `images_per_second` are rounded to 3 decimals with Python's `round()`.
 public struct RunSummary: Sendable, Equatable {
   /// Images seen.
@@ -67,6 +72,61 @@ public struct RunSummary: Sendable, Equatable {
   public var notScanned: [NotScanned] = []
   /// Files on the card that are not images the scan reads, in path order.
   public var skipped: [Skipped] = []
+  /// What the static rule held back; nil (absent) when it held back nothing.
+  public var heldBackAsStatic: HeldBackAsStatic?
+
+  /// Detections and alerts held back as static scenery, in all and per camera.
+  public struct HeldBackAsStatic: Sendable, Equatable {
+    /// Camera key → (static detections, alerts not raised because of them).
+    public var byCamera: [String: (detections: Int, alerts: Int)] = [:]
+
+    public init() {}
+
+    public var detections: Int { byCamera.values.reduce(0) { $0 + $1.detections } }
+    public var alerts: Int { byCamera.values.reduce(0) { $0 + $1.alerts } }
+
+    public mutating func add(camera: String, detections: Int = 0, alerts: Int = 0) {
+      let old = byCamera[camera] ?? (0, 0)
+      byCamera[camera] = (old.detections + detections, old.alerts + alerts)
+    }
+
+    /// The cameras in byte order.
+    public var cameras: [(camera: String, detections: Int, alerts: Int)] {
+      byCamera.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map {
+        ($0.key, $0.value.detections, $0.value.alerts)
+      }
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+      a.cameras.elementsEqual(b.cameras) { $0 == $1 }
+    }
+
+    var jsonValue: JSONValue {
+      .object([
+        ("detections", .integer(detections)), ("alerts", .integer(alerts)),
+        (
+          "by_camera",
+          .object(
+            cameras.map {
+              (
+                $0.camera,
+                .object([("detections", .integer($0.detections)), ("alerts", .integer($0.alerts))])
+              )
+            })
+        ),
+      ])
+    }
+
+    /// Reads the member back; nil when it is not one.
+    public init?(jsonValue value: JSONValue) {
+      guard let cameras = value["by_camera"]?.objectMembers else { return nil }
+      for (camera, counts) in cameras {
+        add(
+          camera: camera, detections: counts["detections"]?.intValue ?? 0,
+          alerts: counts["alerts"]?.intValue ?? 0)
+      }
+    }
+  }
 
   /// A file that is not scanned, and its kind (`raw_photo`, `thumbnail`, `video`, `audio`,
   /// `text`, `other_image`, `other`).
@@ -269,7 +329,12 @@ public struct RunSummary: Sendable, Equatable {
       members.append(("detections_at_thresholds", counts(detectionsAtThresholds)))
     }
     members += [
-      ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))])),
+      ("alerts", .object([("total", .integer(alerts)), ("by_class", counts(alertsByClass))]))
+    ]
+    if let heldBackAsStatic, heldBackAsStatic.detections > 0 {
+      members.append(("held_back_as_static", heldBackAsStatic.jsonValue))
+    }
+    members += [
       ("seconds", .number(PythonFloat.round(seconds, digits: 3))),
       ("images_per_second", .number(PythonFloat.round(imagesPerSecond, digits: 3))),
       ("model_version", .string(modelVersion)),

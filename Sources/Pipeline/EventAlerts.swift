@@ -41,6 +41,9 @@ struct EventAlerts {
     }
   }
 
+  /// Whether the event with id `id` alerts.
+  func alerts(event id: String) -> Bool { byEvent[id] != nil }
+
   /// One record per event that alerts, in the order their first alerting frames were added.
   func alerts() -> [AlertRecord] {
     pending.map { entry in

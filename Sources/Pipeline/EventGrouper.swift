@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// Cuts each camera's images into events: its images ordered by capture time, a new event
 /// wherever two consecutive ones are more than the event gap apart.
@@ -35,14 +36,16 @@ struct EventGrouper {
     self.locator = locator
   }
 
-  /// Adds the next image in file order.
-  mutating func add(_ outcome: ImageOutcome) {
+  /// Adds the next image in file order; returns its camera's number (see ``cameraKey(of:)``)
+  /// and its place, or nil for a failed image.
+  @discardableResult
+  mutating func add(_ outcome: ImageOutcome) -> (camera: Int32, place: ImagePlace)? {
     guard outcome.detections != nil else {
       frames.append(nil)
-      return
+      return nil
     }
     let place = locator.place(relativePath: outcome.file, outcome: outcome)
-    let key = Self.cameraKey(place)
+    let key = Self.cameraKey(place, relativePath: outcome.file)
     let camera: Int32
     if let known = cameraNumbers[key] {
       camera = known
@@ -67,14 +70,31 @@ struct EventGrouper {
           time: Timestamp.iso8601UTC(Date(timeIntervalSince1970: Double(seconds))),
           source: .file))
     }
+    return (camera, place)
   }
 
-  /// The camera an image is counted at: its deployment's id, else `site/camera` from its place
-  /// (empty for an image at the card's top level).
-  static func cameraKey(_ place: ImagePlace) -> String {
+  /// The key of the camera numbered `camera` by ``add(_:)``.
+  func cameraKey(of camera: Int32) -> String { cameraKeys[Int(camera)] }
+
+  /// The number of images added so far.
+  var imageCount: Int { frames.count }
+
+  /// The camera an image is counted at: its deployment's id, else `site/camera` from its place;
+  /// for an image with neither (at the card's top level, or in a camera's own `DCIM/100MEDIA`
+  /// folders), its folder under the key `<card>`: `<card>` at the top level,
+  /// `<card>/DCIM/100MEDIA` below it. A site or camera is a folder name, which cannot hold `<`
+  /// on a card (FAT and exFAT forbid it), so the key never meets a placed camera's.
+  static func cameraKey(_ place: ImagePlace, relativePath: String) -> String {
     if let deployment = place.deployment { return deployment.deploymentID }
-    return [place.site, place.camera].compactMap { $0 }.joined(separator: "/")
+    if place.site != nil || place.camera != nil {
+      return [place.site, place.camera].compactMap { $0 }.joined(separator: "/")
+    }
+    let folders = relativePath.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+    return ([Self.unplacedKey] + folders.map(String.init)).joined(separator: "/")
   }
+
+  /// The key of the images with no place at the card's top level.
+  static let unplacedKey = "<card>"
 
   /// Every image's event, in the order the images were added.
   func events() -> CardEvents {
@@ -84,13 +104,14 @@ struct EventGrouper {
     }
     var eventOfImage = [Int32](repeating: -1, count: frames.count)
     var events: [CardEvents.Event] = []
+    let gap = EventGap(seconds: Double(gapSeconds))
     for (camera, images) in byCamera.enumerated() {
       // By time; images taken in the same second stay in file order.
       let ordered = images.sorted { ($0.frame.seconds, $0.index) < ($1.frame.seconds, $1.index) }
       var number = 0
       var previous: Int64?
       for (frame, index) in ordered {
-        if let previous, frame.seconds - previous <= Int64(gapSeconds) {
+        if let previous, gap.continues(from: Double(previous), to: Double(frame.seconds)) {
           events[events.count - 1].end = frame.time
           events[events.count - 1].frames += 1
         } else {
@@ -121,6 +142,13 @@ struct CardEvents {
   fileprivate var eventOfImage: [Int32]
   fileprivate var sources: [CaptureTimeSource?]
   fileprivate var events: [Event]
+
+  /// The number, unique on the card, of the event of the image at `index`; nil for a failed
+  /// image.
+  func eventNumber(at index: Int) -> Int32? {
+    guard index < eventOfImage.count, eventOfImage[index] >= 0 else { return nil }
+    return eventOfImage[index]
+  }
 
   /// The event of the image at `index` in file order; nil for a failed image.
   func event(at index: Int) -> ImageEvent? {

@@ -25,6 +25,9 @@ public struct FinishedScan: Sendable {
   /// Whether its alerts are one per image (`per_image_alerts` in detections.json), not one per
   /// event.
   public var perImageAlerts = false
+  /// The static rule its detections were marked with (`keep_static` or `static_rule` in
+  /// detections.json; the default when neither is there).
+  public var staticRule = StaticRule.standard
 
   /// Reads `directory`; throws `MergeError.unfinished` when it holds no finished scan.
   public static func load(directory: String) throws -> FinishedScan {
@@ -62,6 +65,7 @@ public struct FinishedScan: Sendable {
       alerting: alerting, seconds: seconds, skipped: skipped)
     if let gap = info.lookout?.eventGapSeconds { scan.eventGapSeconds = gap }
     scan.perImageAlerts = info.lookout?.perImageAlerts ?? false
+    scan.staticRule = info.lookout?.staticRule ?? .standard
     return scan
   }
 
@@ -79,7 +83,7 @@ public struct FinishedScan: Sendable {
   static func writeScanFolder(
     directory: String, fingerprint: ScanFingerprint, scans: [FinishedScan],
     thresholds: AlertThresholds, alerting: AlertingSettings, seconds: Double,
-    eventGapSeconds: Int, perImageAlerts: Bool
+    eventGapSeconds: Int, perImageAlerts: Bool, staticRule: StaticRule = .standard
   ) throws -> [AlertSummaryLine] {
     try OutputFiles.makeDirectory(directory + "/.lookout")
     var latest: [String: (source: Int, entry: ScanCheckpoint.Entry)] = [:]
@@ -106,20 +110,27 @@ public struct FinishedScan: Sendable {
     }
     context.eventGapSeconds = eventGapSeconds
     context.perImageAlerts = perImageAlerts
+    context.staticRule = staticRule
     do throws(ScanError) {
       // As a scan does: the events are found while the checkpoint is compacted, then the
       // outputs are written from the compacted checkpoint.
       let checkpoint = ScanCheckpoint(outputDirectory: directory)
       let staged = checkpoint.directory + "/staging/checkpoint.jsonl"
-      var grouper = EventGrouper(gapSeconds: eventGapSeconds, locator: alerting.locator)
+      var grouping = CardGrouping(
+        gapSeconds: eventGapSeconds, staticRule: staticRule,
+        alertRule: AlertRule(
+          modelVersion: fingerprint.modelVersion, defaults: thresholds,
+          overrides: alerting.overrides),
+        locator: alerting.locator)
       try ScanCheckpoint.writeCompacted(
         items, sources: scans.map(\.checkpointPath), to: staged
       ) { outcome throws(ScanError) in
-        grouper.add(outcome)
+        grouping.add(outcome)
       }
       let outputs = try ScanOutputWriter(
         context: context, alerting: alerting, directory: directory)
-      try outputs.addAll(fromCheckpoint: staged, events: grouper.events())
+      let (events, statics) = grouping.finish()
+      try outputs.addAll(fromCheckpoint: staged, events: events, statics: statics)
       try outputs.stage()
       try OutputFiles.writeAtomically(
         ScanCheckpoint.encode(fingerprint), to: checkpoint.fingerprintPath)
@@ -135,13 +146,25 @@ public struct FinishedScan: Sendable {
   /// Re-derives the alerts (and rewrites every output) with new class thresholds, without
   /// running the network: the stored detections are kept down to the scan's minimum confidence.
   /// The scan's per-site thresholds, deployments, protected areas and event gap still apply,
-  /// unless `eventGapSeconds` gives another gap.
+  /// unless `eventGapSeconds` gives another gap, and so does its static rule unless
+  /// `staticRule` gives another.
   public func rethreshold(
-    _ newThresholds: AlertThresholds, eventGapSeconds: Int? = nil
+    _ newThresholds: AlertThresholds, eventGapSeconds: Int? = nil, staticRule: StaticRule? = nil
   ) throws -> [AlertSummaryLine] {
     try Self.writeScanFolder(
       directory: directory, fingerprint: fingerprint, scans: [self], thresholds: newThresholds,
       alerting: alerting, seconds: seconds,
-      eventGapSeconds: eventGapSeconds ?? self.eventGapSeconds, perImageAlerts: perImageAlerts)
+      eventGapSeconds: eventGapSeconds ?? self.eventGapSeconds, perImageAlerts: perImageAlerts,
+      staticRule: staticRule ?? self.staticRule)
+  }
+
+  /// What the static rule held back in the outputs in `directory` (summary.json's
+  /// `held_back_as_static`); empty when it held back nothing.
+  public static func heldBackAsStatic(directory: String) -> RunSummary.HeldBackAsStatic {
+    guard let bytes = FileManager.default.contents(atPath: directory + "/summary.json"),
+      let summary = try? JSONParser.parse(Array(bytes)),
+      let member = summary["held_back_as_static"]
+    else { return RunSummary.HeldBackAsStatic() }
+    return RunSummary.HeldBackAsStatic(jsonValue: member) ?? RunSummary.HeldBackAsStatic()
   }
 }

@@ -41,6 +41,8 @@ public struct ScanConfiguration: Sendable {
   public var eventGapSeconds = OutputContext.defaultEventGapSeconds
   /// One alert per image instead of one per event (`--per-image-alerts`).
   public var perImageAlerts = false
+  /// When a detection is static scenery (`--keep-static`, `--static-min-images`, ...).
+  public var staticRule = StaticRule.standard
 
   public init(
     input: String, output: String, modelDirectory: String, modelName: String = "lookout-det",

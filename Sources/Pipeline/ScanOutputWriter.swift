@@ -34,6 +34,11 @@ final class ScanOutputWriter {
   /// The alerts gathered per event, written when the outputs are staged; unused with
   /// ``OutputContext/perImageAlerts``.
   private var eventAlerts = EventAlerts()
+  /// The static detections and the alerts they would have raised, per camera.
+  private(set) var heldBackAsStatic = RunSummary.HeldBackAsStatic()
+  /// The events (id → camera key) with a frame whose alert was held back as static; those
+  /// that no other frame alerts for are counted as held back when the outputs are staged.
+  private var eventsHeldBack: [String: String] = [:]
   /// The first ``FailedImage/shownCount`` images that failed, for the terminal.
   private(set) var firstFailures: [FailedImage] = []
 
@@ -76,16 +81,28 @@ final class ScanOutputWriter {
         modelVersion: context.modelVersion, inputSize: context.inputLongSide,
         classThresholds: thresholds, eventGapSeconds: context.eventGapSeconds))
     info.lookout?.perImageAlerts = context.perImageAlerts
+    info.lookout?.staticRule = context.staticRule
     try write(encoder.header(info: info), to: detections, name: "detections.json")
     let header = context.perImageAlerts ? AlertEncoding.csvHeader : AlertEncoding.eventCSVHeader
     try write(Array((header + "\r\n").utf8), to: alertRows, name: "alerts.csv")
   }
 
   /// Adds one image: its detections.json record (with its `event`), its alert if it raises
-  /// one, and its counts.
-  func add(_ outcome: ImageOutcome, event: ImageEvent? = nil) throws(ScanError) {
+  /// one, and its counts. `statics` are its static detections (indices into its outcome's) and
+  /// its camera: they are marked, and raise no alert.
+  func add(
+    _ outcome: ImageOutcome, event: ImageEvent? = nil,
+    statics: (camera: String, detections: Set<Int>)? = nil
+  ) throws(ScanError) {
     var image = ScanOutputs.imageRecord(outcome)
     image.event = event
+    if let statics, var records = image.detections {
+      for index in statics.detections where index < records.count {
+        records[index].isStatic = true
+      }
+      image.detections = records
+      heldBackAsStatic.add(camera: statics.camera, detections: statics.detections.count)
+    }
     tally.add(image)
     if image.failure != nil, firstFailures.count < FailedImage.shownCount {
       firstFailures.append(FailedImage(outcome))
@@ -96,7 +113,21 @@ final class ScanOutputWriter {
     let place = context.locator.place(relativePath: outcome.file, outcome: outcome)
     let rule = context.alertRule
     countAtThresholds(detected, thresholds: rule.thresholds(at: place))
-    guard let alert = rule.alert(for: outcome, at: place) else { return }
+    var alerting = outcome
+    if let statics {
+      alerting.detections = detected.enumerated().filter { !statics.detections.contains($0.offset) }
+        .map(\.element)
+    }
+    guard let alert = rule.alert(for: alerting, at: place) else {
+      if let statics, rule.alert(for: outcome, at: place) != nil {
+        if context.perImageAlerts || event == nil {
+          heldBackAsStatic.add(camera: statics.camera, alerts: 1)
+        } else if let event {
+          eventsHeldBack[event.id] = statics.camera
+        }
+      }
+      return
+    }
     if context.perImageAlerts {
       try writeAlert(alert)
     } else {
@@ -125,8 +156,11 @@ final class ScanOutputWriter {
   }
 
   /// Adds every image of the compacted checkpoint at `path` (staged, in file order), each with
-  /// its event from `events`, reading one line at a time.
-  func addAll(fromCheckpoint path: String, events: CardEvents) throws(ScanError) {
+  /// its event from `events` and its static detections from `statics`, reading one line at a
+  /// time.
+  func addAll(
+    fromCheckpoint path: String, events: CardEvents, statics: StaticMarks = .none
+  ) throws(ScanError) {
     let decoder = JSONDecoder()
     var index = 0
     var failure: ScanError?
@@ -136,7 +170,8 @@ final class ScanOutputWriter {
           guard let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) else {
             throw .outputUnwritable(path: path, reason: "line \(index + 1) is not an outcome")
           }
-          try add(outcome, event: events.event(at: index))
+          try add(
+            outcome, event: events.event(at: index), statics: statics.detections(at: index))
           index += 1
           return true
         } catch {
@@ -154,6 +189,10 @@ final class ScanOutputWriter {
   /// nothing yet.
   func stage() throws(ScanError) {
     for alert in eventAlerts.alerts() { try writeAlert(alert) }
+    for (id, camera) in eventsHeldBack where !eventAlerts.alerts(event: id) {
+      heldBackAsStatic.add(camera: camera, alerts: 1)
+    }
+    eventsHeldBack = [:]
     eventAlerts = EventAlerts()
     try write(encoder.footer(), to: detections, name: "detections.json")
     var summary = RunSummary(
@@ -164,6 +203,7 @@ final class ScanOutputWriter {
     summary.notScanned = context.notScanned.map {
       RunSummary.NotScanned(path: $0.relativePath, reason: $0.reason)
     }
+    summary.heldBackAsStatic = heldBackAsStatic
     summary.skipped = context.skipped.map {
       RunSummary.Skipped(path: $0.relativePath, kind: $0.kind.rawValue)
     }

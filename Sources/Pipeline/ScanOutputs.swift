@@ -35,6 +35,8 @@ public struct OutputContext: Sendable {
   public var eventGapSeconds: Int = OutputContext.defaultEventGapSeconds
   /// One alert per image (`--per-image-alerts`) instead of one per event (``EventAlerts``).
   public var perImageAlerts = false
+  /// When a detection is static scenery, marked and not alerted on (``StaticDetectionFinder``).
+  public var staticRule = StaticRule.standard
 
   /// The event gap when none is given: 60 seconds.
   public static let defaultEventGapSeconds = 60

@@ -1,5 +1,6 @@
 import Detector
 import Dispatch
+import Formats
 import Foundation
 import LookoutCore
 
@@ -26,6 +27,8 @@ public struct ScanReport: Sendable {
   /// camera id or folder named one).
   public var imagesWithoutSite = 0
   public var imagesWithoutCamera = 0
+  /// The detections and alerts the static rule held back, per camera.
+  public var heldBackAsStatic = RunSummary.HeldBackAsStatic()
 }
 
 /// An image that could not be scanned, and why (`truncated: premature end of JPEG data`).
@@ -174,19 +177,26 @@ public final class ScanRunner {
     context.skipped = skipped
     context.eventGapSeconds = config.eventGapSeconds
     context.perImageAlerts = config.perImageAlerts
-    var grouper = EventGrouper(gapSeconds: config.eventGapSeconds, locator: alerting.locator)
+    context.staticRule = config.staticRule
+    var grouping = CardGrouping(
+      gapSeconds: config.eventGapSeconds, staticRule: config.staticRule,
+      alertRule: AlertRule(
+        modelVersion: model.version, defaults: thresholds, overrides: alerting.overrides),
+      locator: alerting.locator)
     var withoutSite = 0
     var withoutCamera = 0
     try checkpoint.compact(files: files) { outcome throws(ScanError) in
-      grouper.add(outcome)
+      grouping.add(outcome)
       let origin = alerting.locator.origin(relativePath: outcome.file, outcome: outcome)
       if origin.site == nil { withoutSite += 1 }
       if origin.camera == nil { withoutCamera += 1 }
     }
     let outputs = try ScanOutputWriter(
       context: context, alerting: alerting, directory: config.output)
+    let (events, statics) = grouping.finish()
     try outputs.addAll(
-      fromCheckpoint: checkpoint.directory + "/staging/checkpoint.jsonl", events: grouper.events())
+      fromCheckpoint: checkpoint.directory + "/staging/checkpoint.jsonl", events: events,
+      statics: statics)
     try outputs.stage()
     try checkpoint.commitCompaction()
     let alerts = try outputs.commit()
@@ -195,7 +205,7 @@ public final class ScanRunner {
       failures: outputs.failures, alerts: alerts, folderProblems: problems,
       seconds: seconds, outputDirectory: config.output, firstFailures: outputs.firstFailures,
       skipped: skipped, imagesFound: imagesFound, imagesWithoutSite: withoutSite,
-      imagesWithoutCamera: withoutCamera)
+      imagesWithoutCamera: withoutCamera, heldBackAsStatic: outputs.heldBackAsStatic)
   }
 
   /// The concurrent part: `jobs` lanes of a ``LanePool`` scan the images, and this thread

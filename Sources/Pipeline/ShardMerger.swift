@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 
 /// Why shard outputs cannot be merged.
 public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -8,6 +9,10 @@ public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
   case mismatch(path: String, reason: String)
   case duplicateShard(shard: String, paths: [String])
   case missingShards([String])
+  /// A shard's events or static detections were decided with other settings than the first
+  /// shard's (`value` and `firstValue`, as the scan's flags): merged, its images would be
+  /// grouped or held back unlike the others'.
+  case settingsDiffer(path: String, value: String, first: String, firstValue: String)
   /// `--out` is one of the shards' own folders (`path` as given), which merging would overwrite.
   case outputIsAShard(path: String)
 
@@ -23,6 +28,10 @@ public enum MergeError: Error, Sendable, Equatable, CustomStringConvertible {
       return "shard \(shard) appears more than once: \(paths.joined(separator: ", "))"
     case .missingShards(let shards):
       return "missing shards: \(shards.joined(separator: ", "))"
+    case .settingsDiffer(let path, let value, let first, let firstValue):
+      return
+        "cannot merge shards scanned with different settings: \(path) was scanned with "
+        + "\(value), \(first) with \(firstValue); scan every shard with the same options"
     case .outputIsAShard(let path):
       return
         "\(path) is one of the shards being merged; merging there would overwrite it, "
@@ -46,7 +55,10 @@ public enum ShardMerger {
 
   /// Merges `shardDirectories` into `output`, which must not be one of them (however named:
   /// links are resolved), since writing there would replace that shard's own outputs.
-  public static func merge(shardDirectories: [String], output: String) throws -> Result {
+  /// The shards' static rule applies, unless `staticRule` gives another.
+  public static func merge(
+    shardDirectories: [String], output: String, staticRule: StaticRule? = nil
+  ) throws -> Result {
     precondition(!shardDirectories.isEmpty, "merge needs at least one shard")
     let target = ScanRunner.canonicalPath(output)
     if shardDirectories.contains(where: { ScanRunner.canonicalPath($0) == target }) {
@@ -76,6 +88,17 @@ public enum ShardMerger {
       if let difference = first.alerting.firstDifference(from: shard.alerting) {
         throw MergeError.mismatch(path: shard.directory, reason: difference)
       }
+      if shard.eventGapSeconds != first.eventGapSeconds {
+        throw MergeError.settingsDiffer(
+          path: shard.directory, value: "--event-gap \(shard.eventGapSeconds)",
+          first: first.directory, firstValue: "--event-gap \(first.eventGapSeconds)")
+      }
+      // A rule given to merge replaces the shards' own, so theirs need not agree then.
+      if staticRule == nil, shard.staticRule != first.staticRule {
+        throw MergeError.settingsDiffer(
+          path: shard.directory, value: shard.staticRule.flags, first: first.directory,
+          firstValue: first.staticRule.flags)
+      }
       if count == 0 { count = selection.count }
       guard selection.count == count else {
         throw MergeError.mismatch(
@@ -94,7 +117,8 @@ public enum ShardMerger {
     let alerts = try FinishedScan.writeScanFolder(
       directory: output, fingerprint: unsharded, scans: shards, thresholds: first.thresholds,
       alerting: first.alerting, seconds: shards.map(\.seconds).reduce(0, +),
-      eventGapSeconds: first.eventGapSeconds, perImageAlerts: first.perImageAlerts)
+      eventGapSeconds: first.eventGapSeconds, perImageAlerts: first.perImageAlerts,
+      staticRule: staticRule ?? first.staticRule)
     return Result(
       images: shards.map(\.imageCount).reduce(0, +), alerts: alerts.count, shards: shards.count)
   }

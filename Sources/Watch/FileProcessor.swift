@@ -89,8 +89,25 @@ public final class FileProcessor {
         if let original = try committer.duplicateOf(db, hash: hash.hex, excluding: hashed.fileID) {
           return try committer.commitDuplicate(db, hashed, of: original, now: Date())
         }
-        return try committer.commitDone(
+        // The static rule, over the camera's history: only a frame that would alert is checked
+        // (and its boxes kept in the history).
+        var decision = decision
+        var statics = 0
+        if case .none = decision {
+        } else {
+          let candidates = builder.staticBoxes(outcome)
+          let found = try committer.staticHistory.record(
+            db, camera: candidates.camera, frameTime: candidates.frameTime,
+            fileID: hashed.fileID, boxes: candidates.boxes)
+          if !found.isEmpty {
+            statics = found.count
+            decision = builder.decide(outcome, excluding: found)
+          }
+        }
+        let effect = try committer.commitDone(
           db, hashed, detections: detections, decision: decision, now: Date())
+        if statics > 0, case .done = effect { return .heldBackAsStatic(detections: statics) }
+        return effect
       })
   }
 

@@ -54,10 +54,20 @@ public struct FrameAlertBuilder: Sendable {
     self.cameraUTCOffsetMinutes = cameraUTCOffsetMinutes
   }
 
-  public func decide(_ outcome: ImageOutcome) -> FrameDecision {
-    guard outcome.detections != nil else { return .none }
+  private var rule: AlertRule {
+    AlertRule(modelVersion: modelVersion, defaults: defaults, overrides: overrides)
+  }
+
+  /// The decision for `outcome` without its detections at the indices in `excluded` (those
+  /// held back as static).
+  public func decide(_ outcome: ImageOutcome, excluding excluded: Set<Int> = []) -> FrameDecision {
+    guard let detections = outcome.detections else { return .none }
+    var outcome = outcome
+    if !excluded.isEmpty {
+      outcome.detections = detections.enumerated().filter { !excluded.contains($0.offset) }
+        .map(\.element)
+    }
     let place = locator.place(relativePath: outcome.file, outcome: outcome)
-    let rule = AlertRule(modelVersion: modelVersion, defaults: defaults, overrides: overrides)
     guard var record = rule.alert(for: outcome, at: place) else { return .none }
     // The rule gave the camera's own offset, else the deployment's; cameras with neither get
     // the watch-wide setting.
@@ -67,18 +77,8 @@ public struct FrameAlertBuilder: Sendable {
       record.capturedAt = captured + Timestamp.offsetText(minutes: minutes)
     }
     let label = record.labels.contains("person") ? "person" : "vehicle"
-    let source =
-      place.deployment.map { "deployment:\($0.deploymentID)" }
-      ?? {
-        if place.site != nil || place.camera != nil {
-          return "camera:\(place.site ?? "")/\(place.camera ?? "")"
-        }
-        let folder = outcome.file.split(separator: "/").dropLast().joined(separator: "/")
-        return "folder:\(folder)"
-      }()
-    let frameTime =
-      outcome.capturedLocal.flatMap(CameraClock.seconds)
-      ?? Double(outcome.modifiedNanoseconds) / 1e9
+    let source = Self.camera(outcome, place: place)
+    let frameTime = Self.frameTime(outcome)
     let frame = FrameAlert(
       record: record, label: label, groupKey: "\(source)|\(label)", frameTime: frameTime,
       place: place)
@@ -87,6 +87,39 @@ public struct FrameAlertBuilder: Sendable {
     case .inside: return place.inside == true ? .alert(frame) : .suppressed(frame)
     case .insideOrUnknown: return place.inside == false ? .suppressed(frame) : .alert(frame)
     }
+  }
+
+  /// The boxes the static rule looks at (those of alerting classes at the thresholds in force
+  /// at the image's place, with their index in the outcome), and the image's camera and time.
+  public func staticBoxes(_ outcome: ImageOutcome) -> (
+    camera: String, frameTime: Double, boxes: [StaticHistory.Box]
+  ) {
+    let place = locator.place(relativePath: outcome.file, outcome: outcome)
+    let thresholds = rule.thresholds(at: place)
+    var boxes: [StaticHistory.Box] = []
+    for (index, detection) in (outcome.detections ?? []).enumerated() {
+      guard let c = detection.detectionClass, c.raisesAlerts,
+        detection.confidence >= thresholds.threshold(for: c)
+      else { continue }
+      boxes.append(StaticHistory.Box(index: index, classIndex: c.index, box: detection.box))
+    }
+    return (Self.camera(outcome, place: place), Self.frameTime(outcome), boxes)
+  }
+
+  /// The camera frames are grouped by: the deployment, else site and camera, else folder.
+  static func camera(_ outcome: ImageOutcome, place: ImagePlace) -> String {
+    if let deployment = place.deployment { return "deployment:\(deployment.deploymentID)" }
+    if place.site != nil || place.camera != nil {
+      return "camera:\(place.site ?? "")/\(place.camera ?? "")"
+    }
+    let folder = outcome.file.split(separator: "/").dropLast().joined(separator: "/")
+    return "folder:\(folder)"
+  }
+
+  /// Seconds on the camera's clock: the capture time, else the modification time.
+  static func frameTime(_ outcome: ImageOutcome) -> Double {
+    outcome.capturedLocal.flatMap(CameraClock.seconds)
+      ?? Double(outcome.modifiedNanoseconds) / 1e9
   }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import GRDB
+import LookoutCore
 
 /// What a commit did.
 public enum CommitEffect: Sendable, Equatable {
@@ -9,6 +10,9 @@ public enum CommitEffect: Sendable, Equatable {
   case stale
   /// Marked done without an alert (`suppressed`: one was held back by the geofence policy).
   case done(suppressed: Bool)
+  /// Marked done without an alert: every box that would have raised one is static
+  /// (``StaticHistory``); `detections` of them.
+  case heldBackAsStatic(detections: Int)
   /// Marked done and its alert created or updated.
   case alerted(alertID: String, created: Bool)
   case duplicate(of: Int64)
@@ -29,6 +33,13 @@ public struct ImageCommitter: Sendable {
   public var retryDelaySeconds: Double
   /// Whether finished files are to be moved (their move is queued in the same transaction).
   public var moves: Bool
+  /// When a box is static scenery, judged over each camera's history.
+  public var staticRule = StaticRule.standard
+
+  /// The static rule over the history, with events cut at the group window.
+  public var staticHistory: StaticHistory {
+    StaticHistory(rule: staticRule, gap: EventGap(seconds: groupWindowSeconds))
+  }
 
   public init(
     sinks: [String], groupWindowSeconds: Double, maxAttempts: Int, retryDelaySeconds: Double,
@@ -136,6 +147,8 @@ public struct ImageCommitter: Sendable {
     var alert: OutboxAlert
     var created = false
     let bestRecord = JSONWriter.compact.string(AlertPayload.frameRecord(frame))
+    // The frames of an event: the same rule as scan's --event-gap (``EventGap``).
+    let window = EventGap(seconds: groupWindowSeconds).window(around: frame.frameTime)
     if groupWindowSeconds > 0,
       let open = try OutboxAlert.fetchOne(
         db,
@@ -143,10 +156,7 @@ public struct ImageCommitter: Sendable {
           SELECT * FROM alert WHERE group_key = ? AND last_frame_time >= ? AND first_frame_time <= ?
           ORDER BY last_frame_time DESC LIMIT 1
           """,
-        arguments: [
-          frame.groupKey, frame.frameTime - groupWindowSeconds,
-          frame.frameTime + groupWindowSeconds,
-        ])
+        arguments: [frame.groupKey, window.lowerBound, window.upperBound])
     {
       alert = open
       alert.revision += 1

@@ -79,10 +79,12 @@ public actor InboxWatcher {
         baseSeconds: configuration.delivery.retryBaseSeconds,
         maxSeconds: configuration.delivery.retryMaxSeconds), log: log)
     observer = InboxObserver(inbox: configuration.inbox, settleSeconds: configuration.settleSeconds)
-    committer = ImageCommitter(
+    var committer = ImageCommitter(
       sinks: allSinks.map(\.name), groupWindowSeconds: configuration.groupWindowSeconds,
       maxAttempts: configuration.maxAttempts, retryDelaySeconds: configuration.retryDelaySeconds,
       moves: configuration.moveProcessedTo != nil)
+    committer.staticRule = configuration.staticRule
+    self.committer = committer
     mover = configuration.moveProcessedTo.map {
       ProcessedFileMover(inbox: configuration.inbox, destination: $0)
     }
@@ -371,6 +373,10 @@ public actor InboxWatcher {
       case .committed(.done(let suppressed)):
         summary.processed += 1
         if suppressed { summary.alertsSuppressed += 1 }
+      case .committed(.heldBackAsStatic(let detections)):
+        summary.processed += 1
+        summary.heldBackAsStatic += 1
+        summary.staticDetections += detections
       case .committed(.alerted(_, let created)):
         summary.processed += 1
         if created { summary.alertsNew += 1 } else { summary.alertsUpdated += 1 }

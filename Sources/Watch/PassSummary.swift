@@ -20,6 +20,10 @@ public struct PassSummary: Sendable, Equatable {
   public var alertsUpdated = 0
   /// Detections held back by the geofence policy.
   public var alertsSuppressed = 0
+  /// Frames that raised no alert because every box that would have is static scenery
+  /// (``StaticHistory``), and those boxes.
+  public var heldBackAsStatic = 0
+  public var staticDetections = 0
   /// Alert revisions acknowledged by a sink (each sink counts).
   public var alertsDelivered = 0
   /// Revisions refused by a receiver for good in this pass.
@@ -42,6 +46,10 @@ public struct PassSummary: Sendable, Equatable {
     parts.append("\(alertsNew) new alerts")
     if alertsUpdated > 0 { parts.append("\(alertsUpdated) follow-ups") }
     if alertsSuppressed > 0 { parts.append("\(alertsSuppressed) outside areas") }
+    if heldBackAsStatic > 0 {
+      parts.append(
+        "\(heldBackAsStatic) held back as static (\(staticDetections) detections; --keep-static)")
+    }
     parts.append("\(alertsDelivered) delivered")
     if deliveriesPending > 0 { parts.append("\(deliveriesPending) pending") }
     if deliveriesRejected > 0 { parts.append("\(deliveriesRejected) rejected") }
@@ -61,6 +69,8 @@ public struct PassSummary: Sendable, Equatable {
       ("alerts_new", .integer(alertsNew)),
       ("alerts_updated", .integer(alertsUpdated)),
       ("alerts_suppressed", .integer(alertsSuppressed)),
+      ("held_back_as_static", .integer(heldBackAsStatic)),
+      ("static_detections", .integer(staticDetections)),
       ("alerts_delivered", .integer(alertsDelivered)),
       ("deliveries_rejected", .integer(deliveriesRejected)),
       ("deliveries_pending", .integer(deliveriesPending)),

@@ -30,6 +30,8 @@ public struct WatchConfiguration: Sendable {
   public var geofence: GeofenceSettings
   /// The sinks besides alerts.jsonl, and how failed deliveries are retried.
   public var delivery: DeliverySettings
+  /// When a box is static scenery and raises no alert (``StaticHistory``; `--keep-static`).
+  public var staticRule = StaticRule.standard
 
   public init(
     inbox: String, output: String, settleSeconds: Double = 15, maxAttempts: Int = 3,

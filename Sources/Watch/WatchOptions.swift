@@ -48,7 +48,8 @@ public enum WatchOptions {
 
   public static let groupWindow = WatchOption(
     flag: "group-window", configKey: "group_window", default: 120.0,
-    help: "Frames of one camera and label this many seconds apart form one alert; "
+    help: "Frames of one camera and label this many seconds apart form one alert (scan's "
+      + "event rule; --event-gap is the same option); "
       + "0 turns grouping off (default {default}; 0 to 86400).",
     setting: \.groupWindow)
 

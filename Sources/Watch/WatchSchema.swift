@@ -15,6 +15,8 @@ import GRDB
 ///   last answer and the receiver's id for the event.
 /// - `sink_state`: per sink, consecutive failures and the pause before the next try, and for the
 ///   JSON Lines file the bytes known to be committed.
+/// - `static_box` (v2): per camera, every box of an alerting class that reached its threshold,
+///   with its frame's time and file: the history the static rule (``StaticHistory``) looks at.
 enum WatchSchema {
   static func migrator() -> DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -99,6 +101,23 @@ enum WatchSchema {
             file_inode INTEGER,
             file_bytes INTEGER
           );
+          """)
+    }
+    migrator.registerMigration("v2: box history for static detections") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE static_box (
+            file_id INTEGER NOT NULL REFERENCES inbox_file(id),
+            camera TEXT NOT NULL,
+            class_index INTEGER NOT NULL,
+            x REAL NOT NULL,
+            y REAL NOT NULL,
+            w REAL NOT NULL,
+            h REAL NOT NULL,
+            frame_time REAL NOT NULL
+          );
+          CREATE INDEX static_box_place ON static_box(camera, class_index, x);
+          CREATE INDEX static_box_time ON static_box(camera, frame_time);
           """)
     }
     return migrator

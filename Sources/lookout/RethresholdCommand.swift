@@ -20,9 +20,12 @@ struct RethresholdCommand: ParsableCommand {
       scan's, its per-site thresholds are added to the scan's (replacing the same site's and \
       class's), and --threshold still wins over its classes.
 
+      The scan's static rule applies unless --keep-static or --static-* options change it;       rethresholding marks and holds back the same static detections a scan would.
+
       Examples:
         lookout rethreshold triage/ --threshold person=0.35 --threshold vehicle=0.6
         lookout rethreshold triage/ --config lookout.json
+        lookout rethreshold triage/ --keep-static
       """)
 
   @Argument(help: "A finished scan's output folder.")
@@ -37,12 +40,15 @@ struct RethresholdCommand: ParsableCommand {
       valueName: "file"))
   var config: String?
 
+  @OptionGroup var staticOptions: StaticOptions
+
   @Flag(name: [.short, .long], help: "No summary on stderr.")
   var quiet = false
 
   func validate() throws {
-    guard !thresholds.threshold.isEmpty || config != nil else {
-      throw ValidationError("give --config FILE or at least one --threshold")
+    guard !thresholds.threshold.isEmpty || config != nil || staticOptions.isGiven else {
+      throw ValidationError(
+        "give --config FILE, at least one --threshold, or --keep-static/--static-* options")
     }
   }
 
@@ -62,12 +68,14 @@ struct RethresholdCommand: ParsableCommand {
           areas: scan.alerting.areas, given: scan.alerting.given)
       }
       for assignment in self.thresholds.assignments { thresholds.apply(assignment) }
-      let alerts = try scan.rethreshold(thresholds)
+      let alerts = try scan.rethreshold(
+        thresholds, staticRule: staticOptions.rule(over: scan.staticRule))
       if !quiet {
+        let held = StaticOptions.heldBackLine(FinishedScan.heldBackAsStatic(directory: folder))
         FileHandle.standardError.write(
           Data(
-            "\(alerts.count) alerts at person=\(thresholds.person) vehicle=\(thresholds.vehicle) (\(scan.imageCount) images)\n"
-              .utf8))
+            ("\(alerts.count) alerts at person=\(thresholds.person) vehicle=\(thresholds.vehicle) (\(scan.imageCount) images)\n"
+              + (held ?? "")).utf8))
       }
     } catch {
       throw failure("\(error)")

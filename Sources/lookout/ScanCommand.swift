@@ -132,6 +132,8 @@ struct ScanCommand: ParsableCommand {
     help: "One alert per image, as before events, instead of one per event.")
   var perImageAlerts = false
 
+  @OptionGroup var staticOptions: StaticOptions
+
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1...256") }
     guard maxMegapixels >= 1 else { throw ValidationError("--max-megapixels must be positive") }
@@ -187,6 +189,7 @@ struct ScanCommand: ParsableCommand {
       camera: camera)
     configuration.eventGapSeconds = eventGap
     configuration.perImageAlerts = perImageAlerts
+    configuration.staticRule = staticOptions.rule(over: .standard)
     let stop = StopSignal()
     stop.install(quiet: quiet)
     // Over a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full
@@ -253,6 +256,7 @@ struct ScanCommand: ParsableCommand {
       let videos = report.skipped.contains { $0.kind == .video }
       text += "\(skipped) (listed in \(summary)\(videos ? "; videos are not scanned yet" : "")).\n"
     }
+    if let line = StaticOptions.heldBackLine(report.heldBackAsStatic) { text += line }
     if report.alerts.isEmpty {
       text += "No alerts.\n"
     } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Formats
+import LookoutCore
 import Foundation
 import Pipeline
 import Watch
@@ -68,8 +69,12 @@ struct WatchCommand: AsyncParsableCommand {
 
   @OptionGroup var thresholds: ThresholdOptions
 
-  @Option(name: .customLong(O.groupWindow.flag), help: tableHelp(O.groupWindow))
+  @Option(
+    name: [.customLong(O.groupWindow.flag), .customLong("event-gap")],
+    help: tableHelp(O.groupWindow))
   var groupWindow: Double?
+
+  @OptionGroup var staticOptions: StaticOptions
 
   @OptionGroup var placement: PlacementOptions
 
@@ -184,7 +189,9 @@ struct WatchCommand: AsyncParsableCommand {
       throw ExitCode.validationFailure
     }
     do {
-      configuration = try settings.resolved()
+      var resolved = try settings.resolved()
+      resolved.staticRule = staticOptions.rule(over: .standard)
+      configuration = resolved
     } catch .option(let reason) {
       throw Self.usageFailure(reason)
     } catch {

@@ -29,4 +29,18 @@ struct WatchUsageTests {
     #expect(run.stderr.contains("lookout watch"), "\(run.stderr)")
     #expect(!run.stderr.contains("lookout <subcommand>"), "\(run.stderr)")
   }
+
+  /// `--event-gap` is scan's name for `--group-window` (one rule, ``EventGap``), and the static
+  /// options are scan's own.
+  @Test func eventGapIsTheGroupWindowAndTheStaticOptionsAreScans() throws {
+    let folder = TestFolder("watch-event-gap")
+    defer { folder.remove() }
+    let common = ["watch", folder.sub("inbox"), "--out", folder.sub("out"), "--once"]
+    let gap = try LookoutRun.run(common + ["--event-gap", "90000"])
+    #expect(gap.status == 64, "\(gap.stderr)")
+    #expect(gap.stderr.contains("--group-window must be from 0 to 86400 seconds"), "\(gap.stderr)")
+    let events = try LookoutRun.run(common + ["--static-min-events", "2"])
+    #expect(events.status == 64, "\(events.stderr)")
+    #expect(events.stderr.contains("--static-min-events must be 3 or more"), "\(events.stderr)")
+  }
 }

@@ -34,10 +34,11 @@ enum OutcomeCard {
   }
 
   /// A scan folder of `outcomes` (any order), optionally as shard `shard`, with outputs written
-  /// with `eventGapSeconds` and, with `perImageAlerts`, one alert per image.
+  /// with `eventGapSeconds`, `staticRule` and, with `perImageAlerts`, one alert per image.
   static func folder(
     _ outcomes: [ImageOutcome], shard: ShardSelection? = nil,
-    eventGapSeconds: Int = OutputContext.defaultEventGapSeconds, perImageAlerts: Bool = false
+    eventGapSeconds: Int = OutputContext.defaultEventGapSeconds, perImageAlerts: Bool = false,
+    staticRule: StaticRule = .standard
   ) throws -> URL {
     let directory = try ScanFixtures.temporaryFolder()
     let lookout = directory.appendingPathComponent(".lookout")
@@ -58,7 +59,7 @@ enum OutcomeCard {
     _ = try FinishedScan.writeScanFolder(
       directory: directory.path, fingerprint: fingerprint, scans: [scan],
       thresholds: scan.thresholds, alerting: scan.alerting, seconds: 1,
-      eventGapSeconds: eventGapSeconds, perImageAlerts: perImageAlerts)
+      eventGapSeconds: eventGapSeconds, perImageAlerts: perImageAlerts, staticRule: staticRule)
     return directory
   }
 

@@ -7,6 +7,7 @@ import Watch
 /// detector is run by `RealDetectorTests` and the crash test). An "image" is a small text file:
 ///
 ///     person 0.9          one detection per line: label and confidence
+///     person 0.7 at 0.2 0.5 0.05 0.15   ... and its box (default 0.1 0.2 0.3 0.4)
 ///     vehicle 0.7
 ///     captured 2024-05-01T06:12:00
 ///     gps -3.36 36.68
@@ -55,8 +56,11 @@ final class ScriptedProducer: ImageOutcomeProducing {
         guard let index = DetectionClass(name: String(key))?.index, parts.count > 1,
           let confidence = Float(parts[1])
         else { continue }
-        detections.append(
-          StoredDetection(classIndex: index, confidence: confidence, box: [0.1, 0.2, 0.3, 0.4]))
+        var box: [Float] = [0.1, 0.2, 0.3, 0.4]
+        if parts.count == 7, parts[2] == "at" {
+          box = parts[3...].compactMap { Float($0) }
+        }
+        detections.append(StoredDetection(classIndex: index, confidence: confidence, box: box))
       }
     }
     outcome.detections = detections
