@@ -1,3 +1,5 @@
+import LookoutSystem
+
 /// A CSV file that could not be read: which file, which line, and why.
 public struct CSVReadError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The file as the caller named it.

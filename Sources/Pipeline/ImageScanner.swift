@@ -1,6 +1,7 @@
 import Detector
 import Foundation
 import ImageIO
+import LookoutSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -181,10 +182,11 @@ public final class ImageScanner {
       while filled < buffer.count {
         let start = UnsafeMutableRawPointer(buffer.baseAddress! + filled)
         let wanted = buffer.count - filled
-        let n = readCall?(file, fd, start, wanted) ?? read(fd, start, wanted)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = errno
+        let result = SystemCall.result {
+          readCall?(file, fd, start, wanted) ?? read(fd, start, wanted)
+        }
+        guard case .success(let n) = result else {
+          if case .failure(let error) = result { failure = error.rawValue }
           break
         }
         if n == 0 { break }  // shrank while reading: caught by the check below

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutSystem
 
 import Formats
 

@@ -1,6 +1,7 @@
-import Foundation
 import Formats
+import Foundation
 import LookoutCore
+import LookoutSystem
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import LookoutSystem
 import Testing
 
 @testable import Formats
