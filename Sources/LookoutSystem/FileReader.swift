@@ -18,12 +18,7 @@ import SystemPackage
 public enum FileReader {
   /// The whole file at `path`. Throws ``FileIOError`` with step `.open` or `.read`.
   public static func read(_ path: String) throws(FileIOError) -> [UInt8] {
-    let fd: FileDescriptor
-    do {
-      fd = try FileDescriptor.opening(path, .readOnly)
-    } catch {
-      throw FileIOError(path: path, step: .open, errno: error)
-    }
+    let fd = try openForReading(path)
     defer { fd.closeIgnoringFailure() }
     do {
       return try readToEnd(fd, sizeHint: 0)
@@ -76,12 +71,7 @@ public enum FileReader {
   public static func forEachChunk(
     path: String, chunkBytes: Int, _ body: (ArraySlice<UInt8>) -> Bool
   ) throws(FileIOError) {
-    let fd: FileDescriptor
-    do {
-      fd = try FileDescriptor.opening(path, .readOnly)
-    } catch {
-      throw FileIOError(path: path, step: .open, errno: error)
-    }
+    let fd = try openForReading(path)
     defer { fd.closeIgnoringFailure() }
     var chunk = [UInt8](repeating: 0, count: max(1, chunkBytes))
     while true {
@@ -108,6 +98,15 @@ public enum FileReader {
       done += n
     }
     return out
+  }
+
+  /// `path` opened read-only; a failure is a ``FileIOError`` with step `.open`.
+  private static func openForReading(_ path: String) throws(FileIOError) -> FileDescriptor {
+    do {
+      return try FileDescriptor.opening(path, .readOnly)
+    } catch {
+      throw FileIOError(path: path, step: .open, errno: error)
+    }
   }
 
   /// Reads from the current position to the end of the file. One byte more than `sizeHint` lets
