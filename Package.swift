@@ -46,8 +46,9 @@ let package = Package(
     .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
 
     // The domain's nouns, shared by every command: detection classes, thresholds and their
-    // precedence, the `class=value` parser, and where an image was taken (folder layout and
-    // deployment). Depends on nothing.
+    // precedence, the `class=value` parser, where an image was taken (folder layout and
+    // deployment), and when (capture times and their ISO 8601 text). Depends on nothing but
+    // Foundation.
     .target(name: "LookoutCore"),
     // The one home for system calls: files opened, read and written through swift-system's
     // `FileDescriptor` (EINTR retried in one place), atomic and streaming writes, errno in words,

@@ -1,5 +1,6 @@
-import Foundation
 import Formats
+import Foundation
+import LookoutCore
 
 /// Cuts each camera's images into events: its images ordered by capture time, a new event
 /// wherever two consecutive ones are more than the event gap apart.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LookoutCore
 import LookoutSystem
 import Testing
 
