@@ -81,6 +81,7 @@ let package = Package(
       name: "Pipeline",
       dependencies: [
         "LookoutCore", "LookoutSystem", "ImageIO", "Detector", "Formats", "Geo",
+        .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
@@ -148,6 +149,7 @@ let package = Package(
       name: "FormatsTests",
       dependencies: [
         "LookoutCore", "LookoutSystem", "Formats",
+        .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       resources: [.copy("Fixtures")]),

@@ -224,10 +224,10 @@ public enum JSONLinesStreamReader {
   /// The bytes `[offset, offset + count)` of the open file `fd` (a line found earlier by
   /// ``forEachLine(path:chunkBytes:_:)``).
   public static func readLine(
-    fd: Int32, path: String, offset: Int64, count: Int
+    fd: FileDescriptor, path: String, offset: Int64, count: Int
   ) throws(FileIOError) -> [UInt8] {
     do {
-      return try FileReader.read(FileDescriptor(rawValue: fd), at: offset, count: count)
+      return try FileReader.read(fd, at: offset, count: count)
     } catch {
       throw FileIOError(path: path, step: .read, errno: error)
     }

@@ -100,6 +100,13 @@ extension FileDescriptor {
     _ = try SystemCall.result { fsync(rawValue) }.get()
   }
 
+  /// Makes the renames in the directory at `path` durable: opens it and `fsync`s it.
+  public static func synchronizeDirectory(atPath path: String) throws(Errno) {
+    let directory = try opening(path, .readOnly, options: .directory)
+    defer { directory.closeIgnoringFailure() }
+    try directory.synchronize()
+  }
+
   /// The file's status (`fstat(2)`).
   public func status() throws(Errno) -> FileStatus {
     var info = FileStatus()

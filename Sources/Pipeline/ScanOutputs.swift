@@ -2,6 +2,7 @@ import Formats
 import Foundation
 import LookoutCore
 import LookoutSystem
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -178,10 +179,7 @@ enum OutputFiles {
 
   /// Makes renames in `directory` durable; best effort (some file systems refuse it).
   static func syncDirectory(_ directory: String) {
-    let fd = open(directory, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
-    guard fd >= 0 else { return }
-    _ = fsync(fd)
-    _ = close(fd)
+    try? FileDescriptor.synchronizeDirectory(atPath: directory)
   }
 
   /// The files a scan writes atomically (outputs, checkpoint, fingerprint, alert settings).

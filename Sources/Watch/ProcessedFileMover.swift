@@ -205,11 +205,7 @@ public struct ProcessedFileMover: Sendable {
   }
 
   private static func syncFolder(_ folder: String) {
-    guard let fd = try? FileDescriptor.opening(folder, .readOnly, options: .directory) else {
-      return
-    }
-    try? fd.synchronize()
-    fd.closeIgnoringFailure()
+    try? FileDescriptor.synchronizeDirectory(atPath: folder)
   }
 
   static func stat(_ path: String) -> (size: Int64, mtime: Int64)? {

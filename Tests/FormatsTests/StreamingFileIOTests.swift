@@ -1,5 +1,6 @@
 import Foundation
 import LookoutSystem
+import SystemPackage
 import Testing
 
 @testable import Formats
@@ -20,8 +21,8 @@ import Testing
     let path = dir + "/lines.jsonl"
     let text = "{\"a\":1}\n\n{\"b\":\"long line here\"}\r\n{\"c\":3}\n{\"torn\":"
     try AtomicFileWriter.write(text, to: path)
-    let fd = open(path, O_RDONLY)
-    defer { _ = close(fd) }
+    let fd = try FileDescriptor.opening(path, .readOnly)
+    defer { fd.closeIgnoringFailure() }
     for chunk in [1, 2, 3, 5, 8, 64, 1 << 20] {
       var lines: [String] = []
       var readBack: [String] = []
