@@ -14,6 +14,7 @@ let package = Package(
     .executable(name: "lookout", targets: ["lookout"]),
     .executable(name: "lookout-bench", targets: ["lookout-bench"]),
     .library(name: "LookoutCore", targets: ["LookoutCore"]),
+    .library(name: "LookoutSystem", targets: ["LookoutSystem"]),
     .library(name: "ImageIO", targets: ["ImageIO"]),
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
@@ -28,6 +29,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     // Tests only: the local webhook receiver.
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
@@ -43,34 +46,67 @@ let package = Package(
     .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
 
     // The domain's nouns, shared by every command: detection classes, thresholds and their
-    // precedence, the `class=value` parser, and where an image was taken (folder layout and
-    // deployment). Depends on nothing.
+    // precedence, the `class=value` parser, where an image was taken (folder layout and
+    // deployment), and when (capture times and their ISO 8601 text). Depends on nothing but
+    // Foundation.
     .target(name: "LookoutCore"),
+    // The one home for system calls: files opened, read and written through swift-system's
+    // `FileDescriptor` (EINTR retried in one place), atomic and streaming writes, errno in words,
+    // paths kept inside a folder, and SHA-256 (swift-crypto).
+    .target(
+      name: "LookoutSystem",
+      dependencies: [
+        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
 
     // Decoding, EXIF and orientation.
-    .target(name: "ImageIO", dependencies: ["CImageShims", "CJPEG", "CPNG"]),
+    .target(name: "ImageIO", dependencies: ["LookoutSystem", "CImageShims", "CJPEG", "CPNG"]),
     // Tensors, SIMD kernels, model loading, box decoding.
     .target(
-      name: "Detector", dependencies: ["LookoutCore", "Formats"],
+      name: "Detector", dependencies: ["LookoutCore", "LookoutSystem"],
       swiftSettings: [.unsafeFlags(detectorFlags)]),
-    // MegaDetector JSON, alert records, summaries, atomic files.
-    .target(name: "Formats", dependencies: ["LookoutCore"]),
+    // The file formats: MegaDetector JSON, alert records, summaries, JSON Lines logs, CSV, the
+    // config and deployments files.
+    .target(
+      name: "Formats",
+      dependencies: [
+        "LookoutCore", "LookoutSystem",
+        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     // Walking a card, the concurrent stages, checkpoints, and where alerts are placed (deployments,
     // protected areas, per-site thresholds) for `scan` and `watch` alike.
     .target(
-      name: "Pipeline", dependencies: ["LookoutCore", "ImageIO", "Detector", "Formats", "Geo"]),
+      name: "Pipeline",
+      dependencies: [
+        "LookoutCore", "LookoutSystem", "ImageIO", "Detector", "Formats", "Geo",
+        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
-    .target(name: "Research", dependencies: ["LookoutCore", "Formats"]),
-    // Redacted copies of images for sharing (decoding through ImageIO, a Swift JPEG encoder).
     .target(
-      name: "Redaction", dependencies: ["LookoutCore", "ImageIO", "Formats", "Research"]),
+      name: "Research",
+      dependencies: [
+        "LookoutCore", "LookoutSystem", "Formats",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    // Redacted copies of images for sharing (decoding through ImageIO, encoding through
+    // libjpeg-turbo).
+    .target(
+      name: "Redaction",
+      dependencies: [
+        "LookoutCore", "LookoutSystem", "ImageIO", "Formats", "Research",
+      ]),
     // Protected areas: GeoJSON polygons and point-in-polygon.
-    .target(name: "Geo", dependencies: ["Formats"]),
+    .target(name: "Geo", dependencies: ["LookoutSystem", "Formats"]),
     // `lookout watch`: inbox state in SQLite, exactly-once processing, alert outbox and sinks.
     .target(
       name: "Watch",
       dependencies: [
-        "LookoutCore", "Pipeline", "Formats", "Geo",
+        "LookoutCore", "LookoutSystem", "Pipeline", "Formats", "Geo",
+        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -80,7 +116,7 @@ let package = Package(
     .executableTarget(
       name: "lookout",
       dependencies: [
-        "LookoutCore", "Pipeline", "Formats", "Research", "Redaction", "Watch",
+        "LookoutCore", "LookoutSystem", "Pipeline", "Formats", "Research", "Redaction", "Watch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Measurements for scripts/bench (FP32 peak, kernels, decoding); built like Detector so the
@@ -96,18 +132,27 @@ let package = Package(
     // libFuzzer harnesses (scripts/fuzz); a plain build replays saved inputs and writes seeds.
     .target(
       name: "FuzzTargets",
-      dependencies: ["ImageIO", "Formats", "Pipeline", "Geo", "Research", "Watch"],
+      dependencies: ["LookoutSystem", "ImageIO", "Formats", "Pipeline", "Geo", "Research", "Watch"],
       path: "Fuzz/Sources/FuzzTargets"),
     .executableTarget(
       name: "lookout-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/lookout-fuzz"),
 
     .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore"]),
+    .testTarget(
+      name: "LookoutSystemTests",
+      dependencies: ["LookoutSystem", .product(name: "Crypto", package: "swift-crypto")],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "DetectorTests", dependencies: ["LookoutCore", "Detector"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "FormatsTests", dependencies: ["LookoutCore", "Formats"],
+      name: "FormatsTests",
+      dependencies: [
+        "LookoutCore", "LookoutSystem", "Formats",
+        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       resources: [.copy("Fixtures")]),
     // Test-only C helpers: progressive JPEGs for the hostile corpus, a child with a file-size limit.
     .target(
@@ -115,13 +160,13 @@ let package = Package(
     .testTarget(
       name: "PipelineTests",
       dependencies: [
-        "LookoutCore", "Pipeline", "ImageIO", "Formats", "Geo", "PipelineTestSupport",
-        "FuzzTargets", "Research",
+        "LookoutCore", "LookoutSystem", "Pipeline", "ImageIO", "Formats", "Geo",
+        "PipelineTestSupport", "FuzzTargets", "Research",
       ]),
     .testTarget(
       name: "ResearchTests", dependencies: ["LookoutCore", "Research"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ImageIO"]),
+    .testTarget(name: "RedactionTests", dependencies: ["LookoutSystem", "Redaction", "ImageIO"]),
     .testTarget(name: "GeoTests", dependencies: ["Geo"]),
     .testTarget(
       name: "WatchTests",

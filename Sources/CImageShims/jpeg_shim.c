@@ -283,3 +283,119 @@ void lookout_jpeg_close(lookout_jpeg *jpeg) {
   jpeg_destroy_decompress(&jpeg->cinfo);
   free(jpeg);
 }
+
+// MARK: - Encoding
+
+/// How many scanlines one jpeg_write_scanlines call is given.
+#define LOOKOUT_JPEG_ROWS_PER_WRITE 16
+
+/// A compressor writing into a growing buffer it owns (libjpeg's own memory destination may
+/// leave its caller's pointer dangling when a failure longjmps out of a reallocation).
+struct lookout_jpeg_encoder {
+  struct jpeg_compress_struct cinfo;  // must be first: the destination callbacks cast back
+  struct lookout_jpeg_error error;
+  struct jpeg_destination_mgr destination;
+  uint8_t *buffer;
+  size_t capacity;
+};
+
+static void on_init_destination(j_compress_ptr cinfo) {
+  struct lookout_jpeg_encoder *encoder = (struct lookout_jpeg_encoder *)cinfo;
+  encoder->destination.next_output_byte = encoder->buffer;
+  encoder->destination.free_in_buffer = encoder->capacity;
+}
+
+/// The buffer is full: double it. libjpeg calls this only when free_in_buffer is 0, so the
+/// whole old buffer holds output.
+static boolean on_empty_output_buffer(j_compress_ptr cinfo) {
+  struct lookout_jpeg_encoder *encoder = (struct lookout_jpeg_encoder *)cinfo;
+  size_t grown = encoder->capacity * 2;
+  uint8_t *larger = grown > encoder->capacity ? realloc(encoder->buffer, grown) : NULL;
+  if (larger == NULL) {
+    encoder->error.status = LOOKOUT_STATUS_NO_MEMORY;
+    snprintf(encoder->error.message, sizeof encoder->error.message,
+             "cannot grow the output buffer beyond %zu bytes", encoder->capacity);
+    longjmp(encoder->error.jump, 1);
+  }
+  encoder->destination.next_output_byte = larger + encoder->capacity;
+  encoder->destination.free_in_buffer = grown - encoder->capacity;
+  encoder->buffer = larger;
+  encoder->capacity = grown;
+  return TRUE;
+}
+
+static void on_term_destination(j_compress_ptr cinfo) { (void)cinfo; }
+
+lookout_status lookout_jpeg_encode(
+  const uint8_t *rgb, uint32_t width, uint32_t height, int quality, uint8_t **out,
+  size_t *out_size, char *message, size_t message_capacity) {
+  if (out != NULL) *out = NULL;
+  if (out_size != NULL) *out_size = 0;
+  if (rgb == NULL || out == NULL || out_size == NULL || width == 0 || height == 0 ||
+      width > 65535 || height > 65535 || quality < 1 || quality > 100) {
+    copy_message("lookout_jpeg_encode: bad arguments", message, message_capacity);
+    return LOOKOUT_STATUS_USAGE;
+  }
+  struct lookout_jpeg_encoder *encoder = calloc(1, sizeof *encoder);
+  if (encoder == NULL) {
+    copy_message("out of memory", message, message_capacity);
+    return LOOKOUT_STATUS_NO_MEMORY;
+  }
+  encoder->capacity = (size_t)width * height * 3 / 4 + 4096;
+  encoder->buffer = malloc(encoder->capacity);
+  if (encoder->buffer == NULL) {
+    free(encoder);
+    copy_message("out of memory", message, message_capacity);
+    return LOOKOUT_STATUS_NO_MEMORY;
+  }
+  struct jpeg_compress_struct *cinfo = &encoder->cinfo;
+  cinfo->err = jpeg_std_error(&encoder->error.pub);
+  encoder->error.pub.error_exit = on_error_exit;
+  encoder->error.pub.emit_message = on_emit_message;
+  encoder->error.pub.output_message = on_output_message;
+  encoder->error.status = LOOKOUT_STATUS_OK;
+  if (setjmp(encoder->error.jump)) {
+    lookout_status status = encoder->error.status;
+    copy_message(encoder->error.message, message, message_capacity);
+    jpeg_destroy_compress(cinfo);
+    free(encoder->buffer);
+    free(encoder);
+    return status;
+  }
+  jpeg_create_compress(cinfo);
+  encoder->destination.init_destination = on_init_destination;
+  encoder->destination.empty_output_buffer = on_empty_output_buffer;
+  encoder->destination.term_destination = on_term_destination;
+  cinfo->dest = &encoder->destination;
+
+  cinfo->image_width = width;
+  cinfo->image_height = height;
+  cinfo->input_components = 3;
+  cinfo->in_color_space = JCS_RGB;
+  jpeg_set_defaults(cinfo);
+  jpeg_set_quality(cinfo, quality, TRUE);
+  // No chroma subsampling: colours at the edge of a redacted box stay where they were.
+  for (int i = 0; i < cinfo->num_components; i++) {
+    cinfo->comp_info[i].h_samp_factor = 1;
+    cinfo->comp_info[i].v_samp_factor = 1;
+  }
+  jpeg_start_compress(cinfo, TRUE);
+  size_t stride = (size_t)width * 3;
+  JSAMPROW rows[LOOKOUT_JPEG_ROWS_PER_WRITE];
+  while (cinfo->next_scanline < cinfo->image_height) {
+    JDIMENSION count = cinfo->image_height - cinfo->next_scanline;
+    if (count > LOOKOUT_JPEG_ROWS_PER_WRITE) count = LOOKOUT_JPEG_ROWS_PER_WRITE;
+    for (JDIMENSION i = 0; i < count; i++) {
+      rows[i] = (JSAMPROW)(rgb + (size_t)(cinfo->next_scanline + i) * stride);
+    }
+    jpeg_write_scanlines(cinfo, rows, count);
+  }
+  jpeg_finish_compress(cinfo);
+  *out_size = encoder->capacity - encoder->destination.free_in_buffer;
+  *out = encoder->buffer;
+  jpeg_destroy_compress(cinfo);
+  free(encoder);
+  return LOOKOUT_STATUS_OK;
+}
+
+void lookout_jpeg_free_encoded(uint8_t *bytes) { free(bytes); }

@@ -1,4 +1,4 @@
-import Formats
+import LookoutSystem
 import Foundation
 
 /// A parsed safetensors file (https://github.com/huggingface/safetensors format): an 8-byte little
@@ -154,7 +154,7 @@ public struct SafeTensorsFile: Sendable {
 }
 
 /// Reads a whole file, mapping failures to `ModelLoadError` (a failed read names its `errno` in
-/// words, as ``Formats/SystemErrorText`` says it).
+/// words, as ``LookoutSystem/SystemErrorText`` says it).
 func readFile(_ url: URL) throws -> Data {
   let path = url.path
   var isDirectory: ObjCBool = false

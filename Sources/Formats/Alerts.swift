@@ -1,4 +1,6 @@
+import Crypto
 import LookoutCore
+import LookoutSystem
 
 // Alert records: alerts.jsonl and alerts.csv. The schema is documented in ALERTS.md.
 
@@ -148,7 +150,7 @@ public enum AlertID {
     hasher.update(String(fileSize))
     hasher.update([0])
     hasher.update("\(modificationSeconds).\(nanos)")
-    return String(SHA256.hex(hasher.finalize()).prefix(16))
+    return String(hasher.finalize().hex.prefix(16))
   }
 }
 

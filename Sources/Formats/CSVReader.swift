@@ -1,3 +1,6 @@
+import LookoutCore
+import LookoutSystem
+
 /// A CSV file that could not be read: which file, which line, and why.
 public struct CSVReadError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The file as the caller named it.
@@ -173,15 +176,5 @@ public enum CSVReader {
     }
     if !field.isEmpty || !fields.isEmpty || quoted { endRecord() }
     return out
-  }
-}
-
-extension String {
-  /// The string without leading and trailing spaces and tabs.
-  func trimmingSpaces() -> String {
-    var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-    while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-    return String(s)
   }
 }

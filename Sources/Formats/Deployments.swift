@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// One camera deployment: where a camera stood, when, and which images it took.
 public struct Deployment: Sendable, Equatable {
   /// Unique id, e.g. `"river-camp-cam03-2024a"`.

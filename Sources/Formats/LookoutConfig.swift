@@ -1,5 +1,6 @@
 import Foundation
 import LookoutCore
+import LookoutSystem
 
 /// A config file that could not be read or written.
 public struct LookoutConfigError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Formats
+import LookoutSystem
 
 /// Reads protected areas from GeoJSON (RFC 7946).
 ///

@@ -1,3 +1,5 @@
+import LookoutSystem
+
 /// The entry point: bytes or a file in, an upright RGB image and its metadata out.
 ///
 /// Stateless and safe to call from many threads at once (each call owns its libjpeg or
@@ -13,7 +15,7 @@ public enum ImageDecoder {
   public static func decode(
     fileAt path: String, options: DecodeOptions = DecodeOptions()
   ) throws(ImageDecodeError) -> DecodedImage {
-    let data = try FileReader.contents(ofFileAt: path)
+    let data = try contents(ofFileAt: path)
     return try decode(data: data, path: path, options: options)
   }
 
@@ -51,5 +53,26 @@ public enum ImageDecoder {
     default: payload = nil
     }
     return payload.map(ExifParser.parse) ?? ImageMetadata()
+  }
+}
+
+extension ImageDecoder {
+  /// The whole regular file at `path` (``LookoutSystem/FileReader/readRegularFile(_:)``), its
+  /// failures as ``ImageDecodeError/system(path:code:)`` classifies them (`.unreadable` with the
+  /// system's error text when the file cannot be reached, `.readFailed` when the storage fails),
+  /// and `.empty` for a zero-byte file.
+  static func contents(ofFileAt path: String) throws(ImageDecodeError) -> [UInt8] {
+    let bytes: [UInt8]
+    do {
+      bytes = try FileReader.readRegularFile(path)
+    } catch {
+      switch error {
+      case .system(let code): throw .system(path: path, code: code.rawValue)
+      case .isDirectory: throw .unreadable(path: path, reason: "is a directory")
+      case .notRegularFile: throw .unreadable(path: path, reason: "not a regular file")
+      }
+    }
+    guard !bytes.isEmpty else { throw .empty(path: path) }
+    return bytes
   }
 }

@@ -1,6 +1,8 @@
-import Foundation
+import Crypto
 import Formats
+import Foundation
 import LookoutCore
+import LookoutSystem
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,7 @@
 import Formats
 import Geo
 import LookoutCore
+import LookoutSystem
 
 /// A file an alert setting was read from: the path it was named by, and its bytes as read.
 public struct AlertingInput: Sendable, Equatable {

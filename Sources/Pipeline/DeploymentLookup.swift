@@ -1,4 +1,5 @@
 import Formats
+import LookoutCore
 
 /// The deployments CSV as `lookout scan --deployments` and `lookout watch` take it: Formats'
 /// ``DeploymentsFile`` (the one parser of the file, which `export camtrap-dp` uses too), with

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import LookoutCore
 
 /// Cuts each camera's images into events: its images ordered by capture time, a new event

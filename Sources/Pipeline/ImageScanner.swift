@@ -1,6 +1,7 @@
 import Detector
 import Foundation
 import ImageIO
+import LookoutSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -177,10 +178,9 @@ public final class ImageScanner {
       while filled < buffer.count {
         let start = UnsafeMutableRawPointer(buffer.baseAddress! + filled)
         let wanted = buffer.count - filled
-        let n = calls.read(fd, into: start, count: wanted)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = errno
+        let result = SystemCall.result { calls.read(fd, into: start, count: wanted) }
+        guard case .success(let n) = result else {
+          if case .failure(let error) = result { failure = error.rawValue }
           break
         }
         if n == 0 { break }  // shrank while reading: caught by the check below

@@ -1,6 +1,7 @@
-import Foundation
-
 import Formats
+import Foundation
+import LookoutSystem
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -215,14 +216,16 @@ public final class ScanCheckpoint {
     _ body: (ImageOutcome) throws(ScanError) -> Void
   ) throws(ScanError) {
     try OutputFiles.makeDirectory(URL(fileURLWithPath: target).deletingLastPathComponent().path)
-    var readers: [Int32] = []
-    defer { for fd in readers where fd >= 0 { closeDescriptor(fd) } }
+    var readers: [FileDescriptor?] = []
+    defer { for reader in readers { reader?.closeIgnoringFailure() } }
     for path in sources {
-      let fd = open(path, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 || errno == ENOENT else {
-        throw .outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+      do {
+        readers.append(try FileDescriptor.opening(path, .readOnly))
+      } catch where error == .noSuchFileOrDirectory {
+        readers.append(nil)
+      } catch {
+        throw .outputUnwritable(path: path, reason: String(cString: strerror(error.rawValue)))
       }
-      readers.append(fd)
     }
     let decoder = JSONDecoder()
     do {
@@ -230,10 +233,9 @@ public final class ScanCheckpoint {
       for item in items {
         var outcome: ImageOutcome?
         var line: [UInt8] = []
-        if let entry = item.entry, readers[item.source] >= 0 {
+        if let entry = item.entry, let reader = readers[item.source] {
           line = try JSONLinesStreamReader.readLine(
-            fd: readers[item.source], path: sources[item.source], offset: entry.offset,
-            count: entry.length)
+            fd: reader, path: sources[item.source], offset: entry.offset, count: entry.length)
           outcome = try? decoder.decode(ImageOutcome.self, from: Data(line))
         }
         if outcome == nil {
@@ -310,6 +312,3 @@ public final class ScanCheckpoint {
     return Array(try! encoder.encode(value))
   }
 }
-
-/// `close(2)`, where `ScanCheckpoint.close()` would shadow it.
-private func closeDescriptor(_ fd: Int32) { _ = close(fd) }

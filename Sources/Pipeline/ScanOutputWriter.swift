@@ -1,6 +1,7 @@
-import Foundation
 import Formats
+import Foundation
 import LookoutCore
+import LookoutSystem
 
 /// Writes `detections.json`, `alerts.jsonl`, `alerts.csv` and `summary.json` one outcome at a
 /// time, so memory does not grow with the card: each image's records are encoded and buffered

@@ -1,6 +1,8 @@
-import Foundation
 import Formats
+import Foundation
 import LookoutCore
+import LookoutSystem
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -179,10 +181,7 @@ enum OutputFiles {
 
   /// Makes renames in `directory` durable; best effort (some file systems refuse it).
   static func syncDirectory(_ directory: String) {
-    let fd = open(directory, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
-    guard fd >= 0 else { return }
-    _ = fsync(fd)
-    _ = close(fd)
+    try? FileDescriptor.synchronizeDirectory(atPath: directory)
   }
 
   /// The files a scan writes atomically (outputs, checkpoint, fingerprint, alert settings).

@@ -1,7 +1,8 @@
-import Foundation
 import Formats
+import Foundation
 import ImageIO
 import LookoutCore
+import LookoutSystem
 import Research
 
 /// What `lookout export redacted` (and `export camtrap-dp --redact`) does: copies of a run's
@@ -9,8 +10,8 @@ import Research
 ///
 /// Each image with a detection of a chosen class at or above ``minimumConfidence`` (default:
 /// the class's threshold in force) is decoded, upright, the boxes are hidden
-/// (``BoxRedactor``), and it is written as a JPEG (``BaselineJPEGEncoder``, no EXIF) at
-/// ``outputName(for:)`` under ``outputFolder``. Other images are copied when ``copyUnchanged``
+/// (``BoxRedactor``), and it is written as a JPEG (``ImageIO/JPEGEncoder``: libjpeg-turbo, no
+/// EXIF) at ``outputName(for:)`` under ``outputFolder``. Other images are copied when ``copyUnchanged``
 /// is set: without their metadata (``MetadataStripper``: EXIF with its GPS position, XMP,
 /// comments), or byte for byte with ``keepMetadata``. Images that cannot be decoded (or whose
 /// metadata cannot be removed) are listed, not fatal. Image paths come from the detections file
@@ -146,8 +147,14 @@ public struct RedactJob: Sendable {
       let name = RedactJob.outputName(for: image.file)
       let target = outputFolder + "/" + name
       try makeFolder(for: target)
+      let jpeg: [UInt8]
       do {
-        try AtomicFileWriter.write(BaselineJPEGEncoder.encode(hidden, quality: quality), to: target)
+        jpeg = try JPEGEncoder.encode(hidden, quality: quality)
+      } catch {
+        throw .output(path: target, reason: error.description)
+      }
+      do {
+        try AtomicFileWriter.write(jpeg, to: target)
       } catch {
         throw .output(path: target, reason: error.reason)
       }

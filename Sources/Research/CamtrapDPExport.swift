@@ -1,6 +1,8 @@
-import Foundation
+import Crypto
 import Formats
+import Foundation
 import LookoutCore
+import LookoutSystem
 
 /// What `lookout export camtrap-dp` does: a Camtrap DP 1.0 package (datapackage.json,
 /// deployments.csv, media.csv, observations.csv) from a run and a deployments file.
@@ -310,7 +312,7 @@ public struct CamtrapDPExport: Sendable {
     hasher.update("lookout-media")
     hasher.update([0])
     hasher.update(file)
-    return String(SHA256.hex(hasher.finalize()).prefix(16))
+    return String(hasher.finalize().hex.prefix(16))
   }
 
   static func mediaType(_ file: String) -> String {

@@ -1,6 +1,7 @@
-import Foundation
 import Formats
+import Foundation
 import LookoutCore
+import LookoutSystem
 
 /// What `lookout evaluate` does, as a plain value: read, evaluate, write `metrics.json` and
 /// `evaluation.html` into ``outputFolder``.

@@ -1,4 +1,5 @@
 import Formats
+import LookoutSystem
 
 /// Why a researcher command could not do its work. Each case names the file and the reason.
 public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {

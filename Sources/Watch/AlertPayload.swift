@@ -1,5 +1,6 @@
-import Foundation
 import Formats
+import Foundation
+import LookoutCore
 
 /// The JSON of an alert revision: what alerts.jsonl holds and the webhook receives.
 ///

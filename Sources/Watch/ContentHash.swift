@@ -1,4 +1,6 @@
-import Formats
+import Crypto
+import LookoutSystem
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -18,25 +20,31 @@ enum ContentHash {
   static func of(path: [UInt8], followingLinks: Bool = true) throws(Failure)
     -> (hex: String, bytes: Int64)
   {
-    var terminated = path.map { CChar(bitPattern: $0) }
-    terminated.append(0)
-    let flags = O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
-    let fd = terminated.withUnsafeBufferPointer { open($0.baseAddress!, flags) }
-    guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
-    defer { _ = close(fd) }
+    func failure(_ error: Errno) -> Failure {
+      Failure(reason: String(cString: strerror(error.rawValue)))
+    }
+    let fd: FileDescriptor
+    do {
+      fd = try FileDescriptor.opening(
+        bytes: path, .readOnly, options: followingLinks ? [] : .noFollow)
+    } catch {
+      throw failure(error)
+    }
+    defer { fd.closeIgnoringFailure() }
     var hasher = SHA256()
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     var total: Int64 = 0
     while true {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw Failure(reason: String(cString: strerror(errno)))
+      let n: Int
+      do {
+        n = try fd.readSome(into: &chunk)
+      } catch {
+        throw failure(error)
       }
       if n == 0 { break }
       hasher.update(chunk[0..<n])
       total += Int64(n)
     }
-    return (SHA256.hex(hasher.finalize()), total)
+    return (hasher.finalize().hex, total)
   }
 }

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
-import NIOHTTP1
-import Foundation
 import Formats
+import Foundation
+import LookoutCore
+import NIOHTTP1
 
 /// EarthRanger's events API: the first revision of an alert is POSTed to
 /// `<url>/api/v1.0/activity/events/` and the event id from the answer (`data.id`) is kept;

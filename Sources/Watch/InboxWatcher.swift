@@ -2,6 +2,7 @@ import Dispatch
 import Formats
 import Foundation
 import Geo
+import LookoutSystem
 import Pipeline
 
 /// Runs `lookout watch`: passes over the inbox (observe, process what is stable, move what is

@@ -1,6 +1,8 @@
 import Formats
 import Foundation
 import GRDB
+import LookoutSystem
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -168,49 +170,42 @@ public struct ProcessedFileMover: Sendable {
   private static func unlinkBytes(_ path: [UInt8]) -> Int32 { withTerminated(path) { unlink($0) } }
 
   private static func copy(_ source: [UInt8], to target: String) throws(MoveFailure) {
-    let input = withTerminated(source) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
-    guard input >= 0 else { throw MoveFailure(reason: errnoText()) }
-    defer { close(input) }
-    let output = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard output >= 0 else { throw MoveFailure(reason: errnoText()) }
+    func failure(_ error: Errno) -> MoveFailure {
+      MoveFailure(reason: String(cString: strerror(error.rawValue)))
+    }
+    let input: FileDescriptor
+    do {
+      input = try FileDescriptor.opening(bytes: source, .readOnly, options: .noFollow)
+    } catch {
+      throw failure(error)
+    }
+    defer { input.closeIgnoringFailure() }
+    let output: FileDescriptor
+    do {
+      output = try FileDescriptor.opening(
+        target, .writeOnly, options: [.create, .truncate],
+        permissions: FilePermissions(rawValue: 0o644))
+    } catch {
+      throw failure(error)
+    }
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 {
-        let reason = errnoText()
-        close(output)
-        unlink(target)
-        throw MoveFailure(reason: reason)
+    do {
+      while true {
+        let n = try input.readSome(into: &buffer)
+        if n == 0 { break }
+        try output.writeEverything(buffer[0..<n])
       }
-      if n == 0 { break }
-      var offset = 0
-      while offset < n {
-        let w = buffer.withUnsafeBytes { write(output, $0.baseAddress! + offset, n - offset) }
-        if w < 0 && errno == EINTR { continue }
-        if w <= 0 {
-          let reason = errnoText()
-          close(output)
-          unlink(target)
-          throw MoveFailure(reason: reason)
-        }
-        offset += w
-      }
-    }
-    if fsync(output) != 0 {
-      let reason = errnoText()
-      close(output)
+      try output.synchronize()
+    } catch {
+      output.closeIgnoringFailure()
       unlink(target)
-      throw MoveFailure(reason: reason)
+      throw failure(error)
     }
-    close(output)
+    output.closeIgnoringFailure()
   }
 
   private static func syncFolder(_ folder: String) {
-    let fd = open(folder, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
-    guard fd >= 0 else { return }
-    _ = fsync(fd)
-    close(fd)
+    try? FileDescriptor.synchronizeDirectory(atPath: folder)
   }
 
   static func stat(_ path: String) -> (size: Int64, mtime: Int64)? {

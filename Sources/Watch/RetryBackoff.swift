@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// Delays between delivery attempts: exponential with jitter, and a receiver's Retry-After
 /// honoured.
 ///
@@ -54,15 +56,5 @@ extension Double {
     var result = 1.0
     for _ in 0..<Int(y) { result *= x }
     return result
-  }
-}
-
-extension String {
-  /// The string without leading and trailing spaces and tabs.
-  fileprivate func trimmingSpaces() -> String {
-    var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-    while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-    return String(s)
   }
 }

@@ -1,6 +1,7 @@
-import Foundation
 import Formats
+import Foundation
 import LookoutCore
+import LookoutSystem
 
 /// The config file (`--config FILE`): JSON, shared with the researcher tooling.
 ///

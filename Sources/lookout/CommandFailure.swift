@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import LookoutSystem
 
 /// Prints `lookout: <message>` on stderr, control characters escaped (a file name could hold
 /// terminal escape sequences).

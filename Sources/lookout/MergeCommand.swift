@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import LookoutSystem
 import Pipeline
 
 #if canImport(Glibc)

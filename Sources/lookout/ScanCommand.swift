@@ -2,6 +2,7 @@ import ArgumentParser
 import Formats
 import Foundation
 import LookoutCore
+import LookoutSystem
 import Pipeline
 
 #if canImport(Glibc)

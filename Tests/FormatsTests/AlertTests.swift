@@ -1,4 +1,7 @@
+import Crypto
 import Foundation
+import LookoutCore
+import LookoutSystem
 import Testing
 
 @testable import Formats

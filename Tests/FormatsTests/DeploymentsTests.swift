@@ -1,3 +1,4 @@
+import LookoutCore
 import Testing
 
 @testable import Formats

@@ -1,4 +1,6 @@
 import Foundation
+import LookoutSystem
+import SystemPackage
 import Testing
 
 @testable import Formats
@@ -9,48 +11,8 @@ import Testing
   import Darwin
 #endif
 
-/// The streaming writer and line reader a scan uses so that memory does not grow with the card.
+/// The line reader a scan uses so that memory does not grow with the card.
 @Suite struct StreamingFileIOTests {
-  @Test func writerProducesExactlyTheBytesWrittenAcrossManyFlushes() throws {
-    let dir = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let path = dir + "/out.json"
-    let writer = try StreamingFileWriter(path: path, bufferBytes: 7)
-    var expected: [UInt8] = []
-    for i in 0..<500 {
-      let piece = "piece \(i) é\n"
-      try writer.write(piece)
-      expected += Array(piece.utf8)
-    }
-    try writer.finish()
-    #expect(try FileReader.read(path) == expected)
-  }
-
-  @Test func writerTruncatesAnOldFile() throws {
-    let dir = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let path = dir + "/out"
-    try AtomicFileWriter.write(Array(repeating: 0x41, count: 1000), to: path)
-    let writer = try StreamingFileWriter(path: path)
-    try writer.write("short")
-    try writer.finish()
-    #expect(try FileReader.read(path) == Array("short".utf8))
-  }
-
-  @Test func writerNamesTheFileWhenItCannotOpen() throws {
-    let dir = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    #expect(throws: FileIOError.self) {
-      _ = try StreamingFileWriter(path: dir + "/missing-folder/out")
-    }
-    do {
-      _ = try StreamingFileWriter(path: dir + "/missing-folder/out")
-    } catch {
-      #expect(error.path == dir + "/missing-folder/out")
-      #expect(error.code == ENOENT)
-    }
-  }
-
   /// Lines that straddle chunk boundaries, CRLF endings, empty lines and a torn tail, read with
   /// every chunk size from 1 byte up: the same lines, at offsets that read them back.
   @Test func readerFindsEveryCompleteLineAndItsOffset() throws {
@@ -59,8 +21,8 @@ import Testing
     let path = dir + "/lines.jsonl"
     let text = "{\"a\":1}\n\n{\"b\":\"long line here\"}\r\n{\"c\":3}\n{\"torn\":"
     try AtomicFileWriter.write(text, to: path)
-    let fd = open(path, O_RDONLY)
-    defer { _ = close(fd) }
+    let fd = try FileDescriptor.opening(path, .readOnly)
+    defer { fd.closeIgnoringFailure() }
     for chunk in [1, 2, 3, 5, 8, 64, 1 << 20] {
       var lines: [String] = []
       var readBack: [String] = []

@@ -1,5 +1,6 @@
-import Foundation
 import Formats
+import Foundation
+import LookoutSystem
 import Testing
 
 /// Errors a person reads: the path and the errno in words, never Foundation's "The operation

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutSystem
 import Testing
 
 @testable import Pipeline
@@ -21,7 +22,7 @@ import Testing
 /// one uninterrupted run's: every alert id exactly once. Files that arrive half-written are the
 /// case `VanishingFileTests` covers for scan (the read hook); Foundation's whole-file readers
 /// leak 4 KiB per empty file on Linux (scripts/lsan-suppressions.txt), which matters in a
-/// long-running watcher: read with `Formats.FileReader`.
+/// long-running watcher: read with `LookoutSystem.FileReader`.
 @Suite(.enabled(if: Repository.lookoutExecutable != nil, "needs the built lookout executable"))
 struct StopAndResumeTests {
   static func arguments(card: String, output: String) -> [String] {

@@ -1,6 +1,7 @@
-import Foundation
 import Formats
+import Foundation
 import ImageIO
+import LookoutSystem
 import Research
 import Testing
 
@@ -67,7 +68,7 @@ struct ExportScratch {
   func aPathWithDotDotWritesNothingOutsideTheOutput(detections: [DetectionRecord]) throws {
     let s = try ExportScratch("redact-dotdot", images: [ImageRecord(file: "../x.jpg", detections: detections)])
     defer { s.remove() }
-    s.put("in/x.jpg", BaselineJPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90))
+    s.put("in/x.jpg", try JPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90))
     let out = s.root + "/out/shared"
     #expect(throws: ResearchError.self) {
       try RedactJob(detections: s.detections, imagesFolder: s.card, outputFolder: out).run()
@@ -79,7 +80,7 @@ struct ExportScratch {
     let s = try ExportScratch("redact-absolute", images: [])
     defer { s.remove() }
     let outside = s.root + "/in/abs.jpg"
-    s.put("in/abs.jpg", BaselineJPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90))
+    s.put("in/abs.jpg", try JPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90))
     s.put(
       "in/detections.json",
       MegaDetectorOutput.encode(
@@ -96,7 +97,7 @@ struct ExportScratch {
     let s = try ExportScratch("redact-exif", images: [ImageRecord(file: "site/cam/deer.jpg", detections: Self.animal)])
     defer { s.remove() }
     let original = jpegWithExif(
-      BaselineJPEGEncoder.encode(gradient(width: 32, height: 24, square: (4, 4, 8)), quality: 90),
+      try JPEGEncoder.encode(gradient(width: 32, height: 24, square: (4, 4, 8)), quality: 90),
       tiff: tiffWithGPS(orientation: 6))
     try #require(ImageDecoder.metadata(of: original).gps != nil)
     s.put("in/card/site/cam/deer.jpg", original)
@@ -121,7 +122,7 @@ struct ExportScratch {
       ImageRecord(file: "site/cam/a.jpg", detections: Self.person, datetime: "2024-05-01 06:00:00")
     ])
     defer { s.remove() }
-    s.put("in/card/site/cam/a.jpg", BaselineJPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90))
+    s.put("in/card/site/cam/a.jpg", try JPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90))
     s.put("in/deployments.csv", Array("deployment_id,latitude\nd1,north\n".utf8))
     let out = s.root + "/package"
     let export = RedactedPackageExport(

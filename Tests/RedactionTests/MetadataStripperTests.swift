@@ -1,6 +1,7 @@
-import Foundation
 import Formats
+import Foundation
 import ImageIO
+import LookoutSystem
 import Research
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
     let s = try ExportScratch("redact-keep", images: [ImageRecord(file: "site/cam/deer.jpg", detections: ExportSafetyTests.animal)])
     defer { s.remove() }
     let original = jpegWithExif(
-      BaselineJPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90),
+      try JPEGEncoder.encode(gradient(width: 32, height: 24), quality: 90),
       tiff: tiffWithGPS(orientation: 1))
     s.put("in/card/site/cam/deer.jpg", original)
     let out = s.root + "/out"
@@ -22,7 +23,7 @@ import Testing
   }
 
   @Test func jpegKeepsOnlyWhatDecodingAndColourNeed() throws {
-    let plain = BaselineJPEGEncoder.encode(gradient(width: 16, height: 8), quality: 90)
+    let plain = try JPEGEncoder.encode(gradient(width: 16, height: 8), quality: 90)
     #expect(try MetadataStripper.stripped(plain) == plain)
     let comment: [UInt8] = [0xFF, 0xFE, 0x00, 0x07] + Array("hello".utf8)
     let iptc: [UInt8] = [0xFF, 0xED, 0x00, 0x06] + Array("8BIM".utf8)
@@ -33,9 +34,9 @@ import Testing
     #expect(try MetadataStripper.stripped(all) == plain)
   }
 
-  @Test func notAnImageIsRefused() {
+  @Test func notAnImageIsRefused() throws {
     #expect(throws: MetadataStripper.Failure.self) { try MetadataStripper.stripped(Array("text".utf8)) }
-    let cut = Array(BaselineJPEGEncoder.encode(gradient(width: 16, height: 8), quality: 90).prefix(30))
+    let cut = Array(try JPEGEncoder.encode(gradient(width: 16, height: 8), quality: 90).prefix(30))
     #expect(throws: MetadataStripper.Failure.self) { try MetadataStripper.stripped(cut) }
   }
 

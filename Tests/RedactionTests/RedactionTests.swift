@@ -37,40 +37,6 @@ func meanDifference(_ a: RGBImage, _ b: RGBImage, x0: Int = 0, y0: Int = 0, x1: 
   return Double(total) / Double(n)
 }
 
-@Suite struct BaselineJPEGEncoderTests {
-  @Test func tablesAreCompleteCodes() {
-    // Every AC symbol (EOB, ZRL and run/size 0…15 × 1…10) appears exactly once.
-    var all: Set<UInt8> = [0x00, 0xF0]
-    for run in 0..<16 { for size in 1...10 { all.insert(UInt8(run << 4 | size)) } }
-    for spec in [JPEGTables.acLuminance, JPEGTables.acChrominance] {
-      #expect(spec.counts.reduce(0, +) == spec.values.count)
-      #expect(Set(spec.values) == all && spec.values.count == 162)
-    }
-    for spec in [JPEGTables.dcLuminance, JPEGTables.dcChrominance] {
-      #expect(spec.counts.reduce(0, +) == 12)
-    }
-    #expect(Set(JPEGTables.zigzag) == Set(0..<64))
-  }
-
-  @Test func roundTripsThroughTheDecoder() throws {
-    let image = gradient(width: 37, height: 29, square: (5, 6, 9))  // not a multiple of 8
-    let bytes = BaselineJPEGEncoder.encode(image, quality: 95)
-    #expect(bytes.starts(with: [0xFF, 0xD8, 0xFF, 0xE0]) && bytes.suffix(2) == [0xFF, 0xD9])
-    let decoded = try ImageDecoder.decode(data: bytes, path: "t.jpg")
-    #expect(decoded.image.width == 37 && decoded.image.height == 29)
-    #expect(decoded.format == .jpeg)
-    #expect(meanDifference(decoded.image, image) < 3)
-    let lower = try ImageDecoder.decode(data: BaselineJPEGEncoder.encode(image, quality: 30), path: "t.jpg")
-    #expect(meanDifference(lower.image, image) < 12)
-  }
-
-  @Test func scaledTablesFollowIJG() {
-    #expect(BaselineJPEGEncoder.scaledTable([16, 99], quality: 50) == [16, 99])
-    #expect(BaselineJPEGEncoder.scaledTable([16, 99], quality: 90) == [3, 20])
-    #expect(BaselineJPEGEncoder.scaledTable([16, 99], quality: 100) == [1, 1])
-  }
-}
-
 @Suite struct BoxRedactorTests {
   @Test func blockHidesTheBoxWithItsMarginOnly() {
     let image = gradient(width: 100, height: 50)
@@ -107,7 +73,7 @@ func meanDifference(_ a: RGBImage, _ b: RGBImage, x0: Int = 0, y0: Int = 0, x1: 
     let card = root + "/card", out = root + "/shared"
     try FileManager.default.createDirectory(atPath: card + "/site/cam", withIntermediateDirectories: true)
     let original = gradient(width: 64, height: 48, square: (16, 12, 16))
-    let jpeg = BaselineJPEGEncoder.encode(original, quality: 95)
+    let jpeg = try JPEGEncoder.encode(original, quality: 95)
     for name in ["person.jpg", "animal.jpg"] {
       FileManager.default.createFile(atPath: card + "/site/cam/" + name, contents: Data(jpeg))
     }

@@ -1,7 +1,8 @@
-import Foundation
 import Formats
+import Foundation
 import Geo
 import ImageIO
+import LookoutSystem
 import Pipeline
 import Research
 import Watch

@@ -79,6 +79,19 @@ lookout_status lookout_jpeg_decode(
 /// Releases the decoder and everything libjpeg allocated for it. NULL is allowed.
 void lookout_jpeg_close(lookout_jpeg *jpeg);
 
+/// Encodes `rgb` (interleaved 8-bit RGB, `width`*`height`*3 bytes, rows top to bottom, no
+/// padding) as a baseline JPEG with `jpeg_write_scanlines`: YCbCr without chroma subsampling,
+/// the standard tables scaled for `quality` (1...100), a JFIF header and no other metadata.
+/// On success `*out` holds `*out_size` bytes that the caller releases with
+/// `lookout_jpeg_free_encoded`; on failure `*out` is NULL and nothing is left allocated.
+/// Width and height must be 1...65535.
+lookout_status lookout_jpeg_encode(
+  const uint8_t *rgb, uint32_t width, uint32_t height, int quality, uint8_t **out,
+  size_t *out_size, char *message, size_t message_capacity);
+
+/// Releases the bytes `lookout_jpeg_encode` returned. NULL is allowed.
+void lookout_jpeg_free_encoded(uint8_t *bytes);
+
 // MARK: - PNG
 
 /// What `lookout_png_open` learns from IHDR (and chunks before the first IDAT).

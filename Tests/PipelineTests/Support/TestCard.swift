@@ -1,5 +1,6 @@
-import Foundation
 import Formats
+import Foundation
+import LookoutSystem
 import Testing
 
 @testable import Pipeline
@@ -23,7 +24,7 @@ enum Repository {
   }
 
   static func sampleBytes(_ relative: String) throws -> [UInt8] {
-    try Formats.FileReader.read(sample(relative).path)
+    try LookoutSystem.FileReader.read(sample(relative).path)
   }
 
   /// Every image of SampleImages/ except the deliberately truncated one, by relative path.
@@ -63,7 +64,7 @@ enum Repository {
 /// The bytes of a file through POSIX reads (Foundation's whole-file readers leak a buffer per
 /// empty file on Linux, which would drown LeakSanitizer's report); empty when unreadable.
 func readBytes(_ path: String) -> [UInt8] {
-  (try? Formats.FileReader.read(path)) ?? []
+  (try? LookoutSystem.FileReader.read(path)) ?? []
 }
 
 /// How the tests are being run. `scripts/sanitize` sets `LOOKOUT_SANITIZER` to `address` or
@@ -176,7 +177,7 @@ struct OutputSnapshot: Equatable {
 
   init(directory: String) throws {
     func read(_ name: String) throws -> [UInt8] {
-      try Formats.FileReader.read(directory + "/" + name)
+      try LookoutSystem.FileReader.read(directory + "/" + name)
     }
     detections = Self.withoutTiming(try JSONParser.parse(try read("detections.json")))
     summary = Self.withoutTiming(try JSONParser.parse(try read("summary.json")))
