@@ -7,6 +7,12 @@ import PackageDescription
 let detectorFlags: [String] =
   Context.environment["LOOKOUT_PORTABLE"] == "1" ? ["-O"] : ["-O", "-target-cpu", "native"]
 
+// FFmpeg's libraries, linked by the C targets that call them (no Swift code imports CFFmpeg, so
+// its module map's link lines are never applied).
+let ffmpegLibraries: [LinkerSetting] = ["avformat", "avcodec", "swscale", "avutil"].map {
+  .linkedLibrary($0)
+}
+
 let package = Package(
   name: "Lookout",
   platforms: [.macOS(.v13)],
@@ -15,6 +21,7 @@ let package = Package(
     .executable(name: "lookout-bench", targets: ["lookout-bench"]),
     .library(name: "LookoutCore", targets: ["LookoutCore"]),
     .library(name: "ImageIO", targets: ["ImageIO"]),
+    .library(name: "VideoIO", targets: ["VideoIO"]),
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
     .library(name: "Pipeline", targets: ["Pipeline"]),
@@ -41,6 +48,15 @@ let package = Package(
       providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
     // The C side of error handling (setjmp/longjmp must stay in C).
     .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+    // FFmpeg's demuxers, decoders and scaler, and the small C shim every call to them goes
+    // through (open a clip, sample frames, scale to RGB, cap the work).
+    .systemLibrary(
+      name: "CFFmpeg", pkgConfig: "libavformat",
+      providers: [
+        .apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"]),
+        .brew(["ffmpeg"]),
+      ]),
+    .target(name: "CVideoShim", dependencies: ["CFFmpeg"], linkerSettings: ffmpegLibraries),
 
     // The domain's nouns, shared by every command: detection classes, thresholds and their
     // precedence, the `class=value` parser, and where an image was taken (folder layout and
@@ -49,6 +65,8 @@ let package = Package(
 
     // Decoding, EXIF and orientation.
     .target(name: "ImageIO", dependencies: ["CImageShims", "CJPEG", "CPNG"]),
+    // Video clips: sampled frames as RGB at the network's size, typed errors per clip.
+    .target(name: "VideoIO", dependencies: ["CVideoShim", "ImageIO"]),
     // Tensors, SIMD kernels, model loading, box decoding.
     .target(
       name: "Detector", dependencies: ["LookoutCore"],
@@ -58,7 +76,8 @@ let package = Package(
     // Walking a card, the concurrent stages, checkpoints, and where alerts are placed (deployments,
     // protected areas, per-site thresholds) for `scan` and `watch` alike.
     .target(
-      name: "Pipeline", dependencies: ["LookoutCore", "ImageIO", "Detector", "Formats", "Geo"]),
+      name: "Pipeline",
+      dependencies: ["LookoutCore", "ImageIO", "VideoIO", "Detector", "Formats", "Geo"]),
     // Researcher tools: evaluation, threshold tuning, review pages, Camtrap DP export.
     .target(name: "Research", dependencies: ["LookoutCore", "Formats"]),
     // Redacted copies of images for sharing (decoding through ImageIO, a Swift JPEG encoder).
@@ -102,6 +121,11 @@ let package = Package(
 
     .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore"]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
+    // Test-only C helper: writes small clips (MJPEG, MPEG-4, audio only, no frames) with libav*.
+    .target(
+      name: "VideoTestSupport", dependencies: ["CFFmpeg"], path: "Tests/VideoTestSupport",
+      linkerSettings: ffmpegLibraries),
+    .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "ImageIO", "VideoTestSupport"]),
     .testTarget(
       name: "DetectorTests", dependencies: ["LookoutCore", "Detector"],
       resources: [.copy("Fixtures")]),
@@ -115,7 +139,7 @@ let package = Package(
       name: "PipelineTests",
       dependencies: [
         "LookoutCore", "Pipeline", "ImageIO", "Formats", "Geo", "PipelineTestSupport",
-        "FuzzTargets",
+        "FuzzTargets", "VideoTestSupport",
       ]),
     .testTarget(
       name: "ResearchTests", dependencies: ["LookoutCore", "Research"],
