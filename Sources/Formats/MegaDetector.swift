@@ -14,11 +14,15 @@ public struct DetectionRecord: Sendable, Equatable, Hashable, Codable {
   /// `[x, y, width, height]`, relative to the image size (0...1), origin at the top left.
   /// Written rounded to 4 decimals.
   public var bbox: [Double]
+  /// For a video: the frame the detection was found in, counted from 0 at the clip's frame
+  /// rate (MegaDetector's `frame_number`). nil for an image.
+  public var frameNumber: Int?
 
-  public init(category: Int, confidence: Double, bbox: [Double]) {
+  public init(category: Int, confidence: Double, bbox: [Double], frameNumber: Int? = nil) {
     self.category = category
     self.confidence = confidence
     self.bbox = bbox
+    self.frameNumber = frameNumber
   }
 
   public init(_ detectionClass: DetectionClass, confidence: Double, bbox: [Double]) {
@@ -55,6 +59,10 @@ public struct ImageRecord: Sendable, Equatable {
   public var datetime: String?
   /// The event the image belongs to (Lookout's extra member `event`), when grouped.
   public var event: ImageEvent?
+  /// For a video: its frame rate (MegaDetector's `frame_rate`) and the frame numbers that were
+  /// run through the detector (`frames_processed`). nil for an image.
+  public var frameRate: Double?
+  public var framesProcessed: [Int]?
 
   public init(
     file: String, detections: [DetectionRecord]?, failure: String? = nil, width: Int? = nil,
@@ -220,8 +228,10 @@ public struct MegaDetectorDecodeError: Error, Sendable, Equatable, CustomStringC
 /// - `images` sorted by `file` byte-wise (``ImageRecord/writtenBefore(_:_:)``);
 ///   each processed image is `{"file", "detections", ["width", "height"], ["datetime"], ["event"]}`
 ///   (`event` is Lookout's, see ``ImageEvent``); a
-///   failed one is `{"file", "failure", "detections": null, …}`;
-/// - each detection is `{"category": "2", "conf": 0.912, "bbox": [x, y, w, h]}`, `conf` rounded
+///   failed one is `{"file", "failure", "detections": null, …}`; a video clip also has
+///   `frame_rate` and `frames_processed` right after `file`, as MegaDetector's video tools write;
+/// - each detection is `{"category": "2", "conf": 0.912, "bbox": [x, y, w, h]}` (a clip's also
+///   has `frame_number`, the frame it was found in), `conf` rounded
 ///   to 3 decimals and the box to 4, with Python's `round()` (correctly rounded from the exact
 ///   binary value, exact ties to even; see ``PythonFloat``) and printed as Python prints floats
 ///   (`0.5`, `1.0`, `0.123`). Detections are sorted after rounding
@@ -236,7 +246,8 @@ public struct MegaDetectorDecodeError: Error, Sendable, Equatable, CustomStringC
 /// defaults to animal/person/vehicle when absent, `detections` may be null or missing, `failure`
 /// may be null or missing, category ids may be strings or numbers, numbers may be integers,
 /// and unknown keys are ignored (per-image and per-detection extras such as
-/// `classifications`, `max_detection_conf` or `frame_number` are dropped; unknown `info` and
+/// `classifications` or `max_detection_conf` are dropped, videos' `frame_rate`,
+/// `frames_processed` and `frame_number` are kept; unknown `info` and
 /// top-level members are kept in `extra`). Images keep the file's order.
 public enum MegaDetectorOutput {
   /// The format version Lookout writes.
@@ -282,7 +293,8 @@ public enum MegaDetectorOutput {
         DetectionRecord(
           category: d.category,
           confidence: PythonFloat.round(d.confidence, digits: confidenceDigits),
-          bbox: d.bbox.map { PythonFloat.round($0, digits: coordinateDigits) })
+          bbox: d.bbox.map { PythonFloat.round($0, digits: coordinateDigits) },
+          frameNumber: d.frameNumber)
       }.sorted(by: DetectionRecord.writtenBefore)
     }
     return image
@@ -341,6 +353,10 @@ public enum MegaDetectorOutput {
 
   static func imageValue(_ image: ImageRecord) -> JSONValue {
     var members: [(String, JSONValue)] = [("file", .string(image.file))]
+    if let rate = image.frameRate { members.append(("frame_rate", .number(rate))) }
+    if let frames = image.framesProcessed {
+      members.append(("frames_processed", .array(frames.map { .integer($0) })))
+    }
     if let failure = image.failure {
       members.append(("failure", .string(failure)))
       members.append(("detections", image.detections.map(detectionsValue) ?? .null))
@@ -358,11 +374,12 @@ public enum MegaDetectorOutput {
   static func detectionsValue(_ detections: [DetectionRecord]) -> JSONValue {
     .array(
       detections.map { d in
-        .object([
-          ("category", .string(String(d.category))),
-          ("conf", .number(d.confidence)),
-          ("bbox", .array(d.bbox.map { .number($0) })),
-        ])
+        .object(
+          [
+            ("category", .string(String(d.category))),
+            ("conf", .number(d.confidence)),
+            ("bbox", .array(d.bbox.map { .number($0) })),
+          ] + (d.frameNumber.map { [("frame_number", JSONValue.integer($0))] } ?? []))
       })
   }
 
@@ -495,6 +512,8 @@ public enum MegaDetectorOutput {
     record.height = value["height"]?.intValue
     record.datetime = value["datetime"]?.stringValue
     record.event = value["event"].flatMap(ImageEvent.init(jsonValue:))
+    record.frameRate = value["frame_rate"]?.doubleValue
+    record.framesProcessed = value["frames_processed"]?.arrayValue?.compactMap(\.intValue)
     return record
   }
 
@@ -535,6 +554,8 @@ public enum MegaDetectorOutput {
       }
       bbox.append(x)
     }
-    return DetectionRecord(category: category, confidence: conf, bbox: bbox)
+    return DetectionRecord(
+      category: category, confidence: conf, bbox: bbox,
+      frameNumber: value["frame_number"]?.intValue)
   }
 }

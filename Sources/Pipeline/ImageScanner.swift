@@ -1,6 +1,7 @@
 import Detector
 import Foundation
 import ImageIO
+import VideoIO
 
 #if canImport(Glibc)
   import Glibc
@@ -20,6 +21,9 @@ public struct ImageScanSettings: Sendable {
   /// values decode faster (500 puts a 4000x3000 photo at 1/8 instead of 2/8) at the cost of
   /// detail; not offered on the command line, measured by `lookout-bench evaluate`.
   public var decodeLongSide: Int? = nil
+  /// How video clips are sampled (`--video-fps`) and capped; nil leaves clips unscanned (listed
+  /// as skipped). The frames' long side is always the network's input side.
+  public var video: VideoSampling? = VideoSampling()
   /// Test seam: called with each file just before it is opened and right after its bytes were
   /// read, to delete, truncate or replace it at those moments. Never set outside tests.
   var readHook: (@Sendable (CardFile, ReadMoment) -> Void)?
@@ -44,8 +48,8 @@ public struct ImageScanSettings: Sendable {
 /// Reads, decodes and runs the detector on one image at a time. One per worker: it owns an
 /// `InferenceSession`, whose buffers are reused from image to image.
 public final class ImageScanner {
-  private let session: InferenceSession
-  private let settings: ImageScanSettings
+  let session: InferenceSession
+  let settings: ImageScanSettings
 
   public init(model: DetectorModel, settings: ImageScanSettings) {
     session = InferenceSession(model: model)
@@ -54,6 +58,9 @@ public final class ImageScanner {
 
   /// Never throws: every problem with the file becomes a failure in the outcome.
   public func scan(_ file: CardFile) -> ImageOutcome {
+    if let sampling = settings.video, VideoScan.isVideoName(file.relativePath) {
+      return scanVideo(file, sampling: sampling)
+    }
     var outcome = ImageOutcome(
       file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
     do {
@@ -108,7 +115,7 @@ public final class ImageScanner {
     outcome.cameraID = meta.cameraID
   }
 
-  private func detect(_ image: RGBImage) -> [Detection] {
+  func detect(_ image: RGBImage) -> [Detection] {
     image.pixels.withUnsafeBufferPointer {
       session.detect(
         rgb: $0, width: image.width, height: image.height, options: settings.detection)
