@@ -50,6 +50,25 @@ import Testing
     let text = String(decoding: readBytes(output + "/detections.json"), as: UTF8.self)
     #expect(text.contains("\"file\": \"DCIM/MVI_0001.AVI\",\n   \"frame_rate\": 10.0,\n   \"frames_processed\": ["))
     #expect(text.contains("\"frame_number\": 20"))
+
+    // Each clip's alert names the clip, its best frame and its capture time (the MP4's
+    // creation_time; the AVI has none, so its file time).
+    let alerts = try String(decoding: readBytes(output + "/alerts.jsonl"), as: UTF8.self)
+      .split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+    let aviAlert = try #require(alerts.first { $0["file"] == .string("DCIM/MVI_0001.AVI") })
+    #expect(aviAlert["video_frame_number"] == .integer(20))
+    #expect(aviAlert["video_offset_seconds"] == .number(2))
+    #expect(aviAlert["best_label"] == .string("person"))
+    let modified = try FileManager.default.attributesOfItem(atPath: card + "/DCIM/MVI_0001.AVI")[
+      .modificationDate] as? Date
+    #expect(
+      aviAlert["captured_at"]?.stringValue
+        == VideoScan.fileTime(
+          nanoseconds: Int64((modified ?? Date()).timeIntervalSince1970) * 1_000_000_000))
+    let mp4Alert = try #require(alerts.first { $0["file"] == .string("DCIM/MVI_0002.MP4") })
+    #expect(mp4Alert["video_frame_number"] == .integer(10))
+    #expect(mp4Alert["video_offset_seconds"] == .number(1))
+    #expect(mp4Alert["captured_at"] == .string("2024-09-14T06:15:00+00:00"))
   }
 
   @Test func brokenClipsFailWithAReasonAndTheRunGoesOn() throws {
