@@ -7,6 +7,12 @@ import PackageDescription
 let detectorFlags: [String] =
   Context.environment["LOOKOUT_PORTABLE"] == "1" ? ["-O"] : ["-O", "-target-cpu", "native"]
 
+// FFmpeg's libraries, linked by the C targets that call them (no Swift code imports CFFmpeg, so
+// its module map's link lines are never applied).
+let ffmpegLibraries: [LinkerSetting] = ["avformat", "avcodec", "swscale", "avutil"].map {
+  .linkedLibrary($0)
+}
+
 let package = Package(
   name: "Lookout",
   platforms: [.macOS(.v13)],
@@ -16,6 +22,7 @@ let package = Package(
     .library(name: "LookoutCore", targets: ["LookoutCore"]),
     .library(name: "LookoutSystem", targets: ["LookoutSystem"]),
     .library(name: "ImageIO", targets: ["ImageIO"]),
+    .library(name: "VideoIO", targets: ["VideoIO"]),
     .library(name: "Detector", targets: ["Detector"]),
     .library(name: "Formats", targets: ["Formats"]),
     .library(name: "Pipeline", targets: ["Pipeline"]),
@@ -44,6 +51,15 @@ let package = Package(
       providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
     // The C side of error handling (setjmp/longjmp must stay in C).
     .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+    // FFmpeg's demuxers, decoders and scaler, and the small C shim every call to them goes
+    // through (open a clip, sample frames, scale to RGB, cap the work).
+    .systemLibrary(
+      name: "CFFmpeg", pkgConfig: "libavformat",
+      providers: [
+        .apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"]),
+        .brew(["ffmpeg"]),
+      ]),
+    .target(name: "CVideoShim", dependencies: ["CFFmpeg"], linkerSettings: ffmpegLibraries),
 
     // The domain's nouns, shared by every command: detection classes, thresholds and their
     // precedence, the `class=value` parser, where an image was taken (folder layout and
@@ -62,6 +78,8 @@ let package = Package(
 
     // Decoding, EXIF and orientation.
     .target(name: "ImageIO", dependencies: ["LookoutSystem", "CImageShims", "CJPEG", "CPNG"]),
+    // Video clips: sampled frames as RGB at the network's size, typed errors per clip.
+    .target(name: "VideoIO", dependencies: ["CVideoShim", "ImageIO"]),
     // Tensors, SIMD kernels, model loading, box decoding.
     .target(
       name: "Detector", dependencies: ["LookoutCore", "LookoutSystem"],
@@ -80,7 +98,7 @@ let package = Package(
     .target(
       name: "Pipeline",
       dependencies: [
-        "LookoutCore", "LookoutSystem", "ImageIO", "Detector", "Formats", "Geo",
+        "LookoutCore", "LookoutSystem", "ImageIO", "VideoIO", "Detector", "Formats", "Geo",
         .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
@@ -143,6 +161,11 @@ let package = Package(
       dependencies: ["LookoutSystem", .product(name: "Crypto", package: "swift-crypto")],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
+    // Test-only C helper: writes small clips (MJPEG, MPEG-4, audio only, no frames) with libav*.
+    .target(
+      name: "VideoTestSupport", dependencies: ["CFFmpeg"], path: "Tests/VideoTestSupport",
+      linkerSettings: ffmpegLibraries),
+    .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "ImageIO", "VideoTestSupport"]),
     .testTarget(
       name: "DetectorTests", dependencies: ["LookoutCore", "Detector"],
       resources: [.copy("Fixtures")]),
@@ -161,7 +184,7 @@ let package = Package(
       name: "PipelineTests",
       dependencies: [
         "LookoutCore", "LookoutSystem", "Pipeline", "ImageIO", "Formats", "Geo",
-        "PipelineTestSupport", "FuzzTargets", "Research",
+        "PipelineTestSupport", "FuzzTargets", "Research", "VideoTestSupport",
       ]),
     .testTarget(
       name: "ResearchTests", dependencies: ["LookoutCore", "Research"],

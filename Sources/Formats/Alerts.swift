@@ -71,6 +71,10 @@ public struct AlertRecord: Sendable, Equatable {
   public var thresholds: [String: Double]
   /// The event this alert stands for (one alert per event); nil for a per-image alert.
   public var event: AlertEvent?
+  /// For a video clip: the frame of the best box (its `frame_number` in detections.json) and
+  /// its time from the clip's start in seconds. nil for an image.
+  public var videoFrameNumber: Int?
+  public var videoOffsetSeconds: Double?
 
   /// A record with every field given as is.
   public init(
@@ -202,6 +206,7 @@ public enum AlertEncoding {
     .object([
       ("id", .string(alert.id)),
       ("file", .string(alert.file)),
+    ] + videoMembers(alert) + [
       ("labels", .array(alert.labels.map { .string($0) })),
       ("best_confidence", .number(PythonFloat.round(alert.bestConfidence, digits: 3))),
       ("best_label", .string(alert.bestLabel)),
@@ -216,6 +221,18 @@ public enum AlertEncoding {
       ("model_version", .string(alert.modelVersion)),
       ("thresholds", MegaDetectorOutput.sortedNumberObject(alert.thresholds)),
     ] + (alert.event.map { [("event", $0.jsonValue)] } ?? []))
+  }
+
+  /// A clip's `video_frame_number` and `video_offset_seconds` (3 decimals), written right
+  /// after `file`; nothing for an image.
+  static func videoMembers(_ alert: AlertRecord) -> [(String, JSONValue)] {
+    guard let frame = alert.videoFrameNumber, let offset = alert.videoOffsetSeconds else {
+      return []
+    }
+    return [
+      ("video_frame_number", .integer(frame)),
+      ("video_offset_seconds", .number(PythonFloat.round(offset, digits: 3))),
+    ]
   }
 
   /// The boxes as written: rounded, then sorted (``AlertBox/writtenBefore(_:_:)``).
@@ -403,6 +420,8 @@ public enum AlertEncoding {
       }
       record.event = parsed
     }
+    record.videoFrameNumber = value["video_frame_number"]?.intValue
+    record.videoOffsetSeconds = value["video_offset_seconds"]?.doubleValue
     return record
   }
 }

@@ -14,19 +14,27 @@ public struct DetectionRecord: Sendable, Equatable, Hashable, Codable {
   /// `[x, y, width, height]`, relative to the image size (0...1), origin at the top left.
   /// Written rounded to 4 decimals.
   public var bbox: [Double]
-  /// Static scenery (``LookoutCore/StaticRule``): written as `"static": true` after `bbox`, a
-  /// member MegaDetector readers ignore; absent (false) for every other detection.
+  /// Static scenery (``LookoutCore/StaticRule``): written as `"static": true` after `bbox` (and
+  /// `frame_number`), a member MegaDetector readers ignore; absent (false) for every other
+  /// detection.
   public var isStatic = false
+  /// For a video: the frame the detection was found in, counted from 0 at the clip's frame
+  /// rate (MegaDetector's `frame_number`). nil for an image.
+  public var frameNumber: Int?
 
-  public init(category: Int, confidence: Double, bbox: [Double], isStatic: Bool = false) {
+  public init(
+    category: Int, confidence: Double, bbox: [Double], isStatic: Bool = false,
+    frameNumber: Int? = nil
+  ) {
     self.category = category
     self.confidence = confidence
     self.bbox = bbox
     self.isStatic = isStatic
+    self.frameNumber = frameNumber
   }
 
   enum CodingKeys: String, CodingKey {
-    case category, confidence, bbox
+    case category, confidence, bbox, frameNumber
   }
 
   public init(_ detectionClass: DetectionClass, confidence: Double, bbox: [Double]) {
@@ -63,6 +71,10 @@ public struct ImageRecord: Sendable, Equatable {
   public var datetime: String?
   /// The event the image belongs to (Lookout's extra member `event`), when grouped.
   public var event: ImageEvent?
+  /// For a video: its frame rate (MegaDetector's `frame_rate`) and the frame numbers that were
+  /// run through the detector (`frames_processed`). nil for an image.
+  public var frameRate: Double?
+  public var framesProcessed: [Int]?
 
   public init(
     file: String, detections: [DetectionRecord]?, failure: String? = nil, width: Int? = nil,
@@ -232,8 +244,10 @@ public struct MegaDetectorDecodeError: Error, Sendable, Equatable, CustomStringC
 /// - `images` sorted by `file` byte-wise (``ImageRecord/writtenBefore(_:_:)``);
 ///   each processed image is `{"file", "detections", ["width", "height"], ["datetime"], ["event"]}`
 ///   (`event` is Lookout's, see ``ImageEvent``); a
-///   failed one is `{"file", "failure", "detections": null, …}`;
-/// - each detection is `{"category": "2", "conf": 0.912, "bbox": [x, y, w, h]}`, `conf` rounded
+///   failed one is `{"file", "failure", "detections": null, …}`; a video clip also has
+///   `frame_rate` and `frames_processed` right after `file`, as MegaDetector's video tools write;
+/// - each detection is `{"category": "2", "conf": 0.912, "bbox": [x, y, w, h]}` (a clip's also
+///   has `frame_number`, the frame it was found in), `conf` rounded
 ///   to 3 decimals and the box to 4, with Python's `round()` (correctly rounded from the exact
 ///   binary value, exact ties to even; see ``PythonFloat``) and printed as Python prints floats
 ///   (`0.5`, `1.0`, `0.123`). Detections are sorted after rounding
@@ -248,7 +262,8 @@ public struct MegaDetectorDecodeError: Error, Sendable, Equatable, CustomStringC
 /// defaults to animal/person/vehicle when absent, `detections` may be null or missing, `failure`
 /// may be null or missing, category ids may be strings or numbers, numbers may be integers,
 /// and unknown keys are ignored (per-image and per-detection extras such as
-/// `classifications`, `max_detection_conf` or `frame_number` are dropped; unknown `info` and
+/// `classifications` or `max_detection_conf` are dropped, videos' `frame_rate`,
+/// `frames_processed` and `frame_number` are kept; unknown `info` and
 /// top-level members are kept in `extra`). Images keep the file's order.
 public enum MegaDetectorOutput {
   /// The format version Lookout writes.
@@ -295,7 +310,7 @@ public enum MegaDetectorOutput {
           category: d.category,
           confidence: PythonFloat.round(d.confidence, digits: confidenceDigits),
           bbox: d.bbox.map { PythonFloat.round($0, digits: coordinateDigits) },
-          isStatic: d.isStatic)
+          isStatic: d.isStatic, frameNumber: d.frameNumber)
       }.sorted(by: DetectionRecord.writtenBefore)
     }
     return image
@@ -367,6 +382,10 @@ public enum MegaDetectorOutput {
 
   static func imageValue(_ image: ImageRecord) -> JSONValue {
     var members: [(String, JSONValue)] = [("file", .string(image.file))]
+    if let rate = image.frameRate { members.append(("frame_rate", .number(rate))) }
+    if let frames = image.framesProcessed {
+      members.append(("frames_processed", .array(frames.map { .integer($0) })))
+    }
     if let failure = image.failure {
       members.append(("failure", .string(failure)))
       members.append(("detections", image.detections.map(detectionsValue) ?? .null))
@@ -389,6 +408,7 @@ public enum MegaDetectorOutput {
           ("conf", .number(d.confidence)),
           ("bbox", .array(d.bbox.map { .number($0) })),
         ]
+        if let frame = d.frameNumber { members.append(("frame_number", .integer(frame))) }
         if d.isStatic { members.append(("static", .bool(true))) }
         return .object(members)
       })
@@ -530,6 +550,8 @@ public enum MegaDetectorOutput {
     record.height = value["height"]?.intValue
     record.datetime = value["datetime"]?.stringValue
     record.event = value["event"].flatMap(ImageEvent.init(jsonValue:))
+    record.frameRate = value["frame_rate"]?.doubleValue
+    record.framesProcessed = value["frames_processed"]?.arrayValue?.compactMap(\.intValue)
     return record
   }
 
@@ -572,6 +594,7 @@ public enum MegaDetectorOutput {
     }
     return DetectionRecord(
       category: category, confidence: conf, bbox: bbox,
-      isStatic: value["static"]?.boolValue ?? false)
+      isStatic: value["static"]?.boolValue ?? false,
+      frameNumber: value["frame_number"]?.intValue)
   }
 }

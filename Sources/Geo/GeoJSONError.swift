@@ -1,7 +1,8 @@
 import Formats
+import LookoutSystem
 
 /// A GeoJSON file of protected areas that could not be used: the file and its cause, kept typed
-/// (the read's ``Formats/FileIOError``, the parser's ``Formats/JSONParseError``, or what is wrong
+/// (the read's ``LookoutSystem/FileIOError``, the parser's ``Formats/JSONParseError``, or what is wrong
 /// with the document, naming the feature by its 0-based index and its name when it has one).
 public struct GeoJSONError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Why the file could not be used.

@@ -46,7 +46,7 @@ public struct AlertRule: Sendable {
     }
     guard !boxes.isEmpty else { return nil }
     let seconds = outcome.modifiedNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-    return AlertRecord(
+    var record = AlertRecord(
       id: AlertID.make(
         modelVersion: modelVersion, relativePath: outcome.file, fileSize: UInt64(outcome.size),
         modificationSeconds: seconds.quotient, modificationNanoseconds: Int(seconds.remainder)),
@@ -61,5 +61,20 @@ public struct AlertRule: Sendable {
         "person": ScanOutputs.decimal(thresholds.person),
         "vehicle": ScanOutputs.decimal(thresholds.vehicle),
       ])
+    // A clip: the frame of its best alerting box (the first such frame on a tie).
+    if let rate = outcome.frameRate, rate > 0 {
+      let alerting = detections.filter { detection in
+        guard let c = detection.detectionClass, c.raisesAlerts else { return false }
+        return detection.confidence >= thresholds.threshold(for: c)
+      }
+      if let best = alerting.max(by: {
+        $0.confidence != $1.confidence
+          ? $0.confidence < $1.confidence : ($0.frameNumber ?? 0) > ($1.frameNumber ?? 0)
+      }), let frame = best.frameNumber {
+        record.videoFrameNumber = frame
+        record.videoOffsetSeconds = Double(frame) / rate
+      }
+    }
+    return record
   }
 }

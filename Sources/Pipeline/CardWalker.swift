@@ -66,8 +66,19 @@ public struct CardListing: Sendable, Equatable {
 public struct CardWalker: Sendable {
   public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
   private static let skippedNames: Set<String> = ["thumbs.db", "desktop.ini"]
+  /// Whether video clips (``SkippedFile/Kind/video``) are listed as files to scan rather than
+  /// as skipped: `lookout scan` scans them, `lookout watch` does not yet.
+  public var scansVideos: Bool
 
-  public init() {}
+  public init(scansVideos: Bool = false) {
+    self.scansVideos = scansVideos
+  }
+
+  /// Whether `name` is a file this walk lists for scanning: an image, or a clip when
+  /// ``scansVideos`` is set.
+  func isScannedName(_ name: String) -> Bool {
+    Self.isImageName(name) || (scansVideos && SkippedFile.Kind(fileName: name) == .video)
+  }
 
   /// Walks `root`. Folders that cannot be entered, entries that cannot be examined (a path over
   /// PATH_MAX, a link loop) and display-name clashes are returned as problems, not thrown; image
@@ -194,7 +205,7 @@ public struct CardWalker: Sendable {
         // name it. Anything else that exists but cannot be examined (it may be a folder of
         // images) is a walk problem; a dangling link to a non-image is of no interest.
         let code = errno
-        if Self.isImageName(nameString) {
+        if isScannedName(nameString) {
           files.append(
             CardFile(relativePath: childRelative, path: childPath, size: 0, modifiedNanoseconds: 0))
         } else if code != ENOENT {
@@ -213,7 +224,7 @@ public struct CardWalker: Sendable {
         // Regular files, and FIFOs, sockets and devices with an image name: those fail when
         // read ("not a regular file") rather than vanish from the outputs unexplained. Other
         // regular files are accounted for as skipped.
-        guard Self.isImageName(nameString) else {
+        guard isScannedName(nameString) else {
           if info.st_mode & S_IFMT == S_IFREG {
             let kind = SkippedFile.Kind(fileName: nameString)
             skipped.append(SkippedFile(relativePath: childRelative, kind: kind))

@@ -6,11 +6,14 @@ public struct StoredDetection: Codable, Sendable, Equatable {
   public var classIndex: Int
   public var confidence: Float
   public var box: [Float]
+  /// For a video clip: the frame the detection was found in (MegaDetector's `frame_number`).
+  public var frameNumber: Int?
 
-  public init(classIndex: Int, confidence: Float, box: [Float]) {
+  public init(classIndex: Int, confidence: Float, box: [Float], frameNumber: Int? = nil) {
     self.classIndex = classIndex
     self.confidence = confidence
     self.box = box
+    self.frameNumber = frameNumber
   }
 
   /// The class at ``classIndex``; nil for an index that is no class.
@@ -20,6 +23,7 @@ public struct StoredDetection: Codable, Sendable, Equatable {
     case classIndex = "c"
     case confidence = "p"
     case box = "b"
+    case frameNumber = "f"
   }
 }
 
@@ -53,6 +57,10 @@ public struct ImageOutcome: Codable, Sendable, Equatable {
   public var failureReason: String?
   /// Number of tiles inferred at native resolution (nil when the whole frame was enough).
   public var tiles: Int?
+  /// For a video clip: its frame rate and the frame numbers run through the detector (nil for
+  /// an image). A clip's detections are those of its best frame per class.
+  public var frameRate: Double?
+  public var framesProcessed: [Int]?
 
   public init(file: String, size: Int64, modifiedNanoseconds: Int64) {
     self.file = file
@@ -61,6 +69,9 @@ public struct ImageOutcome: Codable, Sendable, Equatable {
   }
 
   public var failed: Bool { detections == nil }
+
+  /// Whether this is a video clip's outcome (it has a frame rate).
+  public var isVideo: Bool { frameRate != nil }
 
   /// `2024-05-01T06:12:09+02:00` when the offset is known, the local time otherwise.
   public var capturedAt: String? {
@@ -72,5 +83,6 @@ public struct ImageOutcome: Codable, Sendable, Equatable {
     case file, size, modifiedNanoseconds = "mtime", width, height, capturedLocal = "local"
     case capturedOffset = "offset", latitude = "lat", longitude = "lon", altitude = "alt"
     case make, model, cameraID = "camera_id", detections, failureCode, failureReason, tiles
+    case frameRate = "frame_rate", framesProcessed = "frames"
   }
 }

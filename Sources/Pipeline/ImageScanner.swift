@@ -2,6 +2,7 @@ import Detector
 import Foundation
 import ImageIO
 import LookoutSystem
+import VideoIO
 
 #if canImport(Glibc)
   import Glibc
@@ -21,6 +22,9 @@ public struct ImageScanSettings: Sendable {
   /// values decode faster (500 puts a 4000x3000 photo at 1/8 instead of 2/8) at the cost of
   /// detail; not offered on the command line, measured by `lookout-bench evaluate`.
   public var decodeLongSide: Int? = nil
+  /// How video clips are sampled (`--video-fps`) and capped; nil leaves clips unscanned (listed
+  /// as skipped). The frames' long side is always the network's input side.
+  public var video: VideoSampling? = VideoSampling()
 
   public init(
     detection: DetectionOptions = DetectionOptions(), tile: TileMode = .auto,
@@ -36,8 +40,8 @@ public struct ImageScanSettings: Sendable {
 /// Reads, decodes and runs the detector on one image at a time. One per worker: it owns an
 /// `InferenceSession`, whose buffers are reused from image to image.
 public final class ImageScanner {
-  private let session: InferenceSession
-  private let settings: ImageScanSettings
+  let session: InferenceSession
+  let settings: ImageScanSettings
   private let calls: any ImageReadCalls
 
   /// - Parameter calls: the system calls files are read with (a fake in tests).
@@ -52,6 +56,9 @@ public final class ImageScanner {
 
   /// Never throws: every problem with the file becomes a failure in the outcome.
   public func scan(_ file: CardFile) -> ImageOutcome {
+    if let sampling = settings.video, VideoScan.isVideoName(file.relativePath) {
+      return scanVideo(file, sampling: sampling)
+    }
     var outcome = ImageOutcome(
       file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
     do {
@@ -106,7 +113,7 @@ public final class ImageScanner {
     outcome.cameraID = meta.cameraID
   }
 
-  private func detect(_ image: RGBImage) -> [Detection] {
+  func detect(_ image: RGBImage) -> [Detection] {
     image.pixels.withUnsafeBufferPointer {
       session.detect(
         rgb: $0, width: image.width, height: image.height, options: settings.detection)

@@ -26,10 +26,14 @@ public struct ScanFingerprint: Codable, Sendable, Equatable {
   /// it was recorded, and in a merge of shards that scanned different paths. Not compared by
   /// ``firstDifference(from:)``: shards of one card may see it mounted at different paths.
   public var input: String?
+  /// `--video-fps` when it is not the default 1 (nil then, so a default run's `run.json` reads
+  /// as before clips were scanned).
+  public var videoFramesPerSecond: Double?
 
   public init(
     modelName: String, modelVersion: String, weightsDigest: String, inputLongSide: Int,
-    minimumConfidence: Float, tile: String, maxPixels: Int, shard: String?, input: String? = nil
+    minimumConfidence: Float, tile: String, maxPixels: Int, shard: String?, input: String? = nil,
+    videoFramesPerSecond: Double? = nil
   ) {
     self.modelName = modelName
     self.modelVersion = modelVersion
@@ -40,6 +44,7 @@ public struct ScanFingerprint: Codable, Sendable, Equatable {
     self.maxPixels = maxPixels
     self.shard = shard
     self.input = input
+    self.videoFramesPerSecond = videoFramesPerSecond
   }
 
   /// The first setting that differs from `other`, for the error message.
@@ -56,6 +61,9 @@ public struct ScanFingerprint: Codable, Sendable, Equatable {
     if tile != other.tile { return "its tile setting was \(other.tile)" }
     if maxPixels != other.maxPixels { return "its pixel limit was \(other.maxPixels)" }
     if shard != other.shard { return "it was shard \(other.shard ?? "none")" }
+    if videoFramesPerSecond != other.videoFramesPerSecond {
+      return "its --video-fps was \(other.videoFramesPerSecond.map { "\($0)" } ?? "1")"
+    }
     return nil
   }
 }

@@ -113,15 +113,18 @@ public enum ScanOutputs {
         file: outcome.file,
         reason: "\(outcome.failureCode ?? "unknown"): \(outcome.failureReason ?? "not processed")")
     }
-    return ImageRecord(
+    var record = ImageRecord(
       file: outcome.file,
       detections: detections.map {
         DetectionRecord(
           category: $0.classIndex + 1, confidence: Double($0.confidence),
-          bbox: $0.box.map(Double.init))
+          bbox: $0.box.map(Double.init), frameNumber: $0.frameNumber)
       },
       failure: nil, width: outcome.width, height: outcome.height,
       datetime: outcome.capturedLocal.map(megaDetectorDateTime))
+    record.frameRate = outcome.frameRate
+    record.framesProcessed = outcome.framesProcessed
+    return record
   }
 
   /// `2024:05:01 06:12:09` (EXIF style, as MegaDetector writes it) from `2024-05-01T06:12:09`.

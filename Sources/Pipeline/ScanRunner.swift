@@ -98,7 +98,7 @@ public final class ScanRunner {
       throw .invalidThreshold(text)
     }
 
-    let listing = try CardWalker().list(root: config.input)
+    let listing = try CardWalker(scansVideos: config.image.video != nil).list(root: config.input)
     var files = listing.files
     var skipped = listing.skipped
     let problems = listing.problems
@@ -120,7 +120,10 @@ public final class ScanRunner {
       weightsDigest: model.weightsDigest, inputLongSide: config.image.detection.inputLongSide,
       minimumConfidence: config.image.detection.minimumConfidence,
       tile: config.image.tile.description, maxPixels: config.image.maxPixels,
-      shard: config.shard?.description, input: Self.canonicalPath(config.input))
+      shard: config.shard?.description, input: Self.canonicalPath(config.input),
+      videoFramesPerSecond: config.image.video.flatMap {
+        $0.framesPerSecond == 1 ? nil : $0.framesPerSecond
+      })
     let checkpoint = ScanCheckpoint(outputDirectory: config.output)
     if checkpoint.exists && !config.overwrite {
       guard config.resume else { throw .unfinishedScanPresent(path: config.output) }

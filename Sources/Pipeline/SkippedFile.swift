@@ -18,7 +18,7 @@ public struct SkippedFile: Sendable, Equatable {
     case rawPhoto = "raw_photo"
     /// A camera's small preview of a photo or video: `.THM`.
     case thumbnail
-    /// A video clip (`.MP4`, `.AVI`, `.MOV`...): not scanned yet.
+    /// A video clip (`.MP4`, `.AVI`, `.MOV`...), where clips are not scanned (`lookout watch`).
     case video
     /// A sound recording (`.WAV`, `.MP3`...).
     case audio

@@ -204,6 +204,13 @@ public struct CamtrapDPExport: Sendable {
         common["eventStart"] = withOffset(event.start)
         common["eventEnd"] = withOffset(event.end)
       }
+      if image.frameRate != nil {
+        // A clip is classified as a whole (its best frame per class): its observations are at
+        // event level, with no mediaID, in the clip's event (or one of its own).
+        common["observationLevel"] = "event"
+        common["mediaID"] = ""
+        if common["eventID"] == nil { common["eventID"] = mediaID }
+      }
       if kept.isEmpty {
         var row = common
         row["observationID"] = mediaID + "-0"
@@ -321,6 +328,15 @@ public struct CamtrapDPExport: Sendable {
     case "jpg", "jpeg": return "image/jpeg"
     case "png": return "image/png"
     case "": return "image/jpeg"
+    case "mp4", "m4v": return "video/mp4"
+    case "mov": return "video/quicktime"
+    case "avi": return "video/x-msvideo"
+    case "mkv": return "video/x-matroska"
+    case "mts", "m2ts": return "video/mp2t"
+    case "wmv": return "video/x-ms-wmv"
+    case "3gp": return "video/3gpp"
+    case "mpg", "mpeg": return "video/mpeg"
+    case "webm": return "video/webm"
     default: return "image/\(ext)"
     }
   }

@@ -13,7 +13,8 @@ import LookoutCore
 /// unmatched truth boxes misses. Average precision uses all-point interpolation.
 ///
 /// When several runs are compared, only images every run processed are scored, so the numbers
-/// are comparable.
+/// are comparable. A video clip's truth is scored at clip level only (image level, not box by
+/// box).
 public struct Evaluator: Sendable {
   public var truth: GroundTruth
   public var iouThreshold: Double
@@ -50,7 +51,8 @@ public struct Evaluator: Sendable {
       let run = entry.run
       let pairs = common.map { i in
         Pair(
-          truth: truthImages[i], site: sites.site(of: records[r][i]!),
+          truth: Self.scoredTruth(truthImages[i], for: records[r][i]!),
+          site: sites.site(of: records[r][i]!),
           detections: run.detections(of: records[r][i]!))
       }
       let missing = records[r].filter { $0 == nil }.count
@@ -67,6 +69,16 @@ public struct Evaluator: Sendable {
     return EvaluationReport(
       truthSources: truth.sources, truthImages: truthImages.count, iouThreshold: iouThreshold,
       runs: out)
+  }
+
+  /// The truth as it is scored against `record`: a video clip's at clip level only (its classes;
+  /// its boxes are not scored, since a clip keeps one best frame per class).
+  static func scoredTruth(_ truth: TruthImage, for record: ImageRecord) -> TruthImage {
+    guard record.frameRate != nil else { return truth }
+    var clip = truth
+    clip.boxes = []
+    clip.boxesComplete = false
+    return clip
   }
 
   func evaluate(

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Formats
+import LookoutSystem
 import Foundation
 import NIOCore
 import NIOPosix

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Formats
+import LookoutSystem
 import LookoutCore
 
 /// `--keep-static`, `--static-min-images`, `--static-min-events`, `--static-iou`: the static

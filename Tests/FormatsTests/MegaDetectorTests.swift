@@ -164,7 +164,10 @@ import Testing
         DetectionRecord(.animal, confidence: 0.9, bbox: [0.1, 0.2, 0.3, 0.4]),
       ])
     #expect(b.width == 1920 && b.height == 1080 && b.datetime == nil)
-    #expect(results.images[1] == .failed(file: "a/c.jpg", reason: "Failure inference"))
+    // A video's `frame_rate` is kept (its other extras are dropped).
+    var failedClip = ImageRecord.failed(file: "a/c.jpg", reason: "Failure inference")
+    failedClip.frameRate = 30
+    #expect(results.images[1] == failedClip)
     #expect(results.images[2] == ImageRecord(file: "a/d.jpg", detections: []))
   }
 

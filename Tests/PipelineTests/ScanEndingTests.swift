@@ -28,8 +28,8 @@ struct ScanEndingTests {
     defer { folder.remove() }
     let card = folder.sub("card")
     for name in [
-      "DCIM/IMG_0001.CR2", "DCIM/IMG_0001.THM", "DCIM/MVI_0002.MP4", "DCIM/clip.avi",
-      "DCIM/README.txt", "DCIM/._IMG_0003.JPG", "DCIM/Thumbs.db", "DCIM/.DS_Store",
+      "DCIM/IMG_0001.CR2", "DCIM/IMG_0001.THM", "DCIM/README.txt", "DCIM/._IMG_0003.JPG",
+      "DCIM/Thumbs.db", "DCIM/.DS_Store", "DCIM/._MVI_0002.MP4",
     ] {
       try writeFile(card + "/" + name, Array("x".utf8))
     }
@@ -38,25 +38,37 @@ struct ScanEndingTests {
     #expect(ending.status == 3, "\(ending)")
     #expect(ending.output.contains("no image found"), "\(ending)")
     #expect(
-      ending.output.contains(
-        "5 files not scanned: 2 videos, 1 RAW photo, 1 text file, 1 thumbnail"),
+      ending.output.contains("3 files not scanned: 1 RAW photo, 1 text file, 1 thumbnail"),
       "\(ending)")
     let summary = try JSONParser.parse(readBytes(folder.sub("out/summary.json")))
     let skipped = try #require(summary["skipped"], "\(summary)")
-    #expect(skipped["total"] == .integer(5))
+    #expect(skipped["total"] == .integer(3))
     #expect(
       skipped["by_kind"]
         == .object([
           ("raw_photo", .integer(1)), ("text", .integer(1)), ("thumbnail", .integer(1)),
-          ("video", .integer(2)),
         ]))
     #expect(
       skipped["files"]?.arrayValue?.map { $0["path"]?.stringValue ?? "" }
-        == [
-          "DCIM/IMG_0001.CR2", "DCIM/IMG_0001.THM", "DCIM/MVI_0002.MP4", "DCIM/README.txt",
-          "DCIM/clip.avi",
-        ])
-    #expect(skipped["files"]?.arrayValue?[2]["kind"] == .string("video"))
+        == ["DCIM/IMG_0001.CR2", "DCIM/IMG_0001.THM", "DCIM/README.txt"])
+  }
+
+  /// Clips are scanned, not skipped: broken ones fail with their reason like bad photos.
+  @Test func brokenClipsFailWithTheirReasonAndAreNotSkipped() throws {
+    let folder = try TemporaryFolder("scan-broken-clips")
+    defer { folder.remove() }
+    let card = folder.sub("card")
+    try copySamples([Repository.thermalSamples[0]], into: card)
+    try writeFile(card + "/DCIM/MVI_0002.MP4", Array("not a video\n".utf8))
+    try writeFile(card + "/DCIM/clip.avi", [])
+    let ending = try LookoutProcess.run(
+      ["scan", card, "--out", folder.sub("out")], outputPath: folder.sub("scan.log"))
+    #expect(ending.status == 0, "\(ending)")
+    #expect(!ending.output.contains("not scanned"), "\(ending)")
+    #expect(ending.output.contains("  DCIM/MVI_0002.MP4: not a readable video: "), "\(ending)")
+    #expect(ending.output.contains("  DCIM/clip.avi: file is empty (0 bytes)"), "\(ending)")
+    let summary = try JSONParser.parse(readBytes(folder.sub("out/summary.json")))
+    #expect(summary["skipped"] == nil || summary["skipped"]?["total"] == .integer(0))
   }
 
   @Test func failedImagesAreNamedAtTheEnd() throws {

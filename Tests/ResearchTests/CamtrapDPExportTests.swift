@@ -24,6 +24,52 @@ import Testing
     try CSVReader.read(path: path)
   }
 
+  /// A clip (Fixtures/eval's img1 as a video): video media, observations at event level.
+  @Test func aClipIsVideoMediaWithEventLevelObservations() throws {
+    let folder = try Fixture.scratchFolder("camtrap-clip")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var results = try MegaDetectorOutput.decode(
+      Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("eval/detections.json")))))
+    var clip = try #require(results.images.first { $0.file == "siteA/cam1/img1.jpg" })
+    clip.file = "siteA/cam1/MVI_0001.MP4"
+    clip.frameRate = 30
+    clip.framesProcessed = [0, 30]
+    clip.detections = clip.detections?.map { detection in
+      var detection = detection
+      detection.frameNumber = 30
+      return detection
+    }
+    results.images.append(clip)
+    let detections = folder + "/detections.json"
+    try Data(MegaDetectorOutput.encode(images: results.images, info: results.info))
+      .write(to: URL(fileURLWithPath: detections))
+    let job = CamtrapDPExport(
+      detections: detections, deploymentsPath: Fixture.path("eval/deployments.csv"),
+      outputFolder: folder + "/package", title: "Test export", contributor: "Field Team",
+      contributorEmail: nil, created: Date(timeIntervalSince1970: 1_717_000_000))
+    let summary = try job.run()
+    #expect(summary.media == 8)
+    let media = try table(folder + "/package/media.csv")
+    let clipMedia = try #require(
+      media.rows.first { $0.fields[media.column("fileName")!] == "MVI_0001.MP4" })
+    #expect(clipMedia.fields[media.column("fileMediatype")!] == "video/mp4")
+    let obs = try table(folder + "/package/observations.csv")
+    let clipID = CamtrapDPExport.mediaID("siteA/cam1/MVI_0001.MP4")
+    let clipRows = obs.rows.filter {
+      $0.fields[obs.column("observationID")!].hasPrefix(clipID + "-")
+    }
+    #expect(clipRows.count == 1)
+    for row in clipRows {
+      #expect(row.fields[obs.column("observationLevel")!] == "event")
+      #expect(row.fields[obs.column("mediaID")!] == "")
+      #expect(row.fields[obs.column("eventID")!] == clipID)
+      #expect(row.fields[obs.column("observationType")!] == "human")
+    }
+    // The photo's rows are unchanged: media level.
+    #expect(
+      obs.rows.filter { $0.fields[obs.column("observationLevel")!] == "media" }.count == 8)
+  }
+
   @Test func tablesHaveTheHandCheckedContent() throws {
     let (folder, summary) = try export()
     defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,0 +1,71 @@
+import Foundation
+import ImageIO
+import VideoTestSupport
+
+/// Clips written in code for the pipeline tests (no video is committed): frames from a shipped
+/// sample photo, encoded with libavcodec through `VideoTestSupport`.
+enum TestClips {
+  struct WriteFailed: Error { var code: Int32 }
+
+  /// The shipped thermal photo with three people in it (`expected.csv`), as RGB.
+  static func personFrame() throws -> RGBImage {
+    let bytes = try Repository.sampleBytes(Repository.thermalSamples[0])
+    return try ImageDecoder.decode(
+      data: bytes, path: Repository.thermalSamples[0],
+      options: DecodeOptions(minimumLongSide: nil, maxPixels: 100_000_000)
+    ).image
+  }
+
+  /// `seconds` of 10 fps video, 640x512: a dark grey field until frame `personFrom`, then the
+  /// people photo.
+  static func writePersonClip(
+    _ path: String, format: String = "avi", codec: String = "mjpeg", seconds: Int = 4,
+    personFrom: Int = 20, gop: Int = 100, creationTime: String? = nil
+  ) throws {
+    let person = try personFrame()
+    let grey = [UInt8](repeating: 40, count: person.pixels.count)
+    try write(
+      path, format: format, codec: codec, width: person.width, height: person.height, fps: 10,
+      gop: gop, images: [grey, person.pixels],
+      schedule: (0..<(seconds * 10)).map { $0 < personFrom ? 0 : 1 }, creationTime: creationTime)
+  }
+
+  /// Writes a clip whose frame `i` is `images[schedule[i]]` (packed RGB).
+  static func write(
+    _ path: String, format: String, codec: String, width: Int, height: Int, fps: Int, gop: Int,
+    images: [[UInt8]], schedule: [Int], creationTime: String? = nil
+  ) throws {
+    try FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    let buffers = images.map { image -> UnsafeMutablePointer<UInt8> in
+      let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: image.count)
+      pointer.initialize(from: image, count: image.count)
+      return pointer
+    }
+    defer { buffers.forEach { $0.deallocate() } }
+    let pointers: [UnsafePointer<UInt8>?] = buffers.map { UnsafePointer($0) }
+    let order = schedule.map(Int32.init)
+    let code = pointers.withUnsafeBufferPointer { images in
+      order.withUnsafeBufferPointer { order in
+        func write(_ created: UnsafePointer<CChar>?) -> Int32 {
+          lookout_test_write_clip(
+            path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
+            images.baseAddress, order.baseAddress, Int32(order.count), created)
+        }
+        guard let creationTime else { return write(nil) }
+        return creationTime.withCString { write($0) }
+      }
+    }
+    guard code == 0 else { throw WriteFailed(code: code) }
+  }
+
+  static func audioOnly(_ path: String) throws {
+    let code = lookout_test_write_audio_only(path, "matroska")
+    guard code == 0 else { throw WriteFailed(code: code) }
+  }
+
+  static func noFrames(_ path: String) throws {
+    let code = lookout_test_write_no_frames(path, "avi", 64, 48)
+    guard code == 0 else { throw WriteFailed(code: code) }
+  }
+}
