@@ -26,6 +26,15 @@ import Testing
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
+  /// The bytes of the shipped drone JPEGs (`SampleImages/ridge-north/drone01`), in name order:
+  /// the frames the kill and signal tests copy into their inboxes.
+  static func sampleJPEGs() throws -> [[UInt8]] {
+    let samples = TestFiles.repositoryRoot + "/SampleImages/ridge-north/drone01"
+    return try FileManager.default.contentsOfDirectory(atPath: samples)
+      .filter { $0.hasSuffix(".JPG") }.sorted()
+      .map { [UInt8](FileManager.default.contents(atPath: samples + "/" + $0)!) }
+  }
+
   @Test(.timeLimit(.minutes(3)))
   func killNineAtRandomMomentsLosesAndDuplicatesNothing() async throws {
     let lookout = try #require(Self.executable(), "build the lookout executable first")
@@ -33,10 +42,7 @@ import Testing
     defer { folder.remove() }
     let inbox = folder.sub("inbox")
     let output = folder.path + "/out"
-    let samples = TestFiles.repositoryRoot + "/SampleImages/ridge-north/drone01"
-    let sources = try FileManager.default.contentsOfDirectory(atPath: samples)
-      .filter { $0.hasSuffix(".JPG") }.sorted()
-      .map { [UInt8](FileManager.default.contents(atPath: samples + "/" + $0)!) }
+    let sources = try Self.sampleJPEGs()
     try #require(!sources.isEmpty)
 
     let receiver = LocalReceiver(script: [.status(500), .tooManyRequests(retryAfter: 1)])

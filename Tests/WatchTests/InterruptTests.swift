@@ -18,10 +18,7 @@ import Testing
     defer { folder.remove() }
     let inbox = folder.sub("inbox")
     let output = folder.path + "/out"
-    let samples = TestFiles.repositoryRoot + "/SampleImages/ridge-north/drone01"
-    let sources = try FileManager.default.contentsOfDirectory(atPath: samples)
-      .filter { $0.hasSuffix(".JPG") }.sorted()
-      .map { [UInt8](FileManager.default.contents(atPath: samples + "/" + $0)!) }
+    let sources = try CrashTests.sampleJPEGs()
     try #require(!sources.isEmpty)
     for n in 0..<Self.imageCount {
       // A different trailer after each JPEG's end, so that no two are duplicates.
