@@ -106,7 +106,7 @@ let package = Package(
     .target(
       name: "Research",
       dependencies: [
-        "LookoutCore", "LookoutSystem", "Formats",
+        "LookoutCore", "LookoutSystem", "Formats", "ImageIO", "VideoIO",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Redacted copies of images for sharing (decoding through ImageIO, encoding through

@@ -7,7 +7,8 @@ import LookoutCore
 ///
 /// The page shows the original images, referenced by their path relative to the output folder
 /// (``imagesFolder`` joined with each image's `file`), so keep the report next to the images or
-/// pass the folder where they are; nothing is copied or re-encoded.
+/// pass the folder where they are; nothing is copied or re-encoded, except that a video clip is
+/// shown by one frame, written as a JPEG under `frames/` beside the page.
 public struct ReviewJob: Sendable {
   /// A scan's output folder (its `detections.json` is read) or a detections file.
   public var detections: String
@@ -48,16 +49,30 @@ public struct ReviewJob: Sendable {
     return path
   }
 
-  /// Writes the page; returns the number of images on it.
+  /// Writes the page; returns the number of images on it. A video clip is shown by the frame
+  /// of its best detection, extracted into `frames/` beside the page; clips whose frame could
+  /// not be extracted are listed without a picture and handed to `clipFrameFailed`.
   @discardableResult
-  public func run() throws(ResearchError) -> Int {
+  public func run(
+    clipFrameFailed: (ClipFrameError) -> Void = { _ in }
+  ) throws(ResearchError) -> Int {
     let run = try DetectionRun.read(path: ReviewJob.detectionsFile(detections))
     let config = try configPath.map(ConfigFile.thresholds)
     let thresholds = ClassThresholds.resolve(
       overrides: thresholdOverrides, config: config, recorded: run.recordedThresholds)
-    let items = ReviewPage.items(
+    var items = ReviewPage.items(
       run: run, thresholds: thresholds, minimumConfidence: minimumConfidence)
     try OutputFolder.create(outputFolder)
+    let extractor = ClipFrameExtractor(outputFolder: outputFolder)
+    for i in items.indices {
+      guard let frame = items[i].frameNumber, items[i].failure == nil else { continue }
+      switch extractor.extract(
+        clipPath: Paths.join(imagesFolder, items[i].file), frameNumber: frame, index: i)
+      {
+      case .success(let picture): items[i].picture = picture
+      case .failure(let error): clipFrameFailed(error)
+      }
+    }
     let base = ReviewJob.imageBase(from: outputFolder, to: imagesFolder)
     let html = ReviewPage.html(
       items: items, thresholds: thresholds, imageBase: base,

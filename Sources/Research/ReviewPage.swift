@@ -16,6 +16,12 @@ public struct ReviewItem: Sendable, Equatable {
   /// Classes at or above their thresholds.
   public var flagged: Set<DetectionClass>
   public var failure: String?
+  /// For a video clip: the frame shown (MegaDetector's `frame_number` of its best detection),
+  /// whose detections are the ones drawn. Nil for a photo.
+  public var frameNumber: Int?
+  /// For a video clip: the shown frame as a JPEG, relative to the report folder
+  /// (``ReviewJob`` extracts it). Nil for a photo, whose own file is shown.
+  public var picture: String?
 
   /// Whether a person or vehicle reached its threshold.
   public var alerts: Bool { flagged.contains(.person) || flagged.contains(.vehicle) }
@@ -45,7 +51,10 @@ public enum ReviewPage {
   ) -> [ReviewItem] {
     run.results.images.map { image in
       let origin = ImageOrigin(relativePath: image.file)
-      let detections = run.detections(of: image).filter { $0.confidence >= minimumConfidence }
+      let frame = shownFrame(image)
+      var shown = image
+      if let frame { shown.detections = image.detections?.filter { $0.frameNumber == frame } }
+      let detections = run.detections(of: shown).filter { $0.confidence >= minimumConfidence }
       var flagged: Set<DetectionClass> = []
       for d in run.detections(of: image)
       where reachesThreshold(d, site: origin.site, thresholds: thresholds) {
@@ -57,8 +66,17 @@ public enum ReviewPage {
           $0.iso8601.replacingOccurrences(of: "T", with: " ")
         },
         width: image.width, height: image.height, detections: detections, flagged: flagged,
-        failure: image.failure)
+        failure: image.failure, frameNumber: frame)
     }
+  }
+
+  /// The frame a clip is shown by: that of its most confident detection (its first frame when
+  /// it has none). Nil for a photo (no `frame_rate`).
+  static func shownFrame(_ image: ImageRecord) -> Int? {
+    guard image.frameRate != nil else { return nil }
+    let best = (image.detections ?? []).filter { $0.frameNumber != nil }
+      .max { a, b in DetectionRecord.writtenBefore(b, a) }
+    return best?.frameNumber ?? image.framesProcessed?.first ?? 0
   }
 
   /// Whether a detection is at or above its class threshold (for the image's site): the boxes
@@ -109,7 +127,9 @@ public enum ReviewPage {
               )
             }),
           .integer(item.width ?? 0), .integer(item.height ?? 0), .nullable(item.failure),
-        ]))
+        ]
+          // A clip's row adds the extracted frame's path and its number (a photo's row ends here).
+          + (item.frameNumber.map { [JSONValue.nullable(item.picture), JSONValue.integer($0)] } ?? [])))
     }
     let thresholdValue = JSONValue.object(
       DetectionClass.allCases.map { ($0.name, .number(thresholds.threshold($0))) } + [

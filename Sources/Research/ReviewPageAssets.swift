@@ -118,7 +118,9 @@ enum ReviewPageAssets {
         frame.appendChild(f);
       } else {
         var img = document.createElement("img");
-        img.loading = "lazy"; img.decoding = "async"; img.alt = r[0]; img.src = src(r[0]);
+        img.loading = "lazy"; img.decoding = "async"; img.alt = r[0];
+        // A clip's row carries its shown frame, extracted beside the page (r[9], r[10]).
+        img.src = (r.length > 9 && r[9] !== null) ? r[9].split("/").map(encodeURIComponent).join("/") : src(r[0]);
         if (r[6] && r[7]) { img.width = r[6]; img.height = r[7]; }
         frame.appendChild(img);
         drawOrder(r[5]).forEach(function(b){
@@ -138,7 +140,8 @@ enum ReviewPageAssets {
       var reason = why(r[5]);
       if (reason) { var strong = document.createElement("strong"); strong.className = "why"; strong.textContent = reason; cap.appendChild(strong); cap.appendChild(document.createElement("br")); }
       var where = [r[1], r[2]].filter(Boolean).join(" / ");
-      cap.appendChild(document.createTextNode(r[0] + (where ? " · " + where : "") + (r[3] ? " · " + r[3] : "")));
+      var clip = r.length > 10 ? " · frame " + r[10] : "";
+      cap.appendChild(document.createTextNode(r[0] + clip + (where ? " · " + where : "") + (r[3] ? " · " + r[3] : "")));
       fig.appendChild(cap);
       return fig;
     }

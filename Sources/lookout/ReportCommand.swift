@@ -50,7 +50,7 @@ struct ReportCommand: ParsableCommand {
       thresholdOverrides: thresholds.overrides(), configPath: thresholds.config,
       minimumConfidence: minConfidence, title: title)
     do {
-      let count = try job.run()
+      let count = try job.run { printError("warning: \($0)") }
       print("Wrote \(job.pagePath) (\(count) images)")
     } catch {
       throw failure("\(error)")
