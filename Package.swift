@@ -165,7 +165,11 @@ let package = Package(
     .target(
       name: "VideoTestSupport", dependencies: ["CFFmpeg"], path: "Tests/VideoTestSupport",
       linkerSettings: ffmpegLibraries),
-    .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "ImageIO", "VideoTestSupport"]),
+    // The Swift side of it, shared by VideoIOTests and PipelineTests.
+    .target(name: "VideoClipWriter", dependencies: ["VideoTestSupport"], path: "Tests/VideoClipWriter"),
+    .testTarget(
+      name: "VideoIOTests",
+      dependencies: ["VideoIO", "ImageIO", "VideoTestSupport", "VideoClipWriter"]),
     .testTarget(
       name: "DetectorTests", dependencies: ["LookoutCore", "Detector"],
       resources: [.copy("Fixtures")]),
@@ -184,7 +188,7 @@ let package = Package(
       name: "PipelineTests",
       dependencies: [
         "LookoutCore", "LookoutSystem", "Pipeline", "ImageIO", "Formats", "Geo",
-        "PipelineTestSupport", "FuzzTargets", "Research", "VideoTestSupport",
+        "PipelineTestSupport", "FuzzTargets", "Research", "VideoTestSupport", "VideoClipWriter",
       ]),
     .testTarget(
       name: "ResearchTests", dependencies: ["LookoutCore", "Research"],

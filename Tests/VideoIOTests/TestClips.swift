@@ -1,4 +1,5 @@
 import Foundation
+import VideoClipWriter
 import VideoTestSupport
 
 /// Small clips written in code for the tests (no video is committed).
@@ -24,31 +25,14 @@ enum TestClips {
     return pixels
   }
 
-  /// Writes a clip whose frame `i` is `images[schedule[i]]`.
+  /// Writes a clip whose frame `i` is `images[schedule[i]]` (``ClipWriter/write``).
   static func write(
     _ url: URL, format: String, codec: String, width: Int, height: Int, fps: Int, gop: Int = 12,
     images: [[UInt8]], schedule: [Int], creationTime: String? = nil
   ) throws {
-    let buffers = images.map { image -> UnsafeMutablePointer<UInt8> in
-      let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: image.count)
-      pointer.initialize(from: image, count: image.count)
-      return pointer
-    }
-    defer { buffers.forEach { $0.deallocate() } }
-    let pointers: [UnsafePointer<UInt8>?] = buffers.map { UnsafePointer($0) }
-    let order = schedule.map(Int32.init)
-    let code = pointers.withUnsafeBufferPointer { images in
-      order.withUnsafeBufferPointer { order in
-        func write(_ created: UnsafePointer<CChar>?) -> Int32 {
-          lookout_test_write_clip(
-            url.path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
-            images.baseAddress, order.baseAddress, Int32(order.count), created)
-        }
-        guard let creationTime else { return write(nil) }
-        return creationTime.withCString { write($0) }
-      }
-    }
-    guard code == 0 else { throw WriteFailed(code: code) }
+    try ClipWriter.write(
+      url.path, format: format, codec: codec, width: width, height: height, fps: fps, gop: gop,
+      images: images, schedule: schedule, creationTime: creationTime)
   }
 
   static func audioOnly(_ url: URL) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import VideoClipWriter
 import VideoTestSupport
 
 /// Clips written in code for the pipeline tests (no video is committed): frames from a shipped
@@ -37,26 +38,9 @@ enum TestClips {
   ) throws {
     try FileManager.default.createDirectory(
       atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    let buffers = images.map { image -> UnsafeMutablePointer<UInt8> in
-      let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: image.count)
-      pointer.initialize(from: image, count: image.count)
-      return pointer
-    }
-    defer { buffers.forEach { $0.deallocate() } }
-    let pointers: [UnsafePointer<UInt8>?] = buffers.map { UnsafePointer($0) }
-    let order = schedule.map(Int32.init)
-    let code = pointers.withUnsafeBufferPointer { images in
-      order.withUnsafeBufferPointer { order in
-        func write(_ created: UnsafePointer<CChar>?) -> Int32 {
-          lookout_test_write_clip(
-            path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
-            images.baseAddress, order.baseAddress, Int32(order.count), created)
-        }
-        guard let creationTime else { return write(nil) }
-        return creationTime.withCString { write($0) }
-      }
-    }
-    guard code == 0 else { throw WriteFailed(code: code) }
+    try ClipWriter.write(
+      path, format: format, codec: codec, width: width, height: height, fps: fps, gop: gop,
+      images: images, schedule: schedule, creationTime: creationTime)
   }
 
   static func audioOnly(_ path: String) throws {
