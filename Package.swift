@@ -198,7 +198,7 @@ let package = Package(
     .testTarget(
       name: "WatchTests",
       dependencies: [
-        "LookoutCore", "Watch", "Pipeline", "Formats", "Geo",
+        "LookoutCore", "Watch", "Pipeline", "Formats", "Geo", "ImageIO", "VideoClipWriter",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),

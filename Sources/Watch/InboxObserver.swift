@@ -44,7 +44,8 @@ public struct InboxObserver: Sendable {
   public func observe(store: WatchStore, now: Date) throws(WatchError) -> InboxObservation {
     let files: [CardFile]
     do {
-      files = try CardWalker().walk(root: inbox).files.filter {
+      // Photos and video clips (a clip is one unit, scanned by sampling frames as `scan` does).
+      files = try CardWalker(scansVideos: true).walk(root: inbox).files.filter {
         !UploadNames.isTemporary(relativePath: $0.relativePath)
           // A name the walk could not stat (it vanished or is a dangling link): not there.
           && !($0.size == 0 && $0.modifiedNanoseconds == 0)
