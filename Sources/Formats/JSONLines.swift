@@ -1,5 +1,6 @@
 import Foundation
 import LookoutSystem
+import Synchronization
 import SystemPackage
 
 /// An append-only JSON Lines file (checkpoints, alerts.jsonl) that survives `kill -9`.
@@ -11,12 +12,13 @@ import SystemPackage
 /// file is truncated back to its previous length. ``sync()`` makes everything appended so far
 /// durable (`fsync`); call it at checkpoints. One writer per file at a time (not enforced).
 ///
-/// The methods lock internally, so one writer may be shared between tasks.
-public final class JSONLinesWriter: @unchecked Sendable {
+/// The methods lock internally (the descriptor lives in a `Mutex`), so one writer may be shared
+/// between tasks.
+public final class JSONLinesWriter: Sendable {
   /// The file appended to.
   public let path: String
-  private var fd: FileDescriptor?
-  private let lock = NSLock()
+  /// The open file; nil once closed.
+  private let fd: Mutex<FileDescriptor?>
 
   /// Opens (creating if needed) `path` for appending, cutting off a torn last line.
   public init(path: String) throws(FileIOError) {
@@ -29,19 +31,19 @@ public final class JSONLinesWriter: @unchecked Sendable {
       throw FileIOError(path: path, step: .open, errno: error)
     }
     do {
-      try repairTornTail(file)
+      try Self.repairTornTail(file, path: path)
     } catch {
       file.closeIgnoringFailure()
       throw error
     }
-    fd = file
+    fd = Mutex(file)
   }
 
   deinit {
-    fd?.closeIgnoringFailure()
+    fd.withLock { $0?.closeIgnoringFailure() }
   }
 
-  private func repairTornTail(_ file: FileDescriptor) throws(FileIOError) {
+  private static func repairTornTail(_ file: FileDescriptor, path: String) throws(FileIOError) {
     let size: Int64
     do {
       size = try file.seekToEnd()
@@ -82,19 +84,20 @@ public final class JSONLinesWriter: @unchecked Sendable {
     precondition(!line.utf8.contains(0x0A), "a JSON Lines line cannot contain a newline")
     var bytes = Array(line.utf8)
     bytes.append(0x0A)
-    lock.lock()
-    defer { lock.unlock() }
-    guard let file = fd else {
-      throw FileIOError(path: path, step: .write, errno: .badFileDescriptor)
+    let path = path
+    return try fd.withLock { fd throws(FileIOError) -> Int64 in
+      guard let file = fd else {
+        throw FileIOError(path: path, step: .write, errno: .badFileDescriptor)
+      }
+      let before = (try? file.seekToEnd()) ?? -1
+      do throws(Errno) {
+        try file.writeEverything(bytes)
+      } catch {
+        if before >= 0 { try? file.truncate(to: before) }
+        throw FileIOError(path: path, step: .write, errno: error)
+      }
+      return before
     }
-    let before = (try? file.seekToEnd()) ?? -1
-    do {
-      try file.writeEverything(bytes)
-    } catch {
-      if before >= 0 { try? file.truncate(to: before) }
-      throw FileIOError(path: path, step: .write, errno: error)
-    }
-    return before
   }
 
   /// Appends `value` written with ``JSONWriter/compact``.
@@ -105,24 +108,23 @@ public final class JSONLinesWriter: @unchecked Sendable {
 
   /// `fsync`s the file.
   public func sync() throws(FileIOError) {
-    lock.lock()
-    defer { lock.unlock() }
-    guard let file = fd else {
-      throw FileIOError(path: path, step: .sync, errno: .badFileDescriptor)
-    }
-    do {
-      try file.synchronize()
-    } catch {
-      throw FileIOError(path: path, step: .sync, errno: error)
+    let path = path
+    try fd.withLock { fd throws(FileIOError) in
+      guard let file = fd else {
+        throw FileIOError(path: path, step: .sync, errno: .badFileDescriptor)
+      }
+      do throws(Errno) {
+        try file.synchronize()
+      } catch {
+        throw FileIOError(path: path, step: .sync, errno: error)
+      }
     }
   }
 
   /// `fsync`s and closes the file. Later calls throw EBADF; closing twice does nothing.
   public func close() throws(FileIOError) {
-    lock.lock()
-    defer { lock.unlock() }
-    guard let file = fd else { return }
-    fd = nil
+    // Taken out under the lock, closed outside it: later calls find nil and throw EBADF.
+    guard let file = fd.withLock({ fd in defer { fd = nil }; return fd }) else { return }
     var syncFailed: Errno?
     do { try file.synchronize() } catch { syncFailed = error }
     var closeFailed: Errno?
