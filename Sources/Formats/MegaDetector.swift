@@ -442,9 +442,50 @@ public enum MegaDetectorOutput {
     guard let top = root.objectMembers else {
       throw MegaDetectorDecodeError(path: "", message: "the document is not a JSON object")
     }
+    let (formatVersion, info) = try decodeInfo(root["info"])
+
+    var categories: [Int: String] = [:]
+    if let c = root["detection_categories"], !c.isNull {
+      guard let members = c.objectMembers else {
+        throw MegaDetectorDecodeError(path: "detection_categories", message: "not an object")
+      }
+      for (key, value) in members {
+        guard let id = Int(key), let name = value.stringValue else {
+          throw MegaDetectorDecodeError(
+            path: "detection_categories.\(key)", message: "expected an integer id and a name")
+        }
+        categories[id] = name
+      }
+    } else {
+      for c in detectionCategories { categories[c.id] = c.name }
+    }
+
+    guard let imagesValue = root["images"] else {
+      throw MegaDetectorDecodeError(path: "images", message: "missing")
+    }
+    guard let imageValues = imagesValue.arrayValue else {
+      throw MegaDetectorDecodeError(path: "images", message: "not an array")
+    }
+    var images: [ImageRecord] = []
+    images.reserveCapacity(imageValues.count)
+    for (i, value) in imageValues.enumerated() {
+      images.append(try decodeImage(value, path: "images[\(i)]"))
+    }
+
+    let extra = top.filter { !["info", "detection_categories", "images"].contains($0.0) }
+    return MegaDetectorResults(
+      formatVersion: formatVersion, info: info, detectionCategories: categories, images: images,
+      extra: extra)
+  }
+
+  /// The `info` member of a results document (absent or null: an empty ``RunInfo``), and the
+  /// format version it states.
+  static func decodeInfo(_ infoValue: JSONValue?) throws(MegaDetectorDecodeError)
+    -> (formatVersion: String?, info: RunInfo)
+  {
     var formatVersion: String?
     var info = RunInfo()
-    if let infoValue = root["info"], !infoValue.isNull {
+    if let infoValue, !infoValue.isNull {
       guard let infoMembers = infoValue.objectMembers else {
         throw MegaDetectorDecodeError(path: "info", message: "not an object")
       }
@@ -486,39 +527,7 @@ public enum MegaDetectorOutput {
         }
       }
     }
-
-    var categories: [Int: String] = [:]
-    if let c = root["detection_categories"], !c.isNull {
-      guard let members = c.objectMembers else {
-        throw MegaDetectorDecodeError(path: "detection_categories", message: "not an object")
-      }
-      for (key, value) in members {
-        guard let id = Int(key), let name = value.stringValue else {
-          throw MegaDetectorDecodeError(
-            path: "detection_categories.\(key)", message: "expected an integer id and a name")
-        }
-        categories[id] = name
-      }
-    } else {
-      for c in detectionCategories { categories[c.id] = c.name }
-    }
-
-    guard let imagesValue = root["images"] else {
-      throw MegaDetectorDecodeError(path: "images", message: "missing")
-    }
-    guard let imageValues = imagesValue.arrayValue else {
-      throw MegaDetectorDecodeError(path: "images", message: "not an array")
-    }
-    var images: [ImageRecord] = []
-    images.reserveCapacity(imageValues.count)
-    for (i, value) in imageValues.enumerated() {
-      images.append(try decodeImage(value, path: "images[\(i)]"))
-    }
-
-    let extra = top.filter { !["info", "detection_categories", "images"].contains($0.0) }
-    return MegaDetectorResults(
-      formatVersion: formatVersion, info: info, detectionCategories: categories, images: images,
-      extra: extra)
+    return (formatVersion, info)
   }
 
   static func decodeImage(_ value: JSONValue, path: String) throws(MegaDetectorDecodeError)

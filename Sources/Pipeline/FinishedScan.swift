@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import LookoutCore
+import LookoutSystem
 
 /// A finished scan's output folder read back: its settings, where each image's outcome lies in
 /// its compacted checkpoint, and the thresholds, alert settings (`.lookout/alerting.json`) and
@@ -32,11 +33,17 @@ public struct FinishedScan: Sendable {
   /// Reads `directory`; throws `MergeError.unfinished` when it holds no finished scan.
   public static func load(directory: String) throws -> FinishedScan {
     let fingerprint = try ScanCheckpoint.readFingerprint(directory: directory + "/.lookout")
-    guard let detections = FileManager.default.contents(atPath: directory + "/detections.json")
-    else {
-      throw MergeError.unfinished(path: directory, reason: "no detections.json")
+    // Only its `info` is read: the images come from the checkpoint, and a large card's
+    // detections.json would take several times its size in memory if parsed whole.
+    let info: RunInfo
+    do {
+      info = try MegaDetectorOutput.readInfo(path: directory + "/detections.json").info
+    } catch {
+      if case .file(let failure) = error, failure.code == ENOENT {
+        throw MergeError.unfinished(path: directory, reason: "no detections.json")
+      }
+      throw error
     }
-    let info = try MegaDetectorOutput.decode(Array(detections)).info
     let stored = info.lookout?.classThresholds ?? [:]
     func threshold(_ name: String, _ fallback: Float) -> Float {
       stored[name].map(Float.init) ?? fallback
