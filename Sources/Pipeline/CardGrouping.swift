@@ -29,8 +29,7 @@ struct CardGrouping {
   /// Every image's event, and the static detections.
   mutating func finish() -> (events: CardEvents, statics: StaticMarks) {
     let events = grouper.events()
-    let grouper = self.grouper
-    let statics = finder.marks(events: events, cameraKey: { grouper.cameraKey(of: $0) })
+    let statics = finder.marks(events: events)
     return (events, statics)
   }
 }

@@ -11,16 +11,20 @@ import LookoutCore
 /// modification time, and each image's event says which (``Formats/CaptureTimeSource``).
 /// Failed images belong to no event.
 ///
-/// Images are added in file order, one outcome at a time; only a small record per image is
-/// kept (its camera, its time in seconds and as text), never the outcomes, so a card's events
-/// take a few dozen bytes per image.
+/// Images are added in file order, one outcome at a time; only a 24-byte record per image is
+/// kept (its camera, its time in seconds, and where its time's text lies in one shared byte
+/// buffer), never the outcomes, and events are kept as numbers, not strings, so a card's events
+/// take about 30 bytes per image (an EXIF time's text included; a file time's text is made again
+/// from its seconds).
 struct EventGrouper {
-  /// One image's place in time.
-  private struct Frame {
-    var camera: Int32
+  /// One image's place in time; `camera` is -1 for an image that failed.
+  fileprivate struct Frame {
     var seconds: Int64
-    var time: String
-    var source: CaptureTimeSource
+    var camera: Int32
+    /// Where its EXIF time's text starts in `texts`; a file time has none.
+    var textStart: UInt32
+    var textCount: UInt16
+    var isExif: Bool
   }
 
   /// The gap in seconds above which a camera's next image starts a new event.
@@ -28,8 +32,10 @@ struct EventGrouper {
   private let locator: ImageLocator
   private var cameraNumbers: [String: Int32] = [:]
   private var cameraKeys: [String] = []
-  /// Per image in file order; nil for an image that failed.
-  private var frames: [Frame?] = []
+  /// Per image in file order.
+  private var frames: [Frame] = []
+  /// The EXIF times' texts, one after another.
+  private var texts: [UInt8] = []
 
   init(gapSeconds: Int, locator: ImageLocator) {
     self.gapSeconds = gapSeconds
@@ -41,7 +47,7 @@ struct EventGrouper {
   @discardableResult
   mutating func add(_ outcome: ImageOutcome) -> (camera: Int32, place: ImagePlace)? {
     guard outcome.detections != nil else {
-      frames.append(nil)
+      frames.append(Frame(seconds: 0, camera: -1, textStart: 0, textCount: 0, isExif: false))
       return nil
     }
     let place = locator.place(relativePath: outcome.file, outcome: outcome)
@@ -55,20 +61,19 @@ struct EventGrouper {
       cameraKeys.append(key)
     }
     if let text = ScanOutputs.capturedAt(outcome, place: place),
-      let time = LocalDateTime(text)
+      let time = LocalDateTime(text), text.utf8.count <= Int(UInt16.max),
+      texts.count + text.utf8.count <= Int(UInt32.max)
     {
       frames.append(
         Frame(
-          camera: camera, seconds: time.epochSeconds ?? time.localSeconds, time: text,
-          source: .exif))
+          seconds: time.epochSeconds ?? time.localSeconds, camera: camera,
+          textStart: UInt32(texts.count), textCount: UInt16(text.utf8.count), isExif: true))
+      texts.append(contentsOf: text.utf8)
     } else {
       let seconds = outcome.modifiedNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
         .quotient
       frames.append(
-        Frame(
-          camera: camera, seconds: seconds,
-          time: Timestamp.iso8601UTC(Date(timeIntervalSince1970: Double(seconds))),
-          source: .file))
+        Frame(seconds: seconds, camera: camera, textStart: 0, textCount: 0, isExif: false))
     }
     return (camera, place)
   }
@@ -96,52 +101,64 @@ struct EventGrouper {
   /// The key of the images with no place at the card's top level.
   static let unplacedKey = "<card>"
 
-  /// Every image's event, in the order the images were added.
+  /// Every image's event, in the order the images were added. The result shares the grouper's
+  /// records (copy on write), and looks each event's times up in them.
   func events() -> CardEvents {
-    var byCamera = [[(frame: Frame, index: Int)]](repeating: [], count: cameraKeys.count)
-    for (index, frame) in frames.enumerated() {
-      if let frame { byCamera[Int(frame.camera)].append((frame, index)) }
+    var byCamera = [[Int32]](repeating: [], count: cameraKeys.count)
+    for (index, frame) in frames.enumerated() where frame.camera >= 0 {
+      byCamera[Int(frame.camera)].append(Int32(index))
     }
     var eventOfImage = [Int32](repeating: -1, count: frames.count)
     var events: [CardEvents.Event] = []
     let gap = EventGap(seconds: Double(gapSeconds))
-    for (camera, images) in byCamera.enumerated() {
+    for camera in byCamera.indices {
       // By time; images taken in the same second stay in file order.
-      let ordered = images.sorted { ($0.frame.seconds, $0.index) < ($1.frame.seconds, $1.index) }
-      var number = 0
+      let frames = self.frames
+      let ordered = byCamera[camera].sorted {
+        (frames[Int($0)].seconds, $0) < (frames[Int($1)].seconds, $1)
+      }
+      byCamera[camera] = []
+      var number: Int32 = 0
       var previous: Int64?
-      for (frame, index) in ordered {
-        if let previous, gap.continues(from: Double(previous), to: Double(frame.seconds)) {
-          events[events.count - 1].end = frame.time
+      for index in ordered {
+        let seconds = frames[Int(index)].seconds
+        if let previous, gap.continues(from: Double(previous), to: Double(seconds)) {
+          events[events.count - 1].last = index
           events[events.count - 1].frames += 1
         } else {
           number += 1
           events.append(
             CardEvents.Event(
-              id: "\(cameraKeys[camera])#\(number)", start: frame.time, end: frame.time,
-              frames: 1))
+              camera: Int32(camera), number: number, first: index, last: index, frames: 1))
         }
-        previous = frame.seconds
-        eventOfImage[index] = Int32(events.count - 1)
+        previous = seconds
+        eventOfImage[Int(index)] = Int32(events.count - 1)
       }
     }
     return CardEvents(
-      eventOfImage: eventOfImage, sources: frames.map { $0?.source }, events: events)
+      eventOfImage: eventOfImage, events: events, frames: frames, texts: texts,
+      cameraKeys: cameraKeys)
   }
 }
 
 /// The events of a card, looked up by image (its index in file order).
 struct CardEvents {
-  struct Event {
-    var id: String
-    var start: String
-    var end: String
-    var frames: Int
+  /// An event: its camera, its number there (from 1, by time), its first and last images
+  /// (by time) and how many it has.
+  fileprivate struct Event {
+    var camera: Int32
+    var number: Int32
+    var first: Int32
+    var last: Int32
+    var frames: Int32
   }
 
   fileprivate var eventOfImage: [Int32]
-  fileprivate var sources: [CaptureTimeSource?]
   fileprivate var events: [Event]
+  fileprivate var frames: [EventGrouper.Frame]
+  fileprivate var texts: [UInt8]
+  /// The cameras' keys, by their number.
+  private(set) var cameraKeys: [String]
 
   /// The number, unique on the card, of the event of the image at `index`; nil for a failed
   /// image.
@@ -152,10 +169,21 @@ struct CardEvents {
 
   /// The event of the image at `index` in file order; nil for a failed image.
   func event(at index: Int) -> ImageEvent? {
-    guard index < eventOfImage.count, eventOfImage[index] >= 0, let source = sources[index]
-    else { return nil }
-    let event = events[Int(eventOfImage[index])]
+    guard let number = eventNumber(at: index) else { return nil }
+    let event = events[Int(number)]
     return ImageEvent(
-      id: event.id, start: event.start, end: event.end, frames: event.frames, timeSource: source)
+      id: "\(cameraKeys[Int(event.camera)])#\(event.number)", start: timeText(of: event.first),
+      end: timeText(of: event.last), frames: Int(event.frames),
+      timeSource: frames[index].isExif ? .exif : .file)
+  }
+
+  /// The capture time of the image at `index` as its outputs write it.
+  private func timeText(of index: Int32) -> String {
+    let frame = frames[Int(index)]
+    guard frame.isExif else {
+      return Timestamp.iso8601UTC(Date(timeIntervalSince1970: Double(frame.seconds)))
+    }
+    let start = Int(frame.textStart)
+    return String(decoding: texts[start..<start + Int(frame.textCount)], as: UTF8.self)
   }
 }

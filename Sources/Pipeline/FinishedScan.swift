@@ -93,16 +93,7 @@ public struct FinishedScan: Sendable {
     eventGapSeconds: Int, perImageAlerts: Bool, staticRule: StaticRule = .standard
   ) throws -> [AlertSummaryLine] {
     try OutputFiles.makeDirectory(directory + "/.lookout")
-    var latest: [String: (source: Int, entry: ScanCheckpoint.Entry)] = [:]
-    for (source, scan) in scans.enumerated() {
-      for (file, entry) in scan.entries { latest[file] = (source, entry) }
-    }
-    let items = latest.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map {
-      ScanCheckpoint.CompactionItem(
-        file: $0.key, size: $0.value.entry.size,
-        modifiedNanoseconds: $0.value.entry.modifiedNanoseconds, source: $0.value.source,
-        entry: $0.value.entry)
-    }
+    let items = compactionItems(scans)
     let now = Date()
     var context = OutputContext(
       modelName: fingerprint.modelName, modelVersion: fingerprint.modelVersion,
@@ -148,6 +139,36 @@ public struct FinishedScan: Sendable {
       OutputFiles.removeStaging(of: directory)
       throw error
     }
+  }
+
+  /// Every file of `scans` once, sorted by file (UTF-8 bytes), from the last scan that has it:
+  /// one array, sorted in place, so a card costs one item per image here.
+  static func compactionItems(_ scans: [FinishedScan]) -> [ScanCheckpoint.CompactionItem] {
+    var items: [ScanCheckpoint.CompactionItem] = []
+    items.reserveCapacity(scans.reduce(0) { $0 + $1.entries.count })
+    for (source, scan) in scans.enumerated() {
+      for (file, entry) in scan.entries {
+        items.append(
+          ScanCheckpoint.CompactionItem(
+            file: file, size: entry.size, modifiedNanoseconds: entry.modifiedNanoseconds,
+            source: source, entry: entry))
+      }
+    }
+    items.sort {
+      $0.file.utf8.elementsEqual($1.file.utf8)
+        ? $0.source < $1.source : $0.file.utf8.lexicographicallyPrecedes($1.file.utf8)
+    }
+    // Of a file in several scans, the last scan's item (the last of its run) stays.
+    var kept = 0
+    for index in items.indices {
+      if index + 1 < items.count, items[index + 1].file.utf8.elementsEqual(items[index].file.utf8) {
+        continue
+      }
+      items[kept] = items[index]
+      kept += 1
+    }
+    items.removeLast(items.count - kept)
+    return items
   }
 
   /// Re-derives the alerts (and rewrites every output) with new class thresholds, without

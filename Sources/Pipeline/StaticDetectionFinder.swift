@@ -49,21 +49,20 @@ struct StaticDetectionFinder {
     }
   }
 
-  /// Decides every camera, one at a time; `cameraKey` names a camera by its number.
-  mutating func marks(events: CardEvents, cameraKey: (Int32) -> String) -> StaticMarks {
-    var marks = StaticMarks()
+  /// Decides every camera, one at a time.
+  mutating func marks(events: CardEvents) -> StaticMarks {
+    var marks = StaticMarks(cameraKeys: events.cameraKeys)
     for camera in byCamera.indices {
       let candidates = byCamera[camera]
       byCamera[camera] = []
-      let found = staticCandidates(candidates, events: events)
-      guard !found.isEmpty else { continue }
-      let key = cameraKey(Int32(camera))
-      for index in found {
+      for index in staticCandidates(candidates, events: events) {
         marks.mark(
-          image: candidates[index].image, detection: candidates[index].detection, camera: key)
+          image: candidates[index].image, detection: candidates[index].detection,
+          camera: Int32(camera))
       }
     }
     byCamera = []
+    marks.finish()
     return marks
   }
 
@@ -117,21 +116,52 @@ struct StaticDetectionFinder {
 }
 
 /// A card's static detections: per image (file order), the indices of its static detections
-/// in its outcome, and its camera's key; and the count per camera.
+/// in its outcome, and its camera's key. Kept as one sorted list of 12-byte marks (image,
+/// detection, camera), so they cost a few bytes per static box however many images have one.
 struct StaticMarks {
-  private var byImage: [Int32: (camera: String, detections: [UInt16])] = [:]
+  private struct Mark {
+    var image: Int32
+    var camera: Int32
+    var detection: UInt16
+  }
+
+  private var marks: [Mark] = []
+  private let cameraKeys: [String]
 
   /// No detection is static.
-  static let none = StaticMarks()
+  static let none = StaticMarks(cameraKeys: [])
 
-  mutating func mark(image: Int32, detection: UInt16, camera: String) {
-    byImage[image, default: (camera, [])].detections.append(detection)
+  /// Marks at the cameras numbered by their index in `cameraKeys`.
+  init(cameraKeys: [String]) {
+    self.cameraKeys = cameraKeys
+  }
+
+  mutating func mark(image: Int32, detection: UInt16, camera: Int32) {
+    marks.append(Mark(image: image, camera: camera, detection: detection))
+  }
+
+  /// Sorts the marks by image, for ``detections(at:)``.
+  mutating func finish() {
+    marks.sort { ($0.image, $0.detection) < ($1.image, $1.detection) }
   }
 
   /// The static detections of the image at `index` (indices into its outcome's detections) and
   /// its camera; nil when it has none.
   func detections(at index: Int) -> (camera: String, detections: Set<Int>)? {
-    guard let entry = byImage[Int32(truncatingIfNeeded: index)] else { return nil }
-    return (entry.camera, Set(entry.detections.map(Int.init)))
+    guard let image = Int32(exactly: index) else { return nil }
+    var low = 0
+    var high = marks.count
+    while low < high {
+      let middle = (low + high) / 2
+      if marks[middle].image < image { low = middle + 1 } else { high = middle }
+    }
+    guard low < marks.count, marks[low].image == image else { return nil }
+    var detections = Set<Int>()
+    var position = low
+    while position < marks.count, marks[position].image == image {
+      detections.insert(Int(marks[position].detection))
+      position += 1
+    }
+    return (cameraKeys[Int(marks[low].camera)], detections)
   }
 }
