@@ -19,7 +19,10 @@ import LookoutSystem
 ///   threshold: `observationType` `animal`, `human` (person) or `vehicle`, `count` 1, the box in
 ///   `bboxX`, `bboxY`, `bboxWidth`, `bboxHeight` (normalized, top-left origin, as MegaDetector's),
 ///   `classificationMethod` `machine`, `classifiedBy` the detector, `classificationProbability`
-///   the confidence; an image with none gets one `blank` observation. `eventID`,
+///   the confidence; an image with none gets one `blank` observation. A detection marked static
+///   (`"static": true` in detections.json: scenery that recurs at the same place of its camera,
+///   which raised no alert) keeps its observation, tagged `observationTags` `static:true` and
+///   explained in `observationComments`, so that a reader can leave it out. `eventID`,
 ///   `eventStart` and `eventEnd` are the image's event's (detections.json's `event`, see
 ///   ``Formats/ImageEvent``), else empty and the media's timestamp. (The Camtrap DP 1.0 media
 ///   table has no event columns.)
@@ -28,6 +31,12 @@ import LookoutSystem
 ///   bounding box as GeoJSON), `temporal` (first start to last end) and an empty `taxonomic`
 ///   (Lookout does not name species).
 public struct CamtrapDPExport: Sendable {
+  /// `observationTags` of a static detection (a Camtrap DP `key:value` tag).
+  public static let staticTag = "static:true"
+  /// `observationComments` of a static detection.
+  public static let staticComment =
+    "static scenery: the same box recurs at this camera across events; no alert was raised"
+
   public var detections: String
   public var deploymentsPath: String
   public var outputFolder: String
@@ -229,6 +238,10 @@ public struct CamtrapDPExport: Sendable {
         row["bboxWidth"] = PythonFloat.repr(box[2])
         row["bboxHeight"] = PythonFloat.repr(box[3])
         row["classificationProbability"] = PythonFloat.rounded(d.confidence, digits: 3)
+        if d.isStatic {
+          row["observationTags"] = CamtrapDPExport.staticTag
+          row["observationComments"] = CamtrapDPExport.staticComment
+        }
         observations.append(row)
         summary.observations += 1
       }

@@ -60,7 +60,8 @@ public struct DetectionRun: Sendable {
       guard
         let c = ClassNames.detectionClass(category: d.category, names: results.detectionCategories)
       else { return nil }
-      return ScoredBox(detectionClass: c, confidence: d.confidence, bbox: d.bbox)
+      return ScoredBox(
+        detectionClass: c, confidence: d.confidence, bbox: d.bbox, isStatic: d.isStatic)
     }
   }
 }
@@ -70,10 +71,15 @@ public struct ScoredBox: Sendable, Equatable {
   public var detectionClass: DetectionClass
   public var confidence: Double
   public var bbox: [Double]
+  /// Marked static scenery in detections.json (`"static": true`): no alert was raised on it.
+  public var isStatic: Bool
 
-  public init(detectionClass: DetectionClass, confidence: Double, bbox: [Double]) {
+  public init(
+    detectionClass: DetectionClass, confidence: Double, bbox: [Double], isStatic: Bool = false
+  ) {
     self.detectionClass = detectionClass
     self.confidence = confidence
     self.bbox = bbox
+    self.isStatic = isStatic
   }
 }

@@ -169,6 +169,38 @@ import Testing
     #expect(column("eventEnd")[3] == column("eventStart")[3])
   }
 
+  /// A detection marked static in detections.json keeps its observation, tagged and explained;
+  /// the others get neither.
+  @Test func staticDetectionsAreTaggedObservations() throws {
+    let folder = try Fixture.scratchFolder("camtrap-static")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var results = try MegaDetectorOutput.decode(
+      Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("eval/detections.json")))))
+    // img2's vehicle 0.7 is the stump of its camera.
+    let img2 = try #require(results.images.firstIndex { $0.file.hasSuffix("img2.jpg") })
+    let vehicle = try #require(
+      results.images[img2].detections?.firstIndex { $0.category == 3 && $0.confidence == 0.7 })
+    results.images[img2].detections![vehicle].isStatic = true
+    let detections = folder + "/detections.json"
+    try Data(MegaDetectorOutput.encode(images: results.images, info: results.info))
+      .write(to: URL(fileURLWithPath: detections))
+    let job = CamtrapDPExport(
+      detections: detections, deploymentsPath: Fixture.path("eval/deployments.csv"),
+      outputFolder: folder + "/package", title: "Test export", contributor: "Field Team",
+      contributorEmail: "team@example.org", created: Date(timeIntervalSince1970: 1_717_000_000))
+    let summary = try job.run()
+    #expect(summary.observations == 8)
+    let obs = try table(folder + "/package/observations.csv")
+    let tagged = obs.rows.filter { $0.fields[obs.column("observationTags")!] == "static:true" }
+    #expect(tagged.count == 1)
+    #expect(tagged.first?.fields[obs.column("observationType")!] == "vehicle")
+    #expect(tagged.first?.fields[obs.column("classificationProbability")!] == "0.7")
+    #expect(
+      tagged.first?.fields[obs.column("observationComments")!] == CamtrapDPExport.staticComment)
+    let untagged = obs.rows.filter { $0.fields[obs.column("observationTags")!].isEmpty }
+    #expect(untagged.count == 7)
+  }
+
   @Test func deploymentsWithoutOffsetAreRefused() throws {
     let folder = try Fixture.scratchFolder("camtrap-offset")
     defer { try? FileManager.default.removeItem(atPath: folder) }
