@@ -87,8 +87,13 @@ enum AlertingRecord {
       let target = directory + "/" + name
       if input != nil {
         try OutputFiles.moveIntoPlace(staging + "/" + name, at: target)
-      } else if unlink(target) != 0 && errno != ENOENT {
-        throw .outputUnwritable(path: target, reason: String(cString: strerror(errno)))
+      } else {
+        do {
+          try PathCall.removeFileIfPresent(target)
+        } catch {
+          throw .outputUnwritable(
+            path: target, reason: SystemErrorText.systemMessage(error.rawValue))
+        }
       }
     }
     try OutputFiles.moveIntoPlace(staging + "/" + fileName, at: directory + "/" + fileName)

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -92,9 +93,11 @@ public struct CardWalker: Sendable {
   /// Walks `root` as ``walk(root:)`` does, and also lists the regular files that are neither
   /// images nor hidden or system files, with their kind.
   public func list(root: String) throws(ScanError) -> CardListing {
-    var rootStat = stat()
-    guard stat(root, &rootStat) == 0 else {
-      throw .inputUnreadable(path: root, reason: String(cString: strerror(errno)))
+    let rootStat: FileStatus
+    do {
+      rootStat = try PathCall.status(root)
+    } catch {
+      throw .inputUnreadable(path: root, reason: SystemErrorText.systemMessage(error.rawValue))
     }
     guard (rootStat.st_mode & S_IFMT) == S_IFDIR else {
       throw .inputUnreadable(path: root, reason: "not a folder")
@@ -177,19 +180,16 @@ public struct CardWalker: Sendable {
     files: inout [CardFile], problems: inout [WalkProblem], skipped: inout [SkippedFile]
   ) {
     let display = relative.isEmpty ? "." : relative
-    guard let dir = withCString(path, { opendir($0) }) else {
-      problems.append(
-        WalkProblem(relativePath: display, reason: String(cString: strerror(errno))))
-      return
-    }
-    defer { closedir(dir) }
-    var entries: [[UInt8]] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-        Array(raw.prefix(while: { $0 != 0 }))
+    var entries: [[UInt8]]
+    do {
+      entries = try PathCall.entries(ofDirectory: path).filter {
+        !$0.isEmpty && $0.first != UInt8(ascii: ".")
       }
-      if name.isEmpty || name.first == UInt8(ascii: ".") { continue }
-      entries.append(name)
+    } catch {
+      problems.append(
+        WalkProblem(
+          relativePath: display, reason: SystemErrorText.systemMessage(error.rawValue)))
+      return
     }
     entries.sort { $0.lexicographicallyPrecedes($1) }
     for name in entries {
@@ -197,20 +197,22 @@ public struct CardWalker: Sendable {
       if Self.skippedNames.contains(nameString.lowercased()) { continue }
       let childPath = path + [UInt8(ascii: "/")] + name
       let childRelative = relative.isEmpty ? nameString : relative + "/" + nameString
-      var info = stat()
-      let ok = withCString(childPath) { stat($0, &info) } == 0
-      guard ok else {
+      let info: FileStatus
+      do {
+        info = try PathCall.status(bytes: childPath)
+      } catch {
         // A dangling link, a link loop, a path too long or a file that vanished: if it looks
         // like an image it is listed, so that reading it fails with the reason and the outputs
         // name it. Anything else that exists but cannot be examined (it may be a folder of
         // images) is a walk problem; a dangling link to a non-image is of no interest.
-        let code = errno
+        let code = error.rawValue
         if isScannedName(nameString) {
           files.append(
             CardFile(relativePath: childRelative, path: childPath, size: 0, modifiedNanoseconds: 0))
         } else if code != ENOENT {
           problems.append(
-            WalkProblem(relativePath: childRelative, reason: String(cString: strerror(code))))
+            WalkProblem(
+              relativePath: childRelative, reason: SystemErrorText.systemMessage(code)))
         }
         continue
       }

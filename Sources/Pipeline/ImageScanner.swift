@@ -2,6 +2,7 @@ import Detector
 import Foundation
 import ImageIO
 import LookoutSystem
+import SystemPackage
 import VideoIO
 
 #if canImport(Glibc)
@@ -164,9 +165,14 @@ public final class ImageScanner {
     let calls = self.calls
     let fd = calls.open(file.path, flags: O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw .system(path: file.relativePath, code: errno) }
-    defer { _ = close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { throw .system(path: file.relativePath, code: errno) }
+    let descriptor = FileDescriptor(rawValue: fd)
+    defer { descriptor.closeIgnoringFailure() }
+    let info: FileStatus
+    do {
+      info = try descriptor.status()
+    } catch {
+      throw .system(path: file.relativePath, code: error.rawValue)
+    }
     switch info.st_mode & S_IFMT {
     case S_IFREG: break
     case S_IFDIR: throw .unreadable(path: file.relativePath, reason: "is a directory")
@@ -198,8 +204,7 @@ public final class ImageScanner {
     // EIO from a failing card, ESTALE from a share that went away, ...: the scan records the
     // file as read_error and goes on.
     if failure != 0 { throw .system(path: file.relativePath, code: failure) }
-    var after = stat()
-    if fstat(fd, &after) == 0,
+    if let after = try? descriptor.status(),
       Int64(after.st_size) != size || modificationNanoseconds(after) != modified
     {
       throw .unreadable(

@@ -232,7 +232,7 @@ public final class ScanCheckpoint {
       } catch where error == .noSuchFileOrDirectory {
         readers.append(nil)
       } catch {
-        throw .outputUnwritable(path: path, reason: String(cString: strerror(error.rawValue)))
+        throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
       }
     }
     let decoder = JSONDecoder()

@@ -177,8 +177,10 @@ enum OutputFiles {
 
   /// `rename(2)`, which needs no space and so cannot fail for a full disk.
   static func moveIntoPlace(_ source: String, at target: String) throws(ScanError) {
-    guard rename(source, target) == 0 else {
-      throw .outputUnwritable(path: target, reason: String(cString: strerror(errno)))
+    do {
+      try PathCall.rename(source, to: target)
+    } catch {
+      throw .outputUnwritable(path: target, reason: SystemErrorText.systemMessage(error.rawValue))
     }
   }
 
@@ -208,7 +210,7 @@ enum OutputFiles {
       guard parts.count == 2, let pid = Int32(parts[0]), pid != getpid(),
         kill(pid, 0) != 0, errno == ESRCH
       else { continue }
-      _ = unlink(directory + "/" + name)
+      try? PathCall.removeFile(directory + "/" + name)
     }
   }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Formats
 import Foundation
 import LookoutCore
+import LookoutSystem
 
 /// What a finished scan reports back to the command line.
 public struct ScanReport: Sendable {
@@ -146,9 +147,7 @@ public final class ScanRunner {
   /// The path with symbolic links, `.` and `..` resolved (`realpath(3)`), so the same folder
   /// named two ways is recognised; the path as given when it cannot be resolved.
   static func canonicalPath(_ path: String) -> String {
-    guard let resolved = realpath(path, nil) else { return path }
-    defer { free(resolved) }
-    return String(cString: resolved)
+    (try? PathCall.resolved(path)) ?? path
   }
 
   /// Scans what the checkpoint lacks, then writes the outputs.

@@ -1,6 +1,7 @@
 import Detector
 import Foundation
 import ImageIO
+import LookoutSystem
 import VideoIO
 
 #if canImport(Glibc)
@@ -80,9 +81,11 @@ extension ImageScanner {
     var outcome = ImageOutcome(
       file: file.relativePath, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds)
     do {
-      var info = stat()
-      guard withCString(file.path, { stat($0, &info) }) == 0 else {
-        throw ImageDecodeError.system(path: file.relativePath, code: errno)
+      let info: FileStatus
+      do {
+        info = try PathCall.status(bytes: file.path)
+      } catch {
+        throw ImageDecodeError.system(path: file.relativePath, code: error.rawValue)
       }
       guard info.st_mode & S_IFMT == S_IFREG else {
         throw ImageDecodeError.unreadable(path: file.relativePath, reason: "not a regular file")

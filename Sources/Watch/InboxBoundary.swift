@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import LookoutSystem
 
 /// The inbox's real extent: whether a path found in it, with its symbolic links resolved, is
 /// still inside it.
@@ -18,7 +14,7 @@ struct InboxBoundary: Sendable {
   /// Resolves `inbox`; when that fails (it vanished) the path as given is used, so that every
   /// later check fails closed rather than open.
   init(inbox: String) {
-    var bytes = Self.realPath(Array(inbox.utf8)) ?? Array(inbox.utf8)
+    var bytes = (try? PathCall.resolved(bytes: Array(inbox.utf8))) ?? Array(inbox.utf8)
     while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
     root = bytes
   }
@@ -33,10 +29,14 @@ struct InboxBoundary: Sendable {
 
   /// `path` with every symbolic link resolved, when that is inside the inbox.
   func resolve(_ path: [UInt8]) -> Result<[UInt8], Refusal> {
-    guard let real = Self.realPath(path) else {
+    let real: [UInt8]
+    do {
+      real = try PathCall.resolved(bytes: path)
+    } catch {
       return .failure(
         Refusal(
-          reason: "cannot resolve it: \(String(cString: strerror(errno)))", leavesInbox: false))
+          reason: "cannot resolve it: \(SystemErrorText.systemMessage(error.rawValue))",
+          leavesInbox: false))
     }
     guard contains(real) else {
       return .failure(
@@ -66,15 +66,4 @@ struct InboxBoundary: Sendable {
     return real.starts(with: prefix)
   }
 
-  /// `realpath(3)`; nil when it fails (`errno` says why).
-  static func realPath(_ path: [UInt8]) -> [UInt8]? {
-    var terminated = path.map { CChar(bitPattern: $0) }
-    terminated.append(0)
-    guard let resolved = terminated.withUnsafeBufferPointer({ realpath($0.baseAddress!, nil) })
-    else { return nil }
-    defer { free(resolved) }
-    return Array(UnsafeBufferPointer(start: resolved, count: strlen(resolved))).map {
-      UInt8(bitPattern: $0)
-    }
-  }
 }

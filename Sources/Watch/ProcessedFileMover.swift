@@ -130,7 +130,9 @@ public struct ProcessedFileMover: Sendable {
     var reason: String
   }
 
-  private static func errnoText() -> String { String(cString: strerror(errno)) }
+  private static func failure(_ error: Errno) -> MoveFailure {
+    MoveFailure(reason: SystemErrorText.systemMessage(error.rawValue))
+  }
 
   static func move(_ source: [UInt8], to target: String, size: Int64) throws(MoveFailure) {
     let folder = (target as NSString).deletingLastPathComponent
@@ -141,38 +143,39 @@ public struct ProcessedFileMover: Sendable {
     }
     if let existing = stat(target), existing.size == size {
       // A cross-device copy finished before a crash: only the original is left to remove.
-      if unlinkBytes(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
+      do {
+        try PathCall.removeFileIfPresent(bytes: source)
+      } catch {
+        throw failure(error)
+      }
       return
     }
-    if withTerminated(source, { rename($0, target) }) == 0 {
+    do {
+      try PathCall.rename(bytes: source, to: target)
       syncFolder(folder)
       return
+    } catch where error == .improperLink {
+      // Another file system: copied below.
+    } catch {
+      throw failure(error)
     }
-    guard errno == EXDEV else { throw MoveFailure(reason: errnoText()) }
     let partial = target + ".lookout-partial"
     try copy(source, to: partial)
-    guard rename(partial, target) == 0 else {
-      let reason = errnoText()
-      unlink(partial)
-      throw MoveFailure(reason: reason)
+    do {
+      try PathCall.rename(partial, to: target)
+    } catch {
+      try? PathCall.removeFile(partial)
+      throw failure(error)
     }
     syncFolder(folder)
-    if unlinkBytes(source) != 0 && errno != ENOENT { throw MoveFailure(reason: errnoText()) }
+    do {
+      try PathCall.removeFileIfPresent(bytes: source)
+    } catch {
+      throw failure(error)
+    }
   }
-
-  /// Runs `body` with a NUL-terminated copy of a raw path.
-  private static func withTerminated<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
-    var terminated = path.map { CChar(bitPattern: $0) }
-    terminated.append(0)
-    return terminated.withUnsafeBufferPointer { body($0.baseAddress!) }
-  }
-
-  private static func unlinkBytes(_ path: [UInt8]) -> Int32 { withTerminated(path) { unlink($0) } }
 
   private static func copy(_ source: [UInt8], to target: String) throws(MoveFailure) {
-    func failure(_ error: Errno) -> MoveFailure {
-      MoveFailure(reason: String(cString: strerror(error.rawValue)))
-    }
     let input: FileDescriptor
     do {
       input = try FileDescriptor.opening(bytes: source, .readOnly, options: .noFollow)
@@ -198,7 +201,7 @@ public struct ProcessedFileMover: Sendable {
       try output.synchronize()
     } catch {
       output.closeIgnoringFailure()
-      unlink(target)
+      try? PathCall.removeFile(target)
       throw failure(error)
     }
     output.closeIgnoringFailure()

@@ -1,10 +1,6 @@
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import LookoutSystem
+import SystemPackage
 
 /// An exclusive lock on an output folder (`<out>/watch.lock`, `flock`), so two overlapping
 /// runs (cron firing while the last run is still busy, or a service and a manual run) never
@@ -14,35 +10,43 @@ import Foundation
 public final class WatchLock: Sendable {
   public static let fileName = "watch.lock"
   public let path: String
-  private let fd: Int32
+  private let file: FileDescriptor
 
   /// Takes the lock without waiting; throws ``WatchError/locked(path:holder:)`` when another
   /// process has it.
   public init(directory: String) throws(WatchError) {
     path = directory + "/" + Self.fileName
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-    guard fd >= 0 else {
-      throw .outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+    let file: FileDescriptor
+    do {
+      file = try FileDescriptor.opening(
+        path, .readWrite, options: .create, permissions: FilePermissions(rawValue: 0o644))
+    } catch {
+      throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
     }
-    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-      let code = errno
+    let locked: Bool
+    do {
+      locked = try file.lockExclusivelyIfFree()
+    } catch {
+      file.closeIgnoringFailure()
+      throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
+    }
+    guard locked else {
       var holder: String?
       if let text = try? String(contentsOfFile: path, encoding: .utf8) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         holder = trimmed.isEmpty ? nil : trimmed
       }
-      close(fd)
-      if code == EWOULDBLOCK { throw .locked(path: path, holder: holder) }
-      throw .outputUnwritable(path: path, reason: String(cString: strerror(code)))
+      file.closeIgnoringFailure()
+      throw .locked(path: path, holder: holder)
     }
-    self.fd = fd
+    self.file = file
     let note = "pid \(getpid()) since \(ISO8601DateFormatter().string(from: Date()))\n"
-    _ = ftruncate(fd, 0)
-    _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
+    try? file.truncate(to: 0)
+    _ = try? file.writeAll(toAbsoluteOffset: 0, Array(note.utf8))
   }
 
   deinit {
-    flock(fd, LOCK_UN)
-    close(fd)
+    file.unlock()
+    file.closeIgnoringFailure()
   }
 }
