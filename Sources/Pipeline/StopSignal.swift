@@ -20,7 +20,8 @@ import Synchronization
 public final class StopSignal: Sendable {
   private struct State {
     var requested = false
-    var handlers: [@Sendable () -> Void] = []
+    var handlers: [Int: @Sendable () -> Void] = [:]
+    var nextHandler = 0
     var sources: [any DispatchSourceSignal] = []
   }
 
@@ -37,21 +38,39 @@ public final class StopSignal: Sendable {
     let handlers = state.withLock { s -> [@Sendable () -> Void] in
       guard !s.requested else { return [] }
       s.requested = true
-      defer { s.handlers = [] }
-      return s.handlers
+      defer { s.handlers = [:] }
+      return s.handlers.sorted { $0.key < $1.key }.map(\.value)
     }
     for handler in handlers { handler() }
   }
 
   /// Runs `handler` once a stop is requested (at once when it already was): how a signal
-  /// cancels an async task.
-  public func onRequest(_ handler: @escaping @Sendable () -> Void) {
-    let now = state.withLock { s -> Bool in
-      if s.requested { return true }
-      s.handlers.append(handler)
-      return false
+  /// cancels an async task. Returns a token for ``removeHandler(_:)``; nil when the handler
+  /// has already run.
+  @discardableResult
+  public func onRequest(_ handler: @escaping @Sendable () -> Void) -> Int? {
+    let token = state.withLock { s -> Int? in
+      if s.requested { return nil }
+      s.nextHandler += 1
+      s.handlers[s.nextHandler] = handler
+      return s.nextHandler
     }
-    if now { handler() }
+    if token == nil { handler() }
+    return token
+  }
+
+  /// Forgets a handler that is no longer needed (its wait ended another way).
+  public func removeHandler(_ token: Int?) {
+    guard let token else { return }
+    _ = state.withLock { $0.handlers.removeValue(forKey: token) }
+  }
+
+  /// Returns once a stop is requested (at once when it already was) or the task is cancelled.
+  public func waitUntilRequested() async {
+    let waiter = OneShotWaiter()
+    let token = onRequest { waiter.fire() }
+    await waiter.wait()
+    removeHandler(token)
   }
 
   /// Starts listening for SIGINT and SIGTERM: the first requests a stop, a second ends the

@@ -169,8 +169,17 @@ public final class DeliveryWorker: Sendable {
     return await withTaskGroup(of: DeliveryResult?.self) { group in
       group.addTask { await sink.deliver(item) }
       group.addTask {
-        while !Task.isCancelled, stop?.isRequested != true, cutoff?.hasPassed != true {
-          try? await Task.sleep(nanoseconds: 50_000_000)
+        // Woken by the stop or the cutoff, whichever comes first (or by the request's answer,
+        // which cancels this task).
+        await withTaskGroup(of: Void.self) { race in
+          race.addTask {
+            if let stop { await stop.waitUntilRequested() } else { await OneShotWaiter().wait() }
+          }
+          race.addTask {
+            if let cutoff { await cutoff.waitUntilPassed() } else { await OneShotWaiter().wait() }
+          }
+          await race.next()
+          race.cancelAll()
         }
         return nil
       }
