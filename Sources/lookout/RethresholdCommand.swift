@@ -20,7 +20,8 @@ struct RethresholdCommand: ParsableCommand {
       scan's, its per-site thresholds are added to the scan's (replacing the same site's and \
       class's), and --threshold still wins over its classes.
 
-      The scan's static rule applies unless --keep-static or --static-* options change it;       rethresholding marks and holds back the same static detections a scan would.
+      The scan's static rule applies unless --keep-static or --static-* options change it; \
+      rethresholding marks and holds back the same static detections a scan would.
 
       Examples:
         lookout rethreshold triage/ --threshold person=0.35 --threshold vehicle=0.6
