@@ -28,7 +28,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout_model import CLASSES, LookoutNet  # noqa: E402
+from lookout_model import CLASSES, LookoutNet, build  # noqa: E402
 import train  # noqa: E402
 
 SLICES = [
@@ -53,6 +53,7 @@ def load_model(path):
             shipped = json.load(open(graph)).get("thresholds")
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
+        model = build(ck.get("meta"))
         model.load_state_dict(ck["model"])
     return model.eval(), shipped
 
@@ -62,7 +63,7 @@ def run(model, items, cross_iou):
     out = []
     with torch.no_grad():
         for it in items:
-            x, nw, nh = train.letterbox(it["image"])
+            x, nw, nh = train.letterbox(it["image"], multiple=model.size_multiple)
             o = model(torch.from_numpy(x).permute(2, 0, 1)[None])[0]
             out.append((it, train.decode(o, nw, nh, cross_iou=cross_iou)))
     return out

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout_model import LookoutNet, count_flops, export_graph  # noqa: E402
+from lookout_model import LookoutNet, build, count_flops, export_graph  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -109,12 +109,15 @@ def main():
     ap.add_argument("--name", default="lookout-det")
     ap.add_argument("--fixtures", default=os.path.join(ROOT, "Tests", "DetectorTests", "Fixtures",
                                                        "parity.safetensors"))
+    ap.add_argument("--arch", default="base", help="the graph for random weights (no --checkpoint): "
+                                                   "base or ctx64")
     args = ap.parse_args()
     torch.manual_seed(0)
-    model = LookoutNet()
+    model = LookoutNet(arch=args.arch)
     meta = {"name": args.name, "model_version": "untrained"}
     if args.checkpoint:
         ck = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+        model = build(ck.get("meta"))
         model.load_state_dict(ck["model"])
         meta.update(ck.get("meta", {}))
     graph, tensors = export_graph(model, meta)

@@ -51,9 +51,23 @@ class SepBlock(nn.Module):
         return x + y if self.residual else y
 
 
+ARCHS = ("base", "ctx64")
+
+
 class LookoutNet(nn.Module):
-    def __init__(self, width=(16, 32, 64, 112, 160), neck=64):
+    """`arch` "base" is 0.3.0's graph. "ctx64" adds a stride-64 context branch for large objects:
+    two separable blocks below stride 32, upsampled and added to the stride-32 features through a
+    1x1 convolution whose batch-norm scale starts at zero (so a network initialised from a "base"
+    checkpoint starts out computing exactly what it did). It widens the receptive field from about
+    175 px to about 370 px, so a person filling half a 640 px frame is seen whole from its centre
+    cell; inputs are padded to a multiple of 64 instead of 32."""
+
+    def __init__(self, width=(16, 32, 64, 112, 160), neck=64, arch="base"):
         super().__init__()
+        if arch not in ARCHS:
+            raise ValueError(f"unknown arch {arch!r} (one of {', '.join(ARCHS)})")
+        self.arch = arch
+        self.size_multiple = 64 if arch == "ctx64" else 32
         c0, c1, c2, c3, c4 = width
         self.stem = ConvBN(3, c0, 3, 2)  # /2
         self.s1 = SepBlock(c0, c1, 2)  # /4
@@ -63,6 +77,11 @@ class LookoutNet(nn.Module):
         self.s3b = SepBlock(c3, c3, 1)
         self.s4a = SepBlock(c3, c4, 2)  # /32
         self.s4b = SepBlock(c4, c4, 1)
+        if arch == "ctx64":
+            self.s5a = SepBlock(c4, c4, 2)  # /64
+            self.s5b = SepBlock(c4, c4, 1)
+            self.ctx = ConvBN(c4, c4, 1, act=False)
+            nn.init.zeros_(self.ctx.bn.weight)
         self.lat4 = ConvBN(c4 + c3, c3, 1)  # after upsampling /32 -> /16 and concat
         self.mix3 = SepBlock(c3, c3, 1)
         self.lat3 = ConvBN(c3 + c2, neck, 1)  # /16 -> /8
@@ -79,6 +98,9 @@ class LookoutNet(nn.Module):
         p2 = self.s2b(self.s2a(x))
         p3 = self.s3b(self.s3a(p2))
         p4 = self.s4b(self.s4a(p3))
+        if self.arch == "ctx64":
+            c5 = self.ctx(self.s5b(self.s5a(p4)))
+            p4 = p4 + F.interpolate(c5, scale_factor=2, mode="nearest")
         u4 = F.interpolate(p4, scale_factor=2, mode="nearest")
         m3 = self.mix3(self.lat4(torch.cat([u4, p3], 1)))
         u3 = F.interpolate(m3, scale_factor=2, mode="nearest")
@@ -173,6 +195,10 @@ def export_graph(model: LookoutNet, meta: dict):
     p2 = g.sep("s2b", g.sep("s2a", x, model.s2a), model.s2b)
     p3 = g.sep("s3b", g.sep("s3a", p2, model.s3a), model.s3b)
     p4 = g.sep("s4b", g.sep("s4a", p3, model.s4a), model.s4b)
+    if model.arch == "ctx64":
+        c5 = g.conv("ctx", g.sep("s5b", g.sep("s5a", p4, model.s5a), model.s5b), model.ctx, "none")
+        u5 = g.node("up5", "upsample_nearest", [c5], factor=2)
+        p4 = g.node("ctx.add", "add", [p4, u5])
     u4 = g.node("up4", "upsample_nearest", [p4], factor=2)
     c3 = g.node("cat3", "concat", [u4, p3])
     m3 = g.sep("mix3", g.conv("lat4", c3, model.lat4, "relu"), model.mix3)
@@ -185,7 +211,7 @@ def export_graph(model: LookoutNet, meta: dict):
         "format": "lookout-graph",
         "format_version": 1,
         "input": {"name": "image", "channels": 3, "layout": "HWC", "range": [0.0, 1.0],
-                  "size_multiple": 32},
+                  "size_multiple": model.size_multiple},
         "output": out,
         "head": {"type": "centernet", "stride": STRIDE, "classes": CLASSES,
                  "heatmap_channels": [0, 1, 2], "offset_channels": [3, 4],
@@ -221,8 +247,16 @@ def to_json(graph) -> str:
     return json.dumps(graph, indent=1, sort_keys=False)
 
 
+def build(meta_or_arch=None) -> "LookoutNet":
+    """The network a checkpoint's `meta` (or an arch name) describes; "base" when it names none."""
+    if isinstance(meta_or_arch, dict):
+        meta_or_arch = meta_or_arch.get("arch")
+    return LookoutNet(arch=meta_or_arch or "base")
+
+
 if __name__ == "__main__":
-    m = LookoutNet()
+    import sys
+    m = LookoutNet(arch=sys.argv[1] if len(sys.argv) > 1 else "base")
     gr, ts = export_graph(m, {})
     print("params", sum(t.numel() for t in ts.values()), "GFLOP@640x512",
           count_flops(gr, 512, 640) / 1e9, "GFLOP@640x640", count_flops(gr, 640, 640) / 1e9)

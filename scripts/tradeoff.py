@@ -17,7 +17,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout_model import LookoutNet  # noqa: E402
+from lookout_model import build  # noqa: E402
 from train import ROOT, evaluate, false_alert_rate, image_level, load_dataset  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def main():
     torch.set_num_threads(args.threads)
 
     ck = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-    model = LookoutNet()
+    model = build(ck.get("meta"))
     model.load_state_dict(ck["model"])
     shipped = ck["meta"]["thresholds"]
     val = [i for i in load_dataset(args.data) if i["val"]]

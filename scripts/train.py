@@ -39,7 +39,7 @@ from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import synthesize  # noqa: E402
-from lookout_model import CLASSES, STRIDE, LookoutNet, detection_loss  # noqa: E402
+from lookout_model import ARCHS, CLASSES, STRIDE, LookoutNet, build, detection_loss  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLS_INDEX = {c: i for i, c in enumerate(CLASSES)}
@@ -384,7 +384,7 @@ def mine_hard_negatives(model, aug, floor=0.1):
     device = next(model.parameters()).device
     with torch.no_grad():
         for it in aug.backgrounds:
-            x, nw, nh = letterbox(it["image"])
+            x, nw, nh = letterbox(it["image"], multiple=model.size_multiple)
             out = model(torch.from_numpy(x).permute(2, 0, 1)[None].to(device))[0].cpu()
             dets = [d for d in decode(out, nw, nh, min_conf=floor) if d[0] in (1, 2)]
             if dets:
@@ -519,7 +519,7 @@ def evaluate(model, items):
     n_truth = {c: 0 for c in range(3)}
     with torch.no_grad():
         for it in items:
-            x, nw, nh = letterbox(it["image"])
+            x, nw, nh = letterbox(it["image"], multiple=model.size_multiple)
             out = model(torch.from_numpy(x).permute(2, 0, 1)[None])[0]
             dets = decode(out, nw, nh)
             per_image.append((it, dets))
@@ -645,6 +645,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--version", default="0.3.0")
     ap.add_argument("--init", help="start from this checkpoint's weights (fine-tuning)")
+    ap.add_argument("--arch", choices=ARCHS, default=None,
+                    help="the graph to train (default: --init's, else base); a ctx64 network "
+                         "initialised from a base checkpoint starts with its context branch silent")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
@@ -686,14 +689,23 @@ def main():
             w.writerow([i["file"], i["split"], group_of({"file": i["file"], "source": i["source"]})])
 
     aug = Augmenter(train, random.Random(args.seed), args.data)
-    model = LookoutNet()
+    init = None
+    if args.init and not args.init.endswith(".safetensors"):
+        init = torch.load(args.init, map_location="cpu", weights_only=False)
+    arch = args.arch or (init["meta"].get("arch") if init else None) or "base"
+    model = LookoutNet(arch=arch)
     init_training = None
     if args.init and args.init.endswith(".safetensors"):
         init_training = load_folded(model, args.init)
         args.freeze_bn = True
-    elif args.init:
-        init = torch.load(args.init, map_location="cpu", weights_only=False)
-        model.load_state_dict(init["model"])
+    elif init:
+        missing, unexpected = model.load_state_dict(init["model"], strict=False)
+        new = {k.split(".")[0] for k in missing}
+        if unexpected or not new <= {"s5a", "s5b", "ctx"}:
+            raise SystemExit(f"--init {args.init} does not fit arch {arch}: missing {sorted(missing)}, "
+                             f"unexpected {sorted(unexpected)}")
+        if missing:
+            print(f"--init {args.init}: new layers {sorted(new)} start fresh", file=sys.stderr)
         init_training = init["meta"].get("trained")
     device = torch.device(args.device)
     model.to(device)
@@ -733,7 +745,7 @@ def main():
         """Everything --resume needs: weights, optimizer, step, time trained, sampler state."""
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
-                    "rng": aug.rng.getstate()}, state_path + ".tmp")
+                    "rng": aug.rng.getstate(), "arch": arch}, state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
     # The schedule follows elapsed time (or steps with --steps), so a busy machine shortens
@@ -785,7 +797,7 @@ def main():
                   f"lr {lr:.5f} {time.time()-start:.0f}s", file=sys.stderr, flush=True)
         if args.save_every and step % args.save_every == 0:
             save_state(time.time() - start)
-            save(args.out, {"model_version": args.version, "partial": True, "steps": step})
+            save(args.out, {"model_version": args.version, "arch": arch, "partial": True, "steps": step})
     train_seconds = time.time() - start
     if not args.eval_only:
         save_state(train_seconds)
@@ -800,14 +812,14 @@ def main():
     if args.eval_only:
         trained = init_training or trained
     if not val:  # a training-only copy (scripts/pack_data.py): validate later with --eval-only
-        save(args.out, {"model_version": args.version, "thresholds": None, "trained": trained})
+        save(args.out, {"model_version": args.version, "arch": arch, "thresholds": None, "trained": trained})
         print(f"trained {step} steps in {train_seconds:.0f}s; no validation images here, run "
               f"--eval-only --init {args.out} on the full data", file=sys.stderr)
         return
 
     model.cpu()
     model.eval()
-    save(args.out, {"model_version": args.version, "thresholds": None, "trained": trained})
+    save(args.out, {"model_version": args.version, "arch": arch, "thresholds": None, "trained": trained})
     composites = composite_sets(items, args.data)
     import evaluate_slices  # noqa: E402 (imports this module)
     t = time.time()
@@ -836,7 +848,7 @@ def main():
         json.dump(report, f, indent=1)
         f.write("\n")
     thresholds = {k: float(v) for k, v in thresholds.items()}
-    save(args.out, {"model_version": args.version, "thresholds": thresholds, "trained": trained})
+    save(args.out, {"model_version": args.version, "arch": arch, "thresholds": thresholds, "trained": trained})
     print(json.dumps({k: report[k] for k in ("thresholds", "box_ap50")}, indent=1), file=sys.stderr)
     for k, v in report["by_source"].items():
         print(k, json.dumps(v), file=sys.stderr)
