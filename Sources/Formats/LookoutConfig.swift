@@ -61,42 +61,21 @@ public struct LookoutConfig: Sendable, Equatable {
     members.first { $0.0 == name }?.1
   }
 
-  /// The `thresholds` member, validated; empty settings when there is none.
+  /// The `thresholds` member, validated (``ClassThresholds``'s `Decodable` reading); empty
+  /// settings when there is none.
   public func thresholds(path: String = "config") throws(LookoutConfigError) -> ClassThresholds {
-    guard let value = JSONValue.object(members)["thresholds"], !value.isNull else {
+    guard let value = JSONValue.object(members)[ClassThresholds.configMember], !value.isNull
+    else {
       return ClassThresholds()
     }
-    guard let entries = value.objectMembers else {
-      throw LookoutConfigError(path: path, reason: "\"thresholds\" is not an object")
+    do {
+      return try JSONDecoder().decode(
+        ClassThresholds.self, from: Data(JSONWriter.compact.bytes(value)))
+    } catch let problem as ClassThresholds.DecodingProblem {
+      throw LookoutConfigError(path: path, reason: problem.reason)
+    } catch {
+      throw LookoutConfigError(path: path, reason: String(describing: error))
     }
-    func number(_ v: JSONValue, _ where_: String) throws(LookoutConfigError) -> Double {
-      guard let d = v.doubleValue, (0...1).contains(d) else {
-        throw LookoutConfigError(path: path, reason: "\(where_) is not a number in 0…1")
-      }
-      return d
-    }
-    var settings = ClassThresholds()
-    for (key, v) in entries {
-      if key == "sites" {
-        guard let sites = v.objectMembers else {
-          throw LookoutConfigError(path: path, reason: "\"thresholds.sites\" is not an object")
-        }
-        for (site, classes) in sites {
-          guard let classMembers = classes.objectMembers else {
-            throw LookoutConfigError(
-              path: path, reason: "\"thresholds.sites.\(site)\" is not an object")
-          }
-          var map: [String: Double] = [:]
-          for (name, t) in classMembers {
-            map[name] = try number(t, "thresholds.sites.\(site).\(name)")
-          }
-          settings.sites[site] = map
-        }
-      } else {
-        settings.classes[key] = try number(v, "thresholds.\(key)")
-      }
-    }
-    return settings
   }
 
   /// A copy whose `thresholds` member is `settings`, every other member unchanged and in place.
@@ -114,13 +93,7 @@ public struct LookoutConfig: Sendable, Equatable {
   }
 
   static func classesValue(_ map: [String: Double]) -> [(String, JSONValue)] {
-    let known = DetectionClass.allCases.map(\.name)
-    let ordered =
-      known.filter { map[$0] != nil }
-      + map.keys.filter { !known.contains($0) }.sorted {
-        $0.utf8.lexicographicallyPrecedes($1.utf8)
-      }
-    return ordered.map { ($0, .number(map[$0]!)) }
+    ClassThresholds.orderedClassNames(map).map { ($0, .number(map[$0]!)) }
   }
 
   static func thresholdsValue(_ settings: ClassThresholds) -> JSONValue {

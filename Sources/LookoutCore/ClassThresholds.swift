@@ -86,3 +86,98 @@ public struct ClassThresholds: Sendable, Equatable {
     return nil
   }
 }
+
+// MARK: The config file's `thresholds` member
+
+extension ClassThresholds: Codable {
+  /// The config file's member these thresholds are kept in.
+  public static let configMember = "thresholds"
+
+  /// Why a `thresholds` member cannot be read, in the words the config's error shows:
+  /// `"thresholds.person is not a number in 0…1"`.
+  public struct DecodingProblem: Error, Sendable, Equatable {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+  }
+
+  private struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  /// Reads `{"person": 0.4, …, "sites": {"<site>": {"person": 0.3, …}}}`: every value a number
+  /// in 0…1 (a class name is not checked here; ``firstInvalidEntry`` finds unknown ones).
+  public init(from decoder: any Decoder) throws {
+    let member = Self.configMember
+    func object(_ make: () throws -> KeyedDecodingContainer<Key>, _ path: String) throws
+      -> KeyedDecodingContainer<Key>
+    {
+      do {
+        return try make()
+      } catch {
+        throw DecodingProblem(reason: "\"\(path)\" is not an object")
+      }
+    }
+    func number(_ container: KeyedDecodingContainer<Key>, _ key: Key, _ path: String) throws
+      -> Double
+    {
+      guard let value = try? container.decode(Double.self, forKey: key), (0...1).contains(value)
+      else { throw DecodingProblem(reason: "\(path) is not a number in 0…1") }
+      return value
+    }
+    let top = try object({ try decoder.container(keyedBy: Key.self) }, member)
+    var classes: [String: Double] = [:]
+    var sites: [String: [String: Double]] = [:]
+    for key in top.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+      guard key.stringValue == "sites" else {
+        classes[key.stringValue] = try number(top, key, "\(member).\(key.stringValue)")
+        continue
+      }
+      let siteContainer = try object(
+        { try top.nestedContainer(keyedBy: Key.self, forKey: key) }, "\(member).sites")
+      for site in siteContainer.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+        let path = "\(member).sites.\(site.stringValue)"
+        let own = try object(
+          { try siteContainer.nestedContainer(keyedBy: Key.self, forKey: site) }, path)
+        var map: [String: Double] = [:]
+        for name in own.allKeys {
+          map[name.stringValue] = try number(own, name, "\(path).\(name.stringValue)")
+        }
+        sites[site.stringValue] = map
+      }
+    }
+    self.init(classes: classes, sites: sites)
+  }
+
+  /// Writes the classes in ``orderedClassNames(_:)``'s order, then `sites` (by name) when
+  /// there are any: the config file's order, for an encoder that keeps the order of keys
+  /// (Formats' `LookoutConfig` writes the file itself in that order; Foundation's `JSONEncoder`
+  /// does not keep it).
+  public func encode(to encoder: any Encoder) throws {
+    var top = encoder.container(keyedBy: Key.self)
+    for name in Self.orderedClassNames(classes) {
+      try top.encode(classes[name]!, forKey: Key(stringValue: name))
+    }
+    guard !sites.isEmpty else { return }
+    var siteContainer = top.nestedContainer(keyedBy: Key.self, forKey: Key(stringValue: "sites"))
+    for site in sites.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+      var own = siteContainer.nestedContainer(keyedBy: Key.self, forKey: Key(stringValue: site))
+      for name in Self.orderedClassNames(sites[site]!) {
+        try own.encode(sites[site]![name]!, forKey: Key(stringValue: name))
+      }
+    }
+  }
+
+  /// The order classes are written in: animal, person, vehicle (those present), then any
+  /// others by name.
+  public static func orderedClassNames(_ map: [String: Double]) -> [String] {
+    let known = DetectionClass.allCases.map(\.name)
+    return known.filter { map[$0] != nil }
+      + map.keys.filter { !known.contains($0) }.sorted {
+        $0.utf8.lexicographicallyPrecedes($1.utf8)
+      }
+  }
+}
