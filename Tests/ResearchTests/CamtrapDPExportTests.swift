@@ -20,6 +20,23 @@ import Testing
     return (folder, try job.run())
   }
 
+  /// Exports Fixtures/eval's detections as `change` alters them, into `<folder>/package`.
+  func exportChanged(
+    in folder: String, _ change: (inout MegaDetectorResults) throws -> Void
+  ) throws -> CamtrapDPExport.Summary {
+    var results = try MegaDetectorOutput.decode(
+      Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("eval/detections.json")))))
+    try change(&results)
+    let detections = folder + "/detections.json"
+    try Data(MegaDetectorOutput.encode(images: results.images, info: results.info))
+      .write(to: URL(fileURLWithPath: detections))
+    let job = CamtrapDPExport(
+      detections: detections, deploymentsPath: Fixture.path("eval/deployments.csv"),
+      outputFolder: folder + "/package", title: "Test export", contributor: "Field Team",
+      contributorEmail: "team@example.org", created: Date(timeIntervalSince1970: 1_717_000_000))
+    return try job.run()
+  }
+
   func table(_ path: String) throws -> CSVTable {
     try CSVReader.read(path: path)
   }
@@ -144,22 +161,14 @@ import Testing
   @Test func observationsCarryTheirImagesEvent() throws {
     let folder = try Fixture.scratchFolder("camtrap-events")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    var results = try MegaDetectorOutput.decode(
-      Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("eval/detections.json")))))
-    // img1 and img2 (siteA-cam1, no offset in EXIF: the deployment's +03:00 applies).
-    for i in results.images.indices where results.images[i].file.hasPrefix("siteA/cam1/") {
-      results.images[i].event = ImageEvent(
-        id: "siteA-cam1#1", start: "2024-05-01T06:00:00", end: "2024-05-01T06:00:40",
-        frames: 2, timeSource: .exif)
+    _ = try exportChanged(in: folder) { results in
+      // img1 and img2 (siteA-cam1, no offset in EXIF: the deployment's +03:00 applies).
+      for i in results.images.indices where results.images[i].file.hasPrefix("siteA/cam1/") {
+        results.images[i].event = ImageEvent(
+          id: "siteA-cam1#1", start: "2024-05-01T06:00:00", end: "2024-05-01T06:00:40",
+          frames: 2, timeSource: .exif)
+      }
     }
-    let detections = folder + "/detections.json"
-    try Data(MegaDetectorOutput.encode(images: results.images, info: results.info))
-      .write(to: URL(fileURLWithPath: detections))
-    let job = CamtrapDPExport(
-      detections: detections, deploymentsPath: Fixture.path("eval/deployments.csv"),
-      outputFolder: folder + "/package", title: "Test export", contributor: "Field Team",
-      contributorEmail: "team@example.org", created: Date(timeIntervalSince1970: 1_717_000_000))
-    _ = try job.run()
     let obs = try table(folder + "/package/observations.csv")
     func column(_ name: String) -> [String] { obs.rows.map { $0.fields[obs.column(name)!] } }
     // img1 has one observation, img2 two; img3 (siteA-cam2) has no event.
@@ -174,21 +183,13 @@ import Testing
   @Test func staticDetectionsAreTaggedObservations() throws {
     let folder = try Fixture.scratchFolder("camtrap-static")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    var results = try MegaDetectorOutput.decode(
-      Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("eval/detections.json")))))
-    // img2's vehicle 0.7 is the stump of its camera.
-    let img2 = try #require(results.images.firstIndex { $0.file.hasSuffix("img2.jpg") })
-    let vehicle = try #require(
-      results.images[img2].detections?.firstIndex { $0.category == 3 && $0.confidence == 0.7 })
-    results.images[img2].detections![vehicle].isStatic = true
-    let detections = folder + "/detections.json"
-    try Data(MegaDetectorOutput.encode(images: results.images, info: results.info))
-      .write(to: URL(fileURLWithPath: detections))
-    let job = CamtrapDPExport(
-      detections: detections, deploymentsPath: Fixture.path("eval/deployments.csv"),
-      outputFolder: folder + "/package", title: "Test export", contributor: "Field Team",
-      contributorEmail: "team@example.org", created: Date(timeIntervalSince1970: 1_717_000_000))
-    let summary = try job.run()
+    let summary = try exportChanged(in: folder) { results in
+      // img2's vehicle 0.7 is the stump of its camera.
+      let img2 = try #require(results.images.firstIndex { $0.file.hasSuffix("img2.jpg") })
+      let vehicle = try #require(
+        results.images[img2].detections?.firstIndex { $0.category == 3 && $0.confidence == 0.7 })
+      results.images[img2].detections![vehicle].isStatic = true
+    }
     #expect(summary.observations == 8)
     let obs = try table(folder + "/package/observations.csv")
     let tagged = obs.rows.filter { $0.fields[obs.column("observationTags")!] == "static:true" }
