@@ -13,6 +13,11 @@ private func renameFile(_ source: UnsafePointer<CChar>, _ target: UnsafePointer<
   rename(source, target)
 }
 
+/// `truncate(2)` under a name that `PathCall.truncate` does not shadow.
+private func truncateFile(_ path: UnsafePointer<CChar>, _ size: off_t) -> Int32 {
+  truncate(path, size)
+}
+
 /// The calls on paths that swift-system does not wrap (`rename`, `unlink`, `stat`, `realpath`),
 /// with failures as `Errno`, so that no module outside this one calls libc for them.
 ///
@@ -63,6 +68,11 @@ public enum PathCall {
     var info = FileStatus()
     _ = try SystemCall.result { stat(path, &info) }.get()
     return info
+  }
+
+  /// Cuts the file at `path` to `size` bytes (`truncate(2)`).
+  public static func truncate(_ path: String, to size: Int64) throws(Errno) {
+    _ = try SystemCall.result { truncateFile(path, off_t(size)) }.get()
   }
 
   /// ``status(_:)`` for a path given as raw bytes.

@@ -21,7 +21,7 @@ enum ContentHash {
     -> (hex: String, bytes: Int64)
   {
     func failure(_ error: Errno) -> Failure {
-      Failure(reason: String(cString: strerror(error.rawValue)))
+      Failure(reason: SystemErrorText.systemMessage(error.rawValue))
     }
     let fd: FileDescriptor
     do {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import LookoutSystem
 
 /// A file's size and modification time (nanoseconds since 1970), as `stat(2)` gives them.
 struct FileStat: Equatable {
@@ -12,23 +8,15 @@ struct FileStat: Equatable {
 
   /// Nil when the path does not exist or cannot be stat'ed.
   static func of(_ path: String) -> FileStat? {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
-    return FileStat(info)
+    (try? PathCall.status(path)).map(FileStat.init)
   }
 
   /// The same for a path given as raw bytes.
   static func of(bytes path: [UInt8]) -> FileStat? {
-    var terminated = path.map { CChar(bitPattern: $0) }
-    terminated.append(0)
-    var info = stat()
-    guard terminated.withUnsafeBufferPointer({ stat($0.baseAddress!, &info) }) == 0 else {
-      return nil
-    }
-    return FileStat(info)
+    (try? PathCall.status(bytes: path)).map(FileStat.init)
   }
 
-  private init(_ info: stat) {
+  private init(_ info: FileStatus) {
     size = Int64(info.st_size)
     inode = Int64(info.st_ino)
     #if canImport(Darwin)

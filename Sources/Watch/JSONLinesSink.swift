@@ -1,6 +1,8 @@
 import Foundation
 import Formats
+import LookoutSystem
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -68,8 +70,10 @@ public final class JSONLinesSink: AlertSink {
   private func cut(to committed: Int64) throws(WatchError) {
     try writer.withLock { (writer) throws(WatchError) in
       writer = nil
-      guard truncate(path, off_t(committed)) == 0 else {
-        throw .outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+      do throws(Errno) {
+        try PathCall.truncate(path, to: committed)
+      } catch {
+        throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
       }
     }
   }
