@@ -197,10 +197,11 @@ public final class ScanCheckpoint {
     files: [CardFile], _ body: (ImageOutcome) throws(ScanError) -> Void
   ) throws(ScanError) {
     close()
-    let items = files.map {
+    // Made one at a time as the compaction reaches each file: no second card-sized list.
+    let items = files.lazy.map {
       CompactionItem(
         file: $0.relativePath, size: $0.size, modifiedNanoseconds: $0.modifiedNanoseconds,
-        source: 0, entry: entries[$0.relativePath])
+        source: 0, entry: self.entries[$0.relativePath])
     }
     try Self.writeCompacted(
       items, sources: [checkpointPath], to: directory + "/staging/checkpoint.jsonl", body)
@@ -220,7 +221,7 @@ public final class ScanCheckpoint {
   /// folder), reading each from its source checkpoint and handing it to `body` decoded. Only one
   /// line is in memory at a time.
   static func writeCompacted(
-    _ items: [CompactionItem], sources: [String], to target: String,
+    _ items: some Sequence<CompactionItem>, sources: [String], to target: String,
     _ body: (ImageOutcome) throws(ScanError) -> Void
   ) throws(ScanError) {
     try OutputFiles.makeDirectory(URL(fileURLWithPath: target).deletingLastPathComponent().path)
