@@ -93,7 +93,11 @@ def write_parity_fixtures(model, graph, path, seed=1234):
     # The whole exported model on a small input and on a 640x512 one.
     model.eval()
     with torch.no_grad():
-        for tag, (h, w) in {"model_small": (64, 96), "model_medium": (96, 160)}.items():
+        # Sizes the graph accepts: multiples of its size_multiple (32 for base, 64 for ctx64).
+        sizes = {"model_small": (64, 96), "model_medium": (96, 160)}
+        if model.size_multiple == 64:
+            sizes = {"model_small": (64, 128), "model_medium": (128, 192)}
+        for tag, (h, w) in sizes.items():
             x = torch.rand(1, 3, h, w, generator=gen)
             tensors[tag + ".input"] = hwc(x)
             tensors[tag + ".output"] = hwc(model(x))

@@ -692,7 +692,14 @@ def main():
     init = None
     if args.init and not args.init.endswith(".safetensors"):
         init = torch.load(args.init, map_location="cpu", weights_only=False)
-    arch = args.arch or (init["meta"].get("arch") if init else None) or "base"
+    state_path = args.out + ".state"
+    resumed_arch = None
+    if args.resume and os.path.exists(state_path):  # a resumed run keeps its graph and BN mode
+        saved = torch.load(state_path, map_location="cpu", weights_only=False)
+        resumed_arch = saved.get("arch")
+        args.freeze_bn = args.freeze_bn or saved.get("freeze_bn", False)
+        del saved
+    arch = args.arch or resumed_arch or (init["meta"].get("arch") if init else None) or "base"
     model = LookoutNet(arch=arch)
     init_training = None
     if args.init and args.init.endswith(".safetensors"):
@@ -712,7 +719,6 @@ def main():
     aug.hard_share = args.hard_share
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, elapsed_before = 0, 0.0
-    state_path = args.out + ".state"
     if args.resume and os.path.exists(state_path):
         st = torch.load(state_path, map_location="cpu", weights_only=False)
         model.load_state_dict(st["model"])
@@ -745,7 +751,8 @@ def main():
         """Everything --resume needs: weights, optimizer, step, time trained, sampler state."""
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
-                    "rng": aug.rng.getstate(), "arch": arch}, state_path + ".tmp")
+                    "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn},
+                   state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
     # The schedule follows elapsed time (or steps with --steps), so a busy machine shortens
