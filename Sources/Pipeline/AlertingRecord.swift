@@ -70,7 +70,7 @@ enum AlertingRecord {
       do {
         try AtomicFileWriter.write(bytes, to: staging + "/" + name)
       } catch {
-        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+        throw .outputFile(path: directory + "/" + name, cause: error)
       }
     }
     if let deployments = settings.deployments { try write(deployments.bytes, deploymentsCopy) }

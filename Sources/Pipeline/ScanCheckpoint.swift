@@ -153,7 +153,7 @@ public final class ScanCheckpoint {
     } catch where error.code == ENOENT {
       // No line was ever appended.
     } catch {
-      throw .outputUnwritable(path: path, reason: error.reason)
+      throw .outputFile(path: path, cause: error)
     }
     return entries
   }
@@ -179,7 +179,7 @@ public final class ScanCheckpoint {
         lastSync = now
       }
     } catch {
-      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
+      throw .outputFile(path: checkpointPath, cause: error)
     }
   }
 
@@ -258,7 +258,7 @@ public final class ScanCheckpoint {
       }
       try out.finish()
     } catch let error as FileIOError {
-      throw .outputUnwritable(path: target, reason: error.reason)
+      throw .outputFile(path: target, cause: error)
     } catch let error as ScanError {
       throw error
     } catch {
@@ -309,7 +309,7 @@ public final class ScanCheckpoint {
     do {
       writer = try JSONLinesWriter(path: checkpointPath)
     } catch {
-      throw .outputUnwritable(path: checkpointPath, reason: error.reason)
+      throw .outputFile(path: checkpointPath, cause: error)
     }
   }
 

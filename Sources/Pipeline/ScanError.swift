@@ -1,5 +1,6 @@
 import Formats
 import Geo
+import LookoutSystem
 
 /// Why a scan as a whole could not proceed (per-image problems are not errors: they are recorded
 /// as failures in the outputs and the run goes on).
@@ -8,6 +9,9 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   case inputUnreadable(path: String, reason: String)
   /// The output folder cannot be created or written.
   case outputUnwritable(path: String, reason: String)
+  /// An output file could not be written: `path` is the output the user knows (the file it
+  /// would have become), `cause` the failed step with its `errno` (ENOSPC for a full disk).
+  case outputFile(path: String, cause: FileIOError)
   /// The output folder holds another scan's checkpoint and neither resume nor overwrite was asked.
   case unfinishedScanPresent(path: String)
   /// `--resume` was asked but the checkpoint belongs to a different model or settings.
@@ -34,6 +38,8 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
       return "cannot read input folder \(path): \(reason)"
     case .outputUnwritable(let path, let reason):
       return "cannot write output \(path): \(reason)"
+    case .outputFile(let path, let cause):
+      return "cannot write output \(path): \(cause.reason)"
     case .unfinishedScanPresent(let path):
       return
         "\(path) already holds a scan checkpoint; run again with --resume to finish it, "

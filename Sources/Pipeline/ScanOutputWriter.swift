@@ -65,7 +65,7 @@ final class ScanOutputWriter {
       do {
         return try StreamingFileWriter(path: "\(directory)/.lookout/staging/\(name)")
       } catch {
-        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+        throw .outputFile(path: directory + "/" + name, cause: error)
       }
     }
     detections = try open("detections.json")
@@ -181,7 +181,7 @@ final class ScanOutputWriter {
         }
       }
     } catch {
-      throw .outputUnwritable(path: path, reason: error.reason)
+      throw .outputFile(path: path, cause: error)
     }
     if let failure { throw failure }
   }
@@ -214,13 +214,13 @@ final class ScanOutputWriter {
       do {
         try writer.finish()
       } catch {
-        throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+        throw .outputFile(path: directory + "/" + name, cause: error)
       }
     }
     do {
       try AtomicFileWriter.write(summary.encode(), to: staging + "/summary.json")
     } catch {
-      throw .outputUnwritable(path: directory + "/summary.json", reason: error.reason)
+      throw .outputFile(path: directory + "/summary.json", cause: error)
     }
     try AlertingRecord.stage(alerting, in: staging, directory: directory + "/.lookout")
   }
@@ -243,7 +243,7 @@ final class ScanOutputWriter {
       try writer.write(bytes)
     } catch {
       // Named as the output it would have become: that is the file the user knows.
-      throw .outputUnwritable(path: directory + "/" + name, reason: error.reason)
+      throw .outputFile(path: directory + "/" + name, cause: error)
     }
   }
 }

@@ -165,7 +165,7 @@ enum OutputFiles {
     do {
       try AtomicFileWriter.write(bytes, to: path)
     } catch {
-      throw .outputUnwritable(path: path, reason: error.reason)
+      throw .outputFile(path: path, cause: error)
     }
   }
 
