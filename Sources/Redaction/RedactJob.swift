@@ -131,7 +131,7 @@ public struct RedactJob: Sendable {
         do {
           try AtomicFileWriter.write(bytes, to: target)
         } catch {
-          throw .output(path: target, reason: error.reason)
+          throw .outputFile(path: target, cause: error)
         }
         summary.copied += 1
         continue
@@ -156,7 +156,7 @@ public struct RedactJob: Sendable {
       do {
         try AtomicFileWriter.write(jpeg, to: target)
       } catch {
-        throw .output(path: target, reason: error.reason)
+        throw .outputFile(path: target, cause: error)
       }
       summary.redacted[image.file] = name
     }

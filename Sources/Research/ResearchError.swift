@@ -11,6 +11,9 @@ public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
   case input(path: String, reason: String)
   /// An output file or folder could not be written.
   case output(path: String, reason: String)
+  /// An output file could not be written: the failed step and its `errno` (ENOSPC for a full
+  /// disk) kept as they came.
+  case outputFile(path: String, cause: FileIOError)
   /// The inputs do not fit together (e.g. no image of the truth is in the detections).
   case mismatch(reason: String)
   /// The truth has too few images of a class to trust a threshold chosen from it (`tune`
@@ -25,6 +28,7 @@ public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
     case .detections(let path, let reason): return "detections \(path): \(reason)"
     case .input(let path, let reason): return "\(path): \(reason)"
     case .output(let path, let reason): return "cannot write \(path): \(reason)"
+    case .outputFile(let path, let cause): return "cannot write \(path): \(cause.reason)"
     case .mismatch(let reason): return reason
     case .tooFewPositives(let reason): return reason
     }
@@ -47,7 +51,7 @@ enum ResearchFiles {
     do {
       try AtomicFileWriter.write(text, to: path)
     } catch {
-      throw .output(path: path, reason: error.reason)
+      throw .outputFile(path: path, cause: error)
     }
   }
 
@@ -55,7 +59,7 @@ enum ResearchFiles {
     do {
       try AtomicFileWriter.write(bytes, to: path)
     } catch {
-      throw .output(path: path, reason: error.reason)
+      throw .outputFile(path: path, cause: error)
     }
   }
 }
