@@ -45,26 +45,18 @@ import Testing
   @Test func aClipIsVideoMediaWithEventLevelObservations() throws {
     let folder = try Fixture.scratchFolder("camtrap-clip")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    var results = try MegaDetectorOutput.decode(
-      Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("eval/detections.json")))))
-    var clip = try #require(results.images.first { $0.file == "siteA/cam1/img1.jpg" })
-    clip.file = "siteA/cam1/MVI_0001.MP4"
-    clip.frameRate = 30
-    clip.framesProcessed = [0, 30]
-    clip.detections = clip.detections?.map { detection in
-      var detection = detection
-      detection.frameNumber = 30
-      return detection
+    let summary = try exportChanged(in: folder) { results in
+      var clip = try #require(results.images.first { $0.file == "siteA/cam1/img1.jpg" })
+      clip.file = "siteA/cam1/MVI_0001.MP4"
+      clip.frameRate = 30
+      clip.framesProcessed = [0, 30]
+      clip.detections = clip.detections?.map { detection in
+        var detection = detection
+        detection.frameNumber = 30
+        return detection
+      }
+      results.images.append(clip)
     }
-    results.images.append(clip)
-    let detections = folder + "/detections.json"
-    try Data(MegaDetectorOutput.encode(images: results.images, info: results.info))
-      .write(to: URL(fileURLWithPath: detections))
-    let job = CamtrapDPExport(
-      detections: detections, deploymentsPath: Fixture.path("eval/deployments.csv"),
-      outputFolder: folder + "/package", title: "Test export", contributor: "Field Team",
-      contributorEmail: nil, created: Date(timeIntervalSince1970: 1_717_000_000))
-    let summary = try job.run()
     #expect(summary.media == 8)
     let media = try table(folder + "/package/media.csv")
     let clipMedia = try #require(
