@@ -18,8 +18,9 @@ private func truncateFile(_ path: UnsafePointer<CChar>, _ size: off_t) -> Int32 
   truncate(path, size)
 }
 
-/// The calls on paths that swift-system does not wrap (`rename`, `unlink`, `stat`, `realpath`),
-/// with failures as `Errno`, so that no module outside this one calls libc for them.
+/// The calls on paths that swift-system does not wrap (`rename`, `unlink`, `stat`, `truncate`,
+/// `realpath`, `opendir`/`readdir`), with failures as `Errno`, so that no module outside this one
+/// calls libc for them. `flock` is on `FileDescriptor` below.
 ///
 /// Each takes a path as a `String` or as raw bytes (`[UInt8]`, for a file name that is not valid
 /// UTF-8, as a card can hold).

@@ -12,8 +12,8 @@ import SystemPackage
 ///
 /// Most file calls go through swift-system's `FileDescriptor`, whose methods retry on `EINTR`
 /// themselves (`retryOnInterrupt: true`, their default). The few calls swift-system does not wrap
-/// (`fsync`, `fstat`, a test's replacement for `read`) go through ``result(_:)``, so that no other
-/// file in Lookout handles `EINTR`.
+/// (`fsync`, `fstat`, the path calls of ``PathCall``, `flock`, a test's replacement for `read`) go
+/// through ``result(_:)``, so that no other file in Lookout handles `EINTR`.
 public enum SystemCall {
   /// Runs `call` until it is not interrupted: its value when it is not negative, otherwise the
   /// `errno` it failed with.
