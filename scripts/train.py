@@ -39,7 +39,7 @@ from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import synthesize  # noqa: E402
-from lookout_model import ARCHS, CLASSES, STRIDE, LookoutNet, build, detection_loss  # noqa: E402
+from lookout_model import ARCHS, CLASSES, STRIDE, LookoutNet, detection_loss  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLS_INDEX = {c: i for i, c in enumerate(CLASSES)}
