@@ -144,6 +144,18 @@ extension FileDescriptor {
   }
 }
 
+extension FileStatus {
+  /// The modification time in nanoseconds since 1970 (`st_mtim`), the form checkpoints and
+  /// outcomes record.
+  public var modificationNanoseconds: Int64 {
+    #if canImport(Darwin)
+      Int64(st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st_mtimespec.tv_nsec)
+    #else
+      Int64(st_mtim.tv_sec) * 1_000_000_000 + Int64(st_mtim.tv_nsec)
+    #endif
+  }
+}
+
 extension SystemErrorText {
   /// The system's own message for an `errno` value (`strerror(3)`), as outputs written before
   /// ``FileIOError/words(errno:)`` name some failures.

@@ -236,7 +236,7 @@ public struct CardWalker: Sendable {
         files.append(
           CardFile(
             relativePath: childRelative, path: childPath, size: Int64(info.st_size),
-            modifiedNanoseconds: modificationNanoseconds(info)))
+            modifiedNanoseconds: info.modificationNanoseconds))
       }
     }
   }
@@ -247,14 +247,6 @@ func withCString<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R 
   var terminated = bytes.map { CChar(bitPattern: $0) }
   terminated.append(0)
   return terminated.withUnsafeBufferPointer { body($0.baseAddress!) }
-}
-
-func modificationNanoseconds(_ info: stat) -> Int64 {
-  #if canImport(Darwin)
-    return Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
-  #else
-    return Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-  #endif
 }
 
 private struct DirectoryIdentity: Hashable {

@@ -180,7 +180,7 @@ public final class ImageScanner {
     default: throw .unreadable(path: file.relativePath, reason: "not a regular file")
     }
     let size = Int64(info.st_size)
-    let modified = modificationNanoseconds(info)
+    let modified = info.modificationNanoseconds
     guard size <= settings.maxFileBytes else {
       throw .fileTooLarge(path: file.relativePath, bytes: size, limit: settings.maxFileBytes)
     }
@@ -205,7 +205,7 @@ public final class ImageScanner {
     // file as read_error and goes on.
     if failure != 0 { throw .system(path: file.relativePath, code: failure) }
     if let after = try? descriptor.status(),
-      Int64(after.st_size) != size || modificationNanoseconds(after) != modified
+      Int64(after.st_size) != size || after.modificationNanoseconds != modified
     {
       throw .unreadable(
         path: file.relativePath,

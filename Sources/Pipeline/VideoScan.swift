@@ -91,7 +91,7 @@ extension ImageScanner {
         throw ImageDecodeError.unreadable(path: file.relativePath, reason: "not a regular file")
       }
       outcome.size = Int64(info.st_size)
-      outcome.modifiedNanoseconds = modificationNanoseconds(info)
+      outcome.modifiedNanoseconds = info.modificationNanoseconds
       guard info.st_size > 0 else { throw VideoDecodeError.empty(path: file.relativePath) }
       var sampling = sampling
       sampling.outputLongSide = settings.detection.inputLongSide

@@ -19,11 +19,6 @@ struct FileStat: Equatable {
   private init(_ info: FileStatus) {
     size = Int64(info.st_size)
     inode = Int64(info.st_ino)
-    #if canImport(Darwin)
-      mtimeNanoseconds =
-        Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
-    #else
-      mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-    #endif
+    mtimeNanoseconds = info.modificationNanoseconds
   }
 }
