@@ -111,9 +111,9 @@ struct EventGrouper {
     var eventOfImage = [Int32](repeating: -1, count: frames.count)
     var events: [CardEvents.Event] = []
     let gap = EventGap(seconds: Double(gapSeconds))
+    let frames = self.frames
     for camera in byCamera.indices {
       // By time; images taken in the same second stay in file order.
-      let frames = self.frames
       let ordered = byCamera[camera].sorted {
         (frames[Int($0)].seconds, $0) < (frames[Int($1)].seconds, $1)
       }
