@@ -37,14 +37,20 @@ import Testing
     return Int(UInt16(bigEndian: address.sin_port))
   }
 
-  @Test func aWebhookToAClosedPortSaysConnectionRefusedByHostAndPort() async throws {
-    let port = try Self.closedLocalPort()
+  /// One delivery of an empty alert to a webhook at `url`, through a real HTTP client (5 s).
+  static func deliverOnce(to url: String) async -> DeliveryResult {
     let client = HTTPSender.makeClient(timeoutSeconds: 5)
     let sender = HTTPSender(client: client, timeoutSeconds: 5, redactor: Redactor(secrets: []))
-    let sink = WebhookSink(url: "http://127.0.0.1:\(port)/hook", token: nil, sender: sender)
+    let sink = WebhookSink(url: url, token: nil, sender: sender)
     let result = await sink.deliver(
       PendingDelivery(alertID: "a1", revision: 1, payload: "{}", deliveredRevision: 0))
     try? await client.shutdown()
+    return result
+  }
+
+  @Test func aWebhookToAClosedPortSaysConnectionRefusedByHostAndPort() async throws {
+    let port = try Self.closedLocalPort()
+    let result = await Self.deliverOnce(to: "http://127.0.0.1:\(port)/hook")
     guard case .retry(let status, _, let reason) = result else {
       Issue.record("expected a retry, got \(result)")
       return
@@ -56,12 +62,7 @@ import Testing
 
   /// `.invalid` never resolves (RFC 6761), with or without a network.
   @Test func aWebhookToAHostThatDoesNotResolveSaysSo() async throws {
-    let client = HTTPSender.makeClient(timeoutSeconds: 5)
-    let sender = HTTPSender(client: client, timeoutSeconds: 5, redactor: Redactor(secrets: []))
-    let sink = WebhookSink(url: "http://lookout-test.invalid:8080/hook", token: nil, sender: sender)
-    let result = await sink.deliver(
-      PendingDelivery(alertID: "a1", revision: 1, payload: "{}", deliveredRevision: 0))
-    try? await client.shutdown()
+    let result = await Self.deliverOnce(to: "http://lookout-test.invalid:8080/hook")
     guard case .retry(_, _, let reason) = result else {
       Issue.record("expected a retry, got \(result)")
       return
