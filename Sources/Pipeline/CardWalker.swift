@@ -44,7 +44,7 @@ public struct WalkProblem: Sendable, Equatable {
 /// Everything a walk found on a card: the images, the paths it could not look into, and the
 /// other files it does not scan (each sorted by relative path, as UTF-8 bytes).
 public struct CardListing: Sendable, Equatable {
-  public var files: [CardFile]
+  public var files: CardFileList
   public var problems: [WalkProblem]
   public var skipped: [SkippedFile]
 }
@@ -85,7 +85,7 @@ public struct CardWalker: Sendable {
   /// PATH_MAX, a link loop) and display-name clashes are returned as problems, not thrown; image
   /// names that cannot be stat'ed (dangling links) are listed as files so that scanning them
   /// fails with the reason. Only a root that cannot be read at all throws.
-  public func walk(root: String) throws(ScanError) -> (files: [CardFile], problems: [WalkProblem]) {
+  public func walk(root: String) throws(ScanError) -> (files: CardFileList, problems: [WalkProblem]) {
     let listing = try list(root: root)
     return (listing.files, listing.problems)
   }
@@ -102,21 +102,16 @@ public struct CardWalker: Sendable {
     guard (rootStat.st_mode & S_IFMT) == S_IFDIR else {
       throw .inputUnreadable(path: root, reason: "not a folder")
     }
-    var files: [CardFile] = []
     var problems: [WalkProblem] = []
     var skipped: [SkippedFile] = []
     var visited: Set<DirectoryIdentity> = [DirectoryIdentity(rootStat)]
     var rootBytes = Array(root.utf8)
     while rootBytes.count > 1 && rootBytes.last == UInt8(ascii: "/") { rootBytes.removeLast() }
+    var files = CardFileList(root: rootBytes)
     walkDirectory(
       path: rootBytes, relative: "", visited: &visited, files: &files, problems: &problems,
       skipped: &skipped)
-    files.sort {
-      $0.relativePath == $1.relativePath
-        ? $0.path.lexicographicallyPrecedes($1.path)
-        : $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8)
-    }
-    files = Self.removingCollisions(files, problems: &problems)
+    files.sortRemovingClashes(problems: &problems)
     problems.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
     skipped.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
     return CardListing(files: files, problems: problems, skipped: skipped)
@@ -154,30 +149,9 @@ public struct CardWalker: Sendable {
     return out
   }
 
-  /// Keeps the first (by raw path bytes) of files whose display paths are equal (possible only
-  /// when an escaped invalid name equals a real name) and reports the others. `files` is sorted.
-  private static func removingCollisions(
-    _ files: [CardFile], problems: inout [WalkProblem]
-  ) -> [CardFile] {
-    var kept: [CardFile] = []
-    kept.reserveCapacity(files.count)
-    for file in files {
-      if let last = kept.last, last.relativePath == file.relativePath {
-        problems.append(
-          WalkProblem(
-            relativePath: file.relativePath,
-            reason: "two files display under this name (one name is not valid UTF-8); "
-              + "only the first was scanned, rename the other"))
-        continue
-      }
-      kept.append(file)
-    }
-    return kept
-  }
-
   private func walkDirectory(
     path: [UInt8], relative: String, visited: inout Set<DirectoryIdentity>,
-    files: inout [CardFile], problems: inout [WalkProblem], skipped: inout [SkippedFile]
+    files: inout CardFileList, problems: inout [WalkProblem], skipped: inout [SkippedFile]
   ) {
     let display = relative.isEmpty ? "." : relative
     var entries: [[UInt8]]
@@ -208,7 +182,8 @@ public struct CardWalker: Sendable {
         let code = error.rawValue
         if isScannedName(nameString) {
           files.append(
-            CardFile(relativePath: childRelative, path: childPath, size: 0, modifiedNanoseconds: 0))
+            rawRelative: childPath[(files.rootLength + 1)...], display: childRelative, size: 0,
+            modifiedNanoseconds: 0)
         } else if code != ENOENT {
           problems.append(
             WalkProblem(
@@ -234,9 +209,8 @@ public struct CardWalker: Sendable {
           continue
         }
         files.append(
-          CardFile(
-            relativePath: childRelative, path: childPath, size: Int64(info.st_size),
-            modifiedNanoseconds: info.modificationNanoseconds))
+          rawRelative: childPath[(files.rootLength + 1)...], display: childRelative,
+          size: Int64(info.st_size), modifiedNanoseconds: info.modificationNanoseconds)
       }
     }
   }

@@ -87,9 +87,13 @@ public final class ScanCheckpoint {
 
   public let directory: String
   private var writer: JSONLinesWriter?
-  /// The latest line of each file appended or found on resume (touched by one thread at a time:
-  /// the caller, or the scan's writer queue while it runs).
-  public private(set) var entries: [String: Entry] = [:]
+  /// The files this scan covers (set by ``start(fingerprint:files:)`` or
+  /// ``resume(fingerprint:output:files:)``).
+  public private(set) var files = CardFileList(root: [])
+  /// The latest line of each of ``files``, by index, appended or found on resume; nil where
+  /// there is none (touched by one thread at a time: the caller, or the scan's writer while it
+  /// runs). Lines of files that are not in ``files`` are not kept: compaction drops them.
+  private var stored: [Entry?] = []
   private var lastSync = DispatchTime.now()
   private let syncInterval: Double = 2
 
@@ -103,8 +107,8 @@ public final class ScanCheckpoint {
   /// Whether a previous scan left a checkpoint here.
   public var exists: Bool { FileManager.default.fileExists(atPath: fingerprintPath) }
 
-  /// Removes an earlier checkpoint and starts a new one with `fingerprint`.
-  public func start(fingerprint: ScanFingerprint) throws(ScanError) {
+  /// Removes an earlier checkpoint and starts a new one with `fingerprint`, for `files`.
+  public func start(fingerprint: ScanFingerprint, files: CardFileList) throws(ScanError) {
     try OutputFiles.makeDirectory(directory)
     if FileManager.default.fileExists(atPath: checkpointPath) {
       do {
@@ -114,16 +118,19 @@ public final class ScanCheckpoint {
       }
     }
     try OutputFiles.writeAtomically(Self.encode(fingerprint), to: fingerprintPath)
-    entries = [:]
+    self.files = files
+    stored = Array(repeating: nil, count: files.count)
     try openForAppend()
   }
 
-  /// Indexes the finished images of an earlier run (``entries``) after checking it scanned the
-  /// same input (when its `run.json` records one) with the same settings, reading the file a
-  /// piece at a time. Later lines win over earlier ones for the same file; lines that are not
-  /// outcomes (a damaged sector) are skipped, so those images are scanned again. `output` names
-  /// the folder in errors.
-  public func resume(fingerprint: ScanFingerprint, output: String) throws(ScanError) {
+  /// Indexes the finished images of an earlier run that are among `files`, after checking it
+  /// scanned the same input (when its `run.json` records one) with the same settings, reading
+  /// the file a piece at a time. Later lines win over earlier ones for the same file; lines
+  /// that are not outcomes (a damaged sector) are skipped, so those images are scanned again.
+  /// `output` names the folder in errors.
+  public func resume(
+    fingerprint: ScanFingerprint, output: String, files: CardFileList
+  ) throws(ScanError) {
     let stored = try Self.readFingerprint(directory: directory)
     if let recorded = stored.input, let given = fingerprint.input, recorded != given {
       throw .resumeWithOtherInput(path: output, recorded: recorded, given: given)
@@ -133,20 +140,39 @@ public final class ScanCheckpoint {
     }
     // The torn last line, if any, is cut off first, so every indexed line stays where it is.
     try openForAppend()
-    entries = try Self.index(path: checkpointPath)
+    self.files = files
+    var found = [Entry?](repeating: nil, count: files.count)
+    try Self.forEachStoredLine(path: checkpointPath) { file, entry in
+      if let index = files.index(ofRelativePath: file) { found[index] = entry }
+    }
+    self.stored = found
   }
 
   /// Where each file's latest outcome line is in the checkpoint at `path`, read a piece at a
   /// time. Lines that are not outcomes (a damaged sector) are skipped; a missing file is empty.
   public static func index(path: String, chunkBytes: Int = 1 << 20) throws(ScanError) -> [String: Entry] {
     var entries: [String: Entry] = [:]
+    try forEachStoredLine(path: path, chunkBytes: chunkBytes) { file, entry in
+      entries[file] = entry
+    }
+    return entries
+  }
+
+  /// Calls `body` with each outcome line's file and place in the checkpoint at `path`, in file
+  /// order, read a piece at a time. Lines that are not outcomes (a damaged sector) are skipped;
+  /// a missing file has no lines.
+  static func forEachStoredLine(
+    path: String, chunkBytes: Int = 1 << 20, _ body: (String, Entry) -> Void
+  ) throws(ScanError) {
     let decoder = JSONDecoder()
     do {
       try JSONLinesStreamReader.forEachLine(path: path, chunkBytes: chunkBytes) { offset, line in
         if let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) {
-          entries[outcome.file] = Entry(
-            offset: offset, length: line.count, size: outcome.size,
-            modifiedNanoseconds: outcome.modifiedNanoseconds)
+          body(
+            outcome.file,
+            Entry(
+              offset: offset, length: line.count, size: outcome.size,
+              modifiedNanoseconds: outcome.modifiedNanoseconds))
         }
         return true
       }
@@ -155,22 +181,23 @@ public final class ScanCheckpoint {
     } catch {
       throw .outputFile(path: path, cause: error)
     }
-    return entries
   }
 
-  /// Whether `file` has an outcome here made from the file as it is now (same size and time).
-  public func hasCurrentOutcome(for file: CardFile) -> Bool {
-    guard let entry = entries[file.relativePath] else { return false }
-    return entry.size == file.size && entry.modifiedNanoseconds == file.modifiedNanoseconds
+  /// Whether the file at `index` in ``files`` has an outcome here made from the file as it is
+  /// now (same size and time).
+  public func hasCurrentOutcome(at index: Int) -> Bool {
+    guard let entry = stored[index] else { return false }
+    let walked = files.state(at: index)
+    return entry.size == walked.size && entry.modifiedNanoseconds == walked.modifiedNanoseconds
   }
 
-  /// Appends one finished image.
-  public func append(_ outcome: ImageOutcome) throws(ScanError) {
+  /// Appends the finished image at `index` in ``files``.
+  public func append(_ outcome: ImageOutcome, at index: Int) throws(ScanError) {
     guard let writer else { preconditionFailure("checkpoint not started") }
     do {
       let line = Self.encode(outcome)
       let offset = try writer.append(String(decoding: line, as: UTF8.self))
-      entries[outcome.file] = Entry(
+      stored[index] = Entry(
         offset: offset, length: line.count, size: outcome.size,
         modifiedNanoseconds: outcome.modifiedNanoseconds)
       let now = DispatchTime.now()
@@ -189,19 +216,20 @@ public final class ScanCheckpoint {
     writer = nil
   }
 
-  /// Rewrites the checkpoint as exactly `files`' outcomes in that order, streaming: each
+  /// Rewrites the checkpoint as exactly ``files``' outcomes in that order, streaming: each
   /// image's stored line is read back, handed to `body` decoded, and copied to
   /// `.lookout/staging/checkpoint.jsonl`; ``commitCompaction()`` then renames it into place.
   /// A file without a stored outcome gets an empty one (reported as not processed).
-  public func compact(
-    files: [CardFile], _ body: (ImageOutcome) throws(ScanError) -> Void
-  ) throws(ScanError) {
+  public func compact(_ body: (ImageOutcome) throws(ScanError) -> Void) throws(ScanError) {
     close()
     // Made one at a time as the compaction reaches each file: no second card-sized list.
-    let items = files.lazy.map {
-      CompactionItem(
-        file: $0.relativePath, size: $0.size, modifiedNanoseconds: $0.modifiedNanoseconds,
-        source: 0, entry: self.entries[$0.relativePath])
+    let files = self.files
+    let stored = self.stored
+    let items = files.indices.lazy.map { index in
+      let walked = files.state(at: index)
+      return CompactionItem(
+        file: files.relativePath(at: index), size: walked.size,
+        modifiedNanoseconds: walked.modifiedNanoseconds, source: 0, entry: stored[index])
     }
     try Self.writeCompacted(
       items, sources: [checkpointPath], to: directory + "/staging/checkpoint.jsonl", body)
@@ -266,7 +294,7 @@ public final class ScanCheckpoint {
     }
   }
 
-  /// Moves the checkpoint written by ``compact(files:_:)`` over the old one.
+  /// Moves the checkpoint written by ``compact(_:)`` over the old one.
   public func commitCompaction() throws(ScanError) {
     try OutputFiles.moveIntoPlace(directory + "/staging/checkpoint.jsonl", at: checkpointPath)
   }

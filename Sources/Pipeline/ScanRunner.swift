@@ -104,12 +104,12 @@ public final class ScanRunner {
     var skipped = listing.skipped
     let problems = listing.problems
     if let shard = config.shard {
-      files = files.filter { shard.contains(relativePath: $0.relativePath) }
+      files = files.keeping { shard.contains(relativePath: $0.relativePath) }
       skipped = skipped.filter { shard.contains(relativePath: $0.relativePath) }
     }
-    // Scanned, checkpointed and written in the order detections.json lists images (by path,
-    // UTF-8 bytes), so outputs can be streamed straight from the compacted checkpoint.
-    files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+    // The walk lists files in the order detections.json lists images (by path, UTF-8 bytes):
+    // they are scanned, checkpointed and written in it, so outputs can be streamed straight
+    // from the compacted checkpoint.
     try OutputFiles.makeDirectory(config.output)
     // Temporary files of a run that was killed mid-write: never outputs, only clutter.
     OutputFiles.removeStaleTemporaries(in: config.output)
@@ -128,9 +128,9 @@ public final class ScanRunner {
     let checkpoint = ScanCheckpoint(outputDirectory: config.output)
     if checkpoint.exists && !config.overwrite {
       guard config.resume else { throw .unfinishedScanPresent(path: config.output) }
-      try checkpoint.resume(fingerprint: fingerprint, output: config.output)
+      try checkpoint.resume(fingerprint: fingerprint, output: config.output, files: files)
     } else {
-      try checkpoint.start(fingerprint: fingerprint)
+      try checkpoint.start(fingerprint: fingerprint, files: files)
     }
     do {
       return try finish(
@@ -152,14 +152,15 @@ public final class ScanRunner {
 
   /// Scans what the checkpoint lacks, then writes the outputs.
   private func finish(
-    files: [CardFile], problems: [WalkProblem], skipped: [SkippedFile], imagesFound: Int,
+    files: CardFileList, problems: [WalkProblem], skipped: [SkippedFile], imagesFound: Int,
     checkpoint: ScanCheckpoint, model: DetectorModel, thresholds: AlertThresholds,
     alerting: AlertingSettings, started: Date, clock: DispatchTime
   ) throws(ScanError) -> ScanReport {
     let config = configuration
-    let pending = files.filter { !checkpoint.hasCurrentOutcome(for: $0) }
+    // Indices into `files`: a card-sized list of files is never copied.
+    let pending = files.indices.filter { !checkpoint.hasCurrentOutcome(at: $0) }
 
-    let scannedNow = try process(pending, model: model, checkpoint: checkpoint)
+    let scannedNow = try process(pending, of: files, model: model, checkpoint: checkpoint)
     if stop.isRequested {
       checkpoint.close()
       throw .interrupted(completed: files.count - pending.count + scannedNow,
@@ -187,7 +188,7 @@ public final class ScanRunner {
       locator: alerting.locator)
     var withoutSite = 0
     var withoutCamera = 0
-    try checkpoint.compact(files: files) { outcome throws(ScanError) in
+    try checkpoint.compact { outcome throws(ScanError) in
       grouping.add(outcome)
       let origin = alerting.locator.origin(relativePath: outcome.file, outcome: outcome)
       if origin.site == nil { withoutSite += 1 }
@@ -210,11 +211,11 @@ public final class ScanRunner {
       imagesWithoutCamera: withoutCamera, heldBackAsStatic: outputs.heldBackAsStatic)
   }
 
-  /// The concurrent part: `jobs` lanes of a ``LanePool`` scan the images, and this thread
-  /// appends their outcomes to the checkpoint strictly in input order. Returns how many images
-  /// were checkpointed.
+  /// The concurrent part: `jobs` lanes of a ``LanePool`` scan the images of `files` at the
+  /// `pending` indices, and this thread appends their outcomes to the checkpoint strictly in
+  /// input order. Returns how many images were checkpointed.
   private func process(
-    _ pending: [CardFile], model: DetectorModel, checkpoint: ScanCheckpoint
+    _ pending: [Int], of files: CardFileList, model: DetectorModel, checkpoint: ScanCheckpoint
   ) throws(ScanError) -> Int {
     let progress = ProgressReporter(total: pending.count, quiet: configuration.quiet)
     let settings = configuration.image
@@ -225,10 +226,10 @@ public final class ScanRunner {
     LanePool(lanes: configuration.jobs).run(
       pending, shouldStop: { stop.isRequested },
       makeLane: { ImageScanner(model: model, settings: settings, calls: calls) },
-      work: { scanner, file in scanner.scan(file) }
-    ) { _, outcome in
+      work: { scanner, index in scanner.scan(files[index]) }
+    ) { position, outcome in
       do throws(ScanError) {
-        try checkpoint.append(outcome)
+        try checkpoint.append(outcome, at: pending[position])
         written += 1
         progress.advance(failed: outcome.failed)
         return true
