@@ -122,7 +122,7 @@ let package = Package(
     .target(
       name: "Watch",
       dependencies: [
-        "LookoutCore", "LookoutSystem", "Pipeline", "Formats", "Geo",
+        "LookoutCore", "LookoutSystem", "Detector", "Pipeline", "Formats", "Geo",
         .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "GRDB", package: "GRDB.swift"),

@@ -15,14 +15,14 @@ public final class DetectorModel: Sendable {
   let program: Program
 
   /// Loads `graphURL` (graph JSON) and `weightsURL` (safetensors, F32). Throws `ModelLoadError`.
-  public init(graphURL: URL, weightsURL: URL) throws {
+  public init(graphURL: URL, weightsURL: URL) throws(ModelLoadError) {
     let graphFile = graphURL.path
     let graphData = try readFile(graphURL)
     let graph: ModelGraph
     do {
       graph = try JSONDecoder().decode(ModelGraph.self, from: graphData)
     } catch {
-      throw ModelLoadError.invalidJSON(file: graphFile, reason: describe(error))
+      throw .invalidJSON(file: graphFile, reason: describe(error))
     }
     let structure = try GraphStructure(graph: graph, file: graphFile)
     let weights = try SafeTensorsFile(url: weightsURL)
@@ -33,7 +33,7 @@ public final class DetectorModel: Sendable {
   }
 
   /// Loads `<directory>/<name>.json` and `<directory>/<name>.safetensors`.
-  public convenience init(directory: URL, name: String = "lookout-det") throws {
+  public convenience init(directory: URL, name: String = "lookout-det") throws(ModelLoadError) {
     try self.init(
       graphURL: directory.appendingPathComponent(name + ".json"),
       weightsURL: directory.appendingPathComponent(name + ".safetensors"))
@@ -58,7 +58,7 @@ struct GraphStructure {
   var channels: [Int] = []
   var outputValue = 0
 
-  init(graph: ModelGraph, file: String) throws {
+  init(graph: ModelGraph, file: String) throws(ModelLoadError) {
     func fail(_ reason: String) -> ModelLoadError { .invalidGraph(file: file, reason: reason) }
     guard graph.format == "lookout-graph" else {
       throw fail("format is '\(graph.format)', not 'lookout-graph'")
@@ -77,7 +77,7 @@ struct GraphStructure {
       func bad(_ reason: String) -> ModelLoadError {
         .invalidNode(file: file, node: node.name, reason: reason)
       }
-      func need(_ value: Int?, _ key: String) throws -> Int {
+      func need(_ value: Int?, _ key: String) throws(ModelLoadError) -> Int {
         guard let value else { throw bad("missing '\(key)'") }
         return value
       }
@@ -217,7 +217,7 @@ struct Program: Sendable {
   var sizeMultiple: Int
   var head: ModelGraph.Head
 
-  init(structure s: GraphStructure, graph: ModelGraph, weights: SafeTensorsFile) throws {
+  init(structure s: GraphStructure, graph: ModelGraph, weights: SafeTensorsFile) throws(ModelLoadError) {
     channels = s.channels
     outputValue = s.outputValue
     sizeMultiple = graph.input.sizeMultiple

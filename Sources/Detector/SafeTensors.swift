@@ -24,14 +24,14 @@ public struct SafeTensorsFile: Sendable {
   private let dataStart: Int
 
   /// Reads and validates the file; throws `ModelLoadError`.
-  public init(url: URL) throws {
+  public init(url: URL) throws(ModelLoadError) {
     let file = url.path
     let bytes = try readFile(url)
     try self.init(bytes: bytes, file: file)
   }
 
   /// Parses an in-memory file; `file` is only used to name it in errors.
-  public init(bytes: Data, file: String) throws {
+  public init(bytes: Data, file: String) throws(ModelLoadError) {
     self.file = file
     let bytes = Data(bytes)  // rebased so indices start at 0
     guard bytes.count >= 8 else {
@@ -155,7 +155,7 @@ public struct SafeTensorsFile: Sendable {
 
 /// Reads a whole file, mapping failures to `ModelLoadError` (a failed read names its `errno` in
 /// words, as ``LookoutSystem/SystemErrorText`` says it).
-func readFile(_ url: URL) throws -> Data {
+func readFile(_ url: URL) throws(ModelLoadError) -> Data {
   let path = url.path
   var isDirectory: ObjCBool = false
   guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

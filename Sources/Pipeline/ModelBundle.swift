@@ -12,16 +12,12 @@ public struct ModelBundle: Sendable {
   /// Thresholds used when a model file names none.
   public static let fallbackThresholds = AlertThresholds(animal: 0.3, person: 0.3, vehicle: 0.3)
 
-  public static func load(directory: String, name: String) throws(ScanError) -> ModelBundle {
+  /// Loads `<directory>/<name>.json` and `.safetensors`, with the thresholds the graph names.
+  public static func load(directory: String, name: String) throws(ModelLoadError) -> ModelBundle {
     let base = URL(fileURLWithPath: directory)
     let graphURL = base.appendingPathComponent(name + ".json")
     let weightsURL = base.appendingPathComponent(name + ".safetensors")
-    let detector: DetectorModel
-    do {
-      detector = try DetectorModel(graphURL: graphURL, weightsURL: weightsURL)
-    } catch {
-      throw .modelUnavailable(reason: "\(error)")
-    }
+    let detector = try DetectorModel(graphURL: graphURL, weightsURL: weightsURL)
     var thresholds = fallbackThresholds
     if let data = try? Data(contentsOf: graphURL),
       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

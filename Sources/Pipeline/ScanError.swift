@@ -1,3 +1,4 @@
+import Detector
 import Formats
 import Geo
 import LookoutSystem
@@ -19,8 +20,8 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   /// `--resume` was asked but the scan in output folder `path` was of another folder
   /// (`recorded`, links resolved) than the one given now (`given`): a usage mistake (exit 64).
   case resumeWithOtherInput(path: String, recorded: String, given: String)
-  /// The model files could not be loaded.
-  case modelUnavailable(reason: String)
+  /// The model files could not be loaded: the loader's own error, with the file and the reason.
+  case model(ModelLoadError)
   /// A threshold override is not `animal=`, `person=` or `vehicle=` with a value in 0...1.
   case invalidThreshold(String)
   /// The deployments CSV (`--deployments`) is unreadable or invalid: the reader's own error,
@@ -50,8 +51,8 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
       return
         "cannot resume the scan in \(path): it is a scan of \(recorded), not of \(given); "
         + "resume with the same input, or choose another --out (or --overwrite to replace it)"
-    case .modelUnavailable(let reason):
-      return "cannot load the detector model: \(reason)"
+    case .model(let error):
+      return "cannot load the detector model: \(error)"
     case .invalidThreshold(let text):
       return "invalid threshold \(text): expected animal=, person= or vehicle= with a value in 0...1"
     // Worded as `lookout watch` words them.

@@ -90,7 +90,12 @@ public final class ScanRunner {
     let alerting = try AlertingSettings.read(
       siteThresholds: config.configThresholds.sites, deploymentsPath: config.deploymentsPath,
       areasPath: config.areasPath, given: ImageOrigin(site: config.site, camera: config.camera))
-    let model = try ModelBundle.load(directory: config.modelDirectory, name: config.modelName)
+    let model: ModelBundle
+    do {
+      model = try ModelBundle.load(directory: config.modelDirectory, name: config.modelName)
+    } catch {
+      throw .model(error)
+    }
     // The sites' own were checked above; what is left to refuse is a class's.
     if let invalid = config.configThresholds.firstInvalidEntry { throw .invalidThreshold(invalid) }
     var thresholds = config.configThresholds.resolved(

@@ -51,7 +51,12 @@ public struct InboxObserver: Sendable {
           && !($0.size == 0 && $0.modifiedNanoseconds == 0)
       }
     } catch {
-      throw .inboxUnreadable(path: inbox, reason: "\(error)")
+      // The walk refuses only a root it cannot read: its reason, not its sentence, which
+      // would name the inbox a second time.
+      guard case .inputUnreadable(_, let reason) = error else {
+        throw .inboxUnreadable(path: inbox, reason: error.description)
+      }
+      throw .inboxUnreadable(path: inbox, reason: reason)
     }
     var inside: [CardFile] = []
     var refused: [(path: String, reason: String)] = []

@@ -40,7 +40,7 @@ public struct DetectorEngine: OutcomeEngine {
       return DetectorEngine(
         bundle: try ModelBundle.load(directory: directory, name: name), settings: settings)
     } catch {
-      throw .model(reason: error.description)
+      throw .model(error)
     }
   }
 

@@ -1,3 +1,4 @@
+import Detector
 import Formats
 import Geo
 
@@ -24,8 +25,10 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
   case deployments(DeploymentsError)
   /// A sink's token or URL cannot be used.
   case sink(name: String, reason: String)
-  /// The detector model cannot be loaded.
-  case model(reason: String)
+  /// The detector model cannot be loaded: the loader's own error, with the file and the reason.
+  case model(ModelLoadError)
+  /// No `--model-dir` was given and no folder the model is looked for in holds `<name>.json`.
+  case modelNotFound(name: String)
 
   public var description: String {
     switch self {
@@ -40,7 +43,11 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
     case .areas(let error): return error.description
     case .deployments(let error): return "deployments \(error)"
     case .sink(let name, let reason): return "\(name) sink: \(reason)"
-    case .model(let reason): return "cannot load the detector model: \(reason)"
+    case .model(let error): return "cannot load the detector model: \(error)"
+    case .modelNotFound(let name):
+      return
+        "cannot load the detector model: cannot find \(name).json; pass --model-dir or set "
+        + "LOOKOUT_MODEL_DIR"
     }
   }
 }

@@ -205,8 +205,7 @@ struct WatchCommand: AsyncParsableCommand {
       () throws(WatchError) in
       guard let directory = ModelLocation.resolve(explicit: explicitModel, name: "lookout-det")
       else {
-        throw .model(
-          reason: "cannot find lookout-det.json; pass --model-dir or set LOOKOUT_MODEL_DIR")
+        throw .modelNotFound(name: "lookout-det")
       }
       return try DetectorEngine.load(directory: directory, settings: scanSettings)
     }

@@ -1,3 +1,4 @@
+import Detector
 import Foundation
 import Formats
 import LookoutCore
@@ -88,6 +89,19 @@ import Testing
     overwrite.resume = false
     overwrite.overwrite = true
     #expect(try ScanRunner(configuration: overwrite).run().scannedNow == 12)
+  }
+
+  @Test func aMissingModelStopsTheScanWithTheLoadersError() throws {
+    let card = try ScanFixtures.sampleCard()
+    let base = card.deletingLastPathComponent()
+    var config = ScanFixtures.configuration(card: card, output: base.appendingPathComponent("out"))
+    config.modelDirectory = base.path
+    let expected = ScanError.model(.fileNotFound(file: base.path + "/lookout-det.json"))
+    #expect(throws: expected) {
+      _ = try ScanRunner(configuration: config).run()
+    }
+    #expect(expected.description.hasPrefix("cannot load the detector model: "))
+    #expect(expected.description.contains(base.path + "/lookout-det.json"))
   }
 
   @Test func changedFilesAreRescannedOnResume() throws {

@@ -35,7 +35,7 @@ import Testing
       process.executableURL = URL(fileURLWithPath: lookout)
       process.arguments = common + extra
       process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-      FileManager.default.createFile(atPath: stderr, contents: nil)
+      _ = FileManager.default.createFile(atPath: stderr, contents: nil)
       process.standardError = FileHandle(forWritingAtPath: stderr)
       try process.run()
       return process

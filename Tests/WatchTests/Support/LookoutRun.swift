@@ -14,7 +14,7 @@ struct LookoutRun {
       throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "lookout executable"])
     }
     let errorPath = NSTemporaryDirectory() + "lookout-run-\(UUID().uuidString.prefix(8)).err"
-    FileManager.default.createFile(atPath: errorPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
     defer { try? FileManager.default.removeItem(atPath: errorPath) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: lookout)
