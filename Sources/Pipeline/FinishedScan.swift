@@ -91,7 +91,7 @@ public struct FinishedScan: Sendable {
     directory: String, fingerprint: ScanFingerprint, scans: [FinishedScan],
     thresholds: AlertThresholds, alerting: AlertingSettings, seconds: Double,
     eventGapSeconds: Int, perImageAlerts: Bool, staticRule: StaticRule = .standard
-  ) throws -> [AlertSummaryLine] {
+  ) throws -> AlertSummary {
     try OutputFiles.makeDirectory(directory + "/.lookout")
     let items = compactionItems(scans)
     let now = Date()
@@ -178,7 +178,7 @@ public struct FinishedScan: Sendable {
   /// `staticRule` gives another.
   public func rethreshold(
     _ newThresholds: AlertThresholds, eventGapSeconds: Int? = nil, staticRule: StaticRule? = nil
-  ) throws -> [AlertSummaryLine] {
+  ) throws -> AlertSummary {
     try Self.writeScanFolder(
       directory: directory, fingerprint: fingerprint, scans: [self], thresholds: newThresholds,
       alerting: alerting, seconds: seconds,

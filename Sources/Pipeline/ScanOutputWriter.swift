@@ -31,7 +31,7 @@ final class ScanOutputWriter {
   /// The counts for summary.json; failures by the code their reason starts with
   /// (`truncated`, `decode_error`).
   private var tally: RunSummary.Tally
-  private var summaries: [AlertSummaryLine] = []
+  private var summaries = AlertSummary()
   /// The alerts gathered per event, written when the outputs are staged; unused with
   /// ``OutputContext/perImageAlerts``.
   private var eventAlerts = EventAlerts()
@@ -148,7 +148,7 @@ final class ScanOutputWriter {
   /// Writes one alert line and row, and counts it.
   private func writeAlert(_ alert: AlertRecord) throws(ScanError) {
     tally.add(alert)
-    summaries.append(
+    summaries.add(
       AlertSummaryLine(
         file: alert.file, labels: alert.labels, confidence: alert.bestConfidence,
         frames: alert.event?.files.count))
@@ -226,7 +226,7 @@ final class ScanOutputWriter {
   }
 
   /// Renames the staged files over the outputs and returns the alerts, briefly.
-  func commit() throws(ScanError) -> [AlertSummaryLine] {
+  func commit() throws(ScanError) -> AlertSummary {
     try AlertingRecord.commit(alerting, from: staging, directory: directory + "/.lookout")
     OutputFiles.syncDirectory(directory + "/.lookout")
     for name in Self.fileNames {

@@ -11,7 +11,7 @@ public struct ScanReport: Sendable {
   public var scannedNow: Int
   public var reused: Int
   public var failures: Int
-  public var alerts: [AlertSummaryLine]
+  public var alerts: AlertSummary
   /// Folders that could not be entered, entries that could not be examined (their images are
   /// missing from the outputs; summary.json lists them as not_scanned).
   public var folderProblems: [WalkProblem]
@@ -47,6 +47,27 @@ public struct FailedImage: Sendable, Equatable {
     let reason = outcome.failureReason ?? outcome.failureCode ?? "not processed"
     let prefix = outcome.file + ": "
     self.reason = reason.hasPrefix(prefix) ? String(reason.dropFirst(prefix.count)) : reason
+  }
+}
+
+/// A scan's alerts for the terminal: how many, and the first ``shownCount`` of them, so that
+/// a card where every image alerts keeps no card-sized list.
+public struct AlertSummary: Sendable {
+  /// How many alerts the end of a scan shows; alerts.csv and alerts.jsonl list all.
+  public static let shownCount = 20
+
+  public private(set) var count = 0
+  /// The first alerts, in the order they were written.
+  public private(set) var shown: [AlertSummaryLine] = []
+
+  public init() {}
+
+  public var isEmpty: Bool { count == 0 }
+
+  /// Counts `line`, and keeps it while fewer than ``shownCount`` are kept.
+  mutating func add(_ line: AlertSummaryLine) {
+    count += 1
+    if shown.count < Self.shownCount { shown.append(line) }
   }
 }
 

@@ -276,14 +276,15 @@ struct ScanCommand: ParsableCommand {
       text += "No alerts.\n"
     } else {
       text += "\(report.alerts.count) alert\(report.alerts.count == 1 ? "" : "s"):\n"
-      for alert in report.alerts.prefix(20) {
+      for alert in report.alerts.shown {
         text += String(
           format: "  %@  %@ (%.2f)", escaped(alert.file), alert.labels.joined(separator: "+"),
           alert.confidence)
         if let frames = alert.frames, frames > 1 { text += ", \(frames) frames" }
         text += "\n"
       }
-      if report.alerts.count > 20 { text += "  ... and \(report.alerts.count - 20) more\n" }
+      let more = report.alerts.count - report.alerts.shown.count
+      if more > 0 { text += "  ... and \(more) more\n" }
     }
     text += "Outputs in \(escaped(report.outputDirectory))/ (detections.json, alerts.jsonl, alerts.csv, summary.json)\n"
     FileHandle.standardError.write(Data(text.utf8))

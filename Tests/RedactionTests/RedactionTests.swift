@@ -75,9 +75,9 @@ func meanDifference(_ a: RGBImage, _ b: RGBImage, x0: Int = 0, y0: Int = 0, x1: 
     let original = gradient(width: 64, height: 48, square: (16, 12, 16))
     let jpeg = try JPEGEncoder.encode(original, quality: 95)
     for name in ["person.jpg", "animal.jpg"] {
-      FileManager.default.createFile(atPath: card + "/site/cam/" + name, contents: Data(jpeg))
+      try #require(FileManager.default.createFile(atPath: card + "/site/cam/" + name, contents: Data(jpeg)))
     }
-    FileManager.default.createFile(atPath: card + "/site/cam/broken.jpg", contents: Data("not a jpeg".utf8))
+    try #require(FileManager.default.createFile(atPath: card + "/site/cam/broken.jpg", contents: Data("not a jpeg".utf8)))
     let images = [
       ImageRecord(file: "site/cam/person.jpg", detections: [DetectionRecord(.person, confidence: 0.8, bbox: [0.25, 0.25, 0.25, 0.3333])]),
       ImageRecord(file: "site/cam/animal.jpg", detections: [DetectionRecord(.animal, confidence: 0.9, bbox: [0.25, 0.25, 0.25, 0.3333])]),
@@ -85,8 +85,8 @@ func meanDifference(_ a: RGBImage, _ b: RGBImage, x0: Int = 0, y0: Int = 0, x1: 
       ImageRecord(file: "site/cam/low.jpg", detections: [DetectionRecord(.person, confidence: 0.2, bbox: [0, 0, 1, 1])]),
     ]
     let info = RunInfo(lookout: LookoutRunInfo(modelVersion: "t", classThresholds: ["person": 0.5, "vehicle": 0.6]))
-    FileManager.default.createFile(
-      atPath: root + "/detections.json", contents: Data(MegaDetectorOutput.encode(images: images, info: info)))
+    try #require(FileManager.default.createFile(
+      atPath: root + "/detections.json", contents: Data(MegaDetectorOutput.encode(images: images, info: info))))
 
     let summary = try RedactJob(detections: root + "/detections.json", imagesFolder: card, outputFolder: out).run()
     #expect(summary.redacted == ["site/cam/person.jpg": "site/cam/person.jpg"])

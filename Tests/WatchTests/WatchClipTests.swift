@@ -32,7 +32,7 @@ import VideoClipWriter
     defer { h.folder.remove() }
     try Self.writePersonClip(h.inbox + "/cam1/MVI_0001.AVI")
     // Not a clip nor a photo: still left alone.
-    FileManager.default.createFile(atPath: h.inbox + "/cam1/MVI_0001.THM", contents: Data([1, 2]))
+    try #require(FileManager.default.createFile(atPath: h.inbox + "/cam1/MVI_0001.THM", contents: Data([1, 2])))
     h.configuration.thresholds = ClassThresholds(classes: ["person": 0.3, "vehicle": 1])
     let engine = try DetectorEngine.load(
       directory: TestFiles.repositoryRoot + "/Models", settings: ImageScanSettings())
