@@ -24,6 +24,9 @@ public struct FileIOError: Error, Sendable, Equatable, CustomStringConvertible {
     case open = "opening"
     case read = "reading"
     case truncate = "truncating"
+    case createDirectory = "creating the folder"
+    case remove = "removing"
+    case lock = "locking (flock)"
   }
 
   /// The file the caller asked for (the target, not the temporary file).

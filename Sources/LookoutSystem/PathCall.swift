@@ -18,8 +18,8 @@ private func truncateFile(_ path: UnsafePointer<CChar>, _ size: off_t) -> Int32 
   truncate(path, size)
 }
 
-/// The calls on paths that swift-system does not wrap (`rename`, `unlink`, `stat`, `truncate`,
-/// `realpath`, `opendir`/`readdir`), with failures as `Errno`, so that no module outside this one
+/// The calls on paths that swift-system does not wrap (`rename`, `unlink`, `mkdir`, `stat`,
+/// `truncate`, `realpath`, `opendir`/`readdir`), with failures as `Errno`, so that no module outside this one
 /// calls libc for them. `flock` is on `FileDescriptor` below.
 ///
 /// Each takes a path as a `String` or as raw bytes (`[UInt8]`, for a file name that is not valid
@@ -36,6 +36,35 @@ public enum PathCall {
     _ = try withTerminated(source) { source in
       SystemCall.result { renameFile(source, target) }
     }.get()
+  }
+
+  /// Creates the folder `path` and its missing parents, as `mkdir -p` does (`mkdir(2)`, mode
+  /// 0777 less the umask). A folder already there is no error; anything else there is
+  /// (`EEXIST`, or `ENOTDIR` for a parent that is a file).
+  public static func makeDirectories(_ path: String) throws(Errno) {
+    var path = path
+    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+    switch SystemCall.result({ mkdir(path, 0o777) }) {
+    case .success: return
+    case .failure(.fileExists):
+      guard let info = try? status(path), info.st_mode & S_IFMT == S_IFDIR else {
+        throw .fileExists
+      }
+    case .failure(.noSuchFileOrDirectory):
+      guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+        throw .noSuchFileOrDirectory
+      }
+      try makeDirectories(String(path[..<slash]))
+      // Made meanwhile by another process: still a folder, still fine.
+      switch SystemCall.result({ mkdir(path, 0o777) }) {
+      case .success: return
+      case .failure(.fileExists) where (try? status(path)).map { $0.st_mode & S_IFMT == S_IFDIR } == true:
+        return
+      case .failure(let error): throw error
+      }
+    case .failure(let error):
+      throw error
+    }
   }
 
   /// Removes the file at `path` (`unlink(2)`).

@@ -110,12 +110,11 @@ public final class ScanCheckpoint {
   /// Removes an earlier checkpoint and starts a new one with `fingerprint`, for `files`.
   public func start(fingerprint: ScanFingerprint, files: CardFileList) throws(ScanError) {
     try OutputFiles.makeDirectory(directory)
-    if FileManager.default.fileExists(atPath: checkpointPath) {
-      do {
-        try FileManager.default.removeItem(atPath: checkpointPath)
-      } catch {
-        throw .outputUnwritable(path: checkpointPath, reason: SystemErrorText.describe(error))
-      }
+    do {
+      try PathCall.removeFileIfPresent(checkpointPath)
+    } catch {
+      throw .outputFile(
+        path: checkpointPath, cause: FileIOError(path: checkpointPath, step: .remove, errno: error))
     }
     try OutputFiles.writeAtomically(Self.encode(fingerprint), to: fingerprintPath)
     self.files = files

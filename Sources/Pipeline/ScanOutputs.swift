@@ -155,9 +155,9 @@ public enum ScanOutputs {
 enum OutputFiles {
   static func makeDirectory(_ path: String) throws(ScanError) {
     do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+      try PathCall.makeDirectories(path)
     } catch {
-      throw .outputUnwritable(path: path, reason: SystemErrorText.describe(error))
+      throw .outputFile(path: path, cause: FileIOError(path: path, step: .createDirectory, errno: error))
     }
   }
 

@@ -49,10 +49,9 @@ public actor InboxWatcher {
     self.log = log
     try Self.checkFolders(configuration)
     do {
-      try FileManager.default.createDirectory(
-        atPath: configuration.output, withIntermediateDirectories: true)
+      try PathCall.makeDirectories(configuration.output)
     } catch {
-      throw .outputUnwritable(path: configuration.output, reason: SystemErrorText.describe(error))
+      throw .outputFile(FileIOError(path: configuration.output, step: .createDirectory, errno: error))
     }
     lock = try WatchLock(directory: configuration.output)
     store = try WatchStore(directory: configuration.output)

@@ -73,7 +73,7 @@ public final class JSONLinesSink: AlertSink {
       do throws(Errno) {
         try PathCall.truncate(path, to: committed)
       } catch {
-        throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
+        throw .outputFile(FileIOError(path: path, step: .truncate, errno: error))
       }
     }
   }

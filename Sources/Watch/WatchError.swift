@@ -1,6 +1,7 @@
 import Detector
 import Formats
 import Geo
+import LookoutSystem
 
 /// Why `lookout watch` could not start or finish a pass. Problems with single images are not
 /// errors: they are retried and then recorded as failed in the state database.
@@ -9,6 +10,9 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
   case inboxUnreadable(path: String, reason: String)
   /// The output folder (or the move-processed folder) cannot be created or written.
   case outputUnwritable(path: String, reason: String)
+  /// A file or folder in the output folder could not be made or changed: the failed step with
+  /// its `errno`.
+  case outputFile(FileIOError)
   /// The state database cannot be opened, migrated or written (disk full included).
   case database(path: String, reason: String)
   /// Another `lookout watch` holds the lock on this output folder.
@@ -34,6 +38,8 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .inboxUnreadable(let path, let reason): return "cannot read inbox \(path): \(reason)"
     case .outputUnwritable(let path, let reason): return "cannot write \(path): \(reason)"
+    case .outputFile(let error):
+      return "cannot write \(error.path): \(error.reason) while \(error.step.rawValue)"
     case .database(let path, let reason): return "state database \(path): \(reason)"
     case .locked(let path, let holder):
       return "another lookout watch is running on this output folder (lock \(path)"

@@ -21,14 +21,14 @@ public final class WatchLock: Sendable {
       file = try FileDescriptor.opening(
         path, .readWrite, options: .create, permissions: FilePermissions(rawValue: 0o644))
     } catch {
-      throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
+      throw .outputFile(FileIOError(path: path, step: .open, errno: error))
     }
     let locked: Bool
     do {
       locked = try file.lockExclusivelyIfFree()
     } catch {
       file.closeIgnoringFailure()
-      throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
+      throw .outputFile(FileIOError(path: path, step: .lock, errno: error))
     }
     guard locked else {
       var holder: String?

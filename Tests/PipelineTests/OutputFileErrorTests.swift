@@ -24,4 +24,21 @@ import Testing
         error.description == "cannot write output \(path): no such file or directory (ENOENT)")
     }
   }
+
+  @Test func anOutputFolderThatCannotBeMadeKeepsItsStepAndErrno() throws {
+    let folder = FileManager.default.temporaryDirectory.path + "/lookout-file-\(UUID().uuidString)"
+    #expect(FileManager.default.createFile(atPath: folder, contents: Data([1])))
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let output = folder + "/out"
+    #expect(
+      throws: ScanError.outputFile(
+        path: output, cause: FileIOError(path: output, step: .createDirectory, code: ENOTDIR))
+    ) {
+      try OutputFiles.makeDirectory(output)
+    }
+    #expect(
+      ScanError.outputFile(
+        path: output, cause: FileIOError(path: output, step: .createDirectory, code: ENOTDIR)
+      ).description == "cannot write output \(output): a path component is not a directory (ENOTDIR)")
+  }
 }
