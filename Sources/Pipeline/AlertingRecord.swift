@@ -91,8 +91,7 @@ enum AlertingRecord {
         do {
           try PathCall.removeFileIfPresent(target)
         } catch {
-          throw .outputUnwritable(
-            path: target, reason: SystemErrorText.systemMessage(error.rawValue))
+          throw .outputFile(path: target, cause: FileIOError(path: target, step: .remove, errno: error))
         }
       }
     }

@@ -260,37 +260,39 @@ public final class ScanCheckpoint {
       } catch where error == .noSuchFileOrDirectory {
         readers.append(nil)
       } catch {
-        throw .outputUnwritable(path: path, reason: SystemErrorText.systemMessage(error.rawValue))
+        throw .outputFile(path: path, cause: FileIOError(path: path, step: .open, errno: error))
+      }
+    }
+    /// A file step's failure, named as the checkpoint being written.
+    func step<Value>(_ call: () throws(FileIOError) -> Value) throws(ScanError) -> Value {
+      do {
+        return try call()
+      } catch {
+        throw .outputFile(path: target, cause: error)
       }
     }
     let decoder = JSONDecoder()
-    do {
-      let out = try StreamingFileWriter(path: target)
-      for item in items {
-        var outcome: ImageOutcome?
-        var line: [UInt8] = []
-        if let entry = item.entry, let reader = readers[item.source] {
-          line = try JSONLinesStreamReader.readLine(
+    let out = try step { () throws(FileIOError) in try StreamingFileWriter(path: target) }
+    for item in items {
+      var outcome: ImageOutcome?
+      var line: [UInt8] = []
+      if let entry = item.entry, let reader = readers[item.source] {
+        line = try step { () throws(FileIOError) in
+          try JSONLinesStreamReader.readLine(
             fd: reader, path: sources[item.source], offset: entry.offset, count: entry.length)
-          outcome = try? decoder.decode(ImageOutcome.self, from: Data(line))
         }
-        if outcome == nil {
-          outcome = ImageOutcome(
-            file: item.file, size: item.size, modifiedNanoseconds: item.modifiedNanoseconds)
-          line = encode(outcome!)
-        }
-        line.append(UInt8(ascii: "\n"))
-        try out.write(line)
-        try body(outcome!)
+        outcome = try? decoder.decode(ImageOutcome.self, from: Data(line))
       }
-      try out.finish()
-    } catch let error as FileIOError {
-      throw .outputFile(path: target, cause: error)
-    } catch let error as ScanError {
-      throw error
-    } catch {
-      throw .outputUnwritable(path: target, reason: "\(error)")
+      if outcome == nil {
+        outcome = ImageOutcome(
+          file: item.file, size: item.size, modifiedNanoseconds: item.modifiedNanoseconds)
+        line = encode(outcome!)
+      }
+      line.append(UInt8(ascii: "\n"))
+      try step { () throws(FileIOError) in try out.write(line) }
+      try body(outcome!)
     }
+    try step { () throws(FileIOError) in try out.finish() }
   }
 
   /// Moves the checkpoint written by ``compact(_:)`` over the old one.

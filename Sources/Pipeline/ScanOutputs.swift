@@ -180,7 +180,7 @@ enum OutputFiles {
     do {
       try PathCall.rename(source, to: target)
     } catch {
-      throw .outputUnwritable(path: target, reason: SystemErrorText.systemMessage(error.rawValue))
+      throw .outputFile(path: target, cause: FileIOError(path: target, step: .rename, errno: error))
     }
   }
 
