@@ -3,13 +3,29 @@ import LookoutCore
 import LookoutSystem
 
 /// A config file that could not be read or written.
-public struct LookoutConfigError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var path: String
-  public var reason: String
+public enum LookoutConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file could not be read: the failed step with its `errno`.
+  case file(FileIOError)
+  /// The file is not JSON: the parser's own error.
+  case notJSON(path: String, JSONParseError)
+  /// The JSON is read, but a member Lookout reads is not what it expects.
+  case invalid(path: String, reason: String)
 
-  public init(path: String, reason: String) {
-    self.path = path
-    self.reason = reason
+  /// The config file.
+  public var path: String {
+    switch self {
+    case .file(let error): return error.path
+    case .notJSON(let path, _), .invalid(let path, _): return path
+    }
+  }
+
+  /// What is wrong, without the file's name.
+  public var reason: String {
+    switch self {
+    case .file(let error): return error.reason
+    case .notJSON(_, let error): return error.description
+    case .invalid(_, let reason): return reason
+    }
   }
 
   public var description: String { "config file \(path): \(reason)" }
@@ -72,9 +88,9 @@ public struct LookoutConfig: Sendable, Equatable {
       return try JSONDecoder().decode(
         ClassThresholds.self, from: Data(JSONWriter.compact.bytes(value)))
     } catch let problem as ClassThresholds.DecodingProblem {
-      throw LookoutConfigError(path: path, reason: problem.reason)
+      throw .invalid(path: path, reason: problem.reason)
     } catch {
-      throw LookoutConfigError(path: path, reason: String(describing: error))
+      throw .invalid(path: path, reason: String(describing: error))
     }
   }
 
@@ -117,10 +133,10 @@ public struct LookoutConfig: Sendable, Equatable {
     do {
       value = try JSONParser.parse(bytes)
     } catch {
-      throw LookoutConfigError(path: path, reason: error.description)
+      throw .notJSON(path: path, error)
     }
     guard let members = value.objectMembers else {
-      throw LookoutConfigError(path: path, reason: "not a JSON object")
+      throw .invalid(path: path, reason: "not a JSON object")
     }
     let config = LookoutConfig(members: members)
     _ = try config.thresholds(path: path)
@@ -132,27 +148,21 @@ public struct LookoutConfig: Sendable, Equatable {
   public static func read(path: String, missingIsEmpty: Bool = false) throws(LookoutConfigError)
     -> LookoutConfig
   {
+    let bytes: [UInt8]
     do {
-      return try parse(try FileReader.read(path), path: path)
-    } catch let error as FileIOError {
+      bytes = try FileReader.read(path)
+    } catch {
       if missingIsEmpty && error.step == .open && error.code == ENOENT {
         return LookoutConfig()
       }
-      throw LookoutConfigError(path: path, reason: error.reason)
-    } catch let error as LookoutConfigError {
-      throw error
-    } catch {
-      throw LookoutConfigError(path: path, reason: "\(error)")
+      throw .file(error)
     }
+    return try parse(bytes, path: path)
   }
 
   /// Writes the file atomically, through a symbolic link and keeping the file's mode and owner
   /// (``AtomicFileWriter/replace(_:at:)``).
-  public func write(to path: String) throws(LookoutConfigError) {
-    do {
-      try AtomicFileWriter.replace(text(), at: path)
-    } catch {
-      throw LookoutConfigError(path: path, reason: error.description)
-    }
+  public func write(to path: String) throws(FileIOError) {
+    try AtomicFileWriter.replace(text(), at: path)
   }
 }

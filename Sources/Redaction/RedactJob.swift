@@ -89,7 +89,7 @@ public struct RedactJob: Sendable {
       do {
         config = try LookoutConfig.read(path: configPath).thresholds(path: configPath)
       } catch {
-        throw .input(path: configPath, reason: error.reason)
+        throw .config(error)
       }
     }
     var isFolder: ObjCBool = false

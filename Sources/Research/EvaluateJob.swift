@@ -116,7 +116,7 @@ enum ConfigFile {
     do {
       return try LookoutConfig.read(path: path).thresholds(path: path)
     } catch {
-      throw .input(path: path, reason: error.reason)
+      throw .config(error)
     }
   }
 }

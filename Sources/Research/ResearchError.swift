@@ -9,6 +9,8 @@ public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
   case detections(path: String, reason: String)
   /// A deployments or config file is unreadable or malformed.
   case input(path: String, reason: String)
+  /// The config file (`--config`) could not be read or is invalid: the reader's own error.
+  case config(LookoutConfigError)
   /// An output file or folder could not be written.
   case output(path: String, reason: String)
   /// An output file could not be written: the failed step and its `errno` (ENOSPC for a full
@@ -27,6 +29,7 @@ public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
         ? "ground truth \(path): line \(line): \(reason)" : "ground truth \(path): \(reason)"
     case .detections(let path, let reason): return "detections \(path): \(reason)"
     case .input(let path, let reason): return "\(path): \(reason)"
+    case .config(let error): return "\(error.path): \(error.reason)"
     case .output(let path, let reason): return "cannot write \(path): \(reason)"
     case .outputFile(let path, let cause): return "cannot write \(path): \(cause.reason)"
     case .mismatch(let reason): return reason

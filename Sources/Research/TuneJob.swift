@@ -95,7 +95,7 @@ public struct TuneJob: Sendable {
         config = try LookoutConfig.read(path: configPath, missingIsEmpty: true)
         existing = try config.thresholds(path: configPath)
       } catch {
-        throw .input(path: configPath, reason: error.reason)
+        throw .config(error)
       }
     }
     let before = ClassThresholds.resolve(
@@ -161,7 +161,7 @@ public struct TuneJob: Sendable {
       do {
         try config.settingThresholds(settings).write(to: configPath)
       } catch {
-        throw .output(path: configPath, reason: error.reason)
+        throw .outputFile(path: configPath, cause: error)
       }
     }
     return Result(

@@ -36,7 +36,7 @@ public enum WatchConfigFile {
     do {
       bytes = try FileReader.read(path)
     } catch {
-      throw .config(path: path, reason: error.reason)
+      throw .configFile(.file(error))
     }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     return try parse(bytes, path: path, folder: folder)
@@ -54,7 +54,7 @@ public enum WatchConfigFile {
       config = try LookoutConfig.parse(bytes, path: path)
       thresholds = try config.thresholds(path: path)
     } catch {
-      throw .config(path: path, reason: error.reason)
+      throw .configFile(error)
     }
     var settings = WatchSettings()
     settings.thresholds = thresholds

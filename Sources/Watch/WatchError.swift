@@ -19,6 +19,9 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
   case locked(path: String, holder: String?)
   /// The config file is unreadable or invalid.
   case config(path: String, reason: String)
+  /// The config file could not be read, is not JSON, or its thresholds are invalid: the
+  /// reader's own error.
+  case configFile(LookoutConfigError)
   /// An option's value (from the config file or a flag) is invalid, or needs another option.
   case option(reason: String)
   /// The protected-areas GeoJSON is unreadable or invalid: the reader's own error, with its
@@ -45,6 +48,7 @@ public enum WatchError: Error, Sendable, Equatable, CustomStringConvertible {
       return "another lookout watch is running on this output folder (lock \(path)"
         + (holder.map { ", held by \($0)" } ?? "") + "); this run does nothing"
     case .config(let path, let reason): return "config file \(path): \(reason)"
+    case .configFile(let error): return error.description
     case .option(let reason): return reason
     case .areas(let error): return error.description
     case .deployments(let error): return "deployments \(error)"

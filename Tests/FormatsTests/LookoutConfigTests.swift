@@ -1,5 +1,6 @@
 import Foundation
 import LookoutCore
+import LookoutSystem
 import Testing
 
 @testable import Formats
@@ -53,7 +54,10 @@ import Testing
     let path = dir.appendingPathComponent("lookout.json").path
     let empty = try LookoutConfig.read(path: path, missingIsEmpty: true)
     #expect(empty.members.isEmpty)
-    #expect(throws: LookoutConfigError.self) { try LookoutConfig.read(path: path) }
+    // A missing file keeps the failed step and its errno; the text says each once.
+    let missing = LookoutConfigError.file(FileIOError(path: path, step: .open, code: ENOENT))
+    #expect(throws: missing) { try LookoutConfig.read(path: path) }
+    #expect(missing.description == "config file \(path): no such file or directory (ENOENT)")
     try LookoutConfig(members: [("a", .integer(1))])
       .settingThresholds(ClassThresholds(classes: ["person": 0.25])).write(to: path)
     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -62,12 +66,18 @@ import Testing
 
   @Test func rejectsBadThresholds() {
     #expect(
-      throws: LookoutConfigError(path: "c.json", reason: "thresholds.person is not a number in 0…1")
+      throws: LookoutConfigError.invalid(path: "c.json", reason: "thresholds.person is not a number in 0…1")
     ) {
       _ = try LookoutConfig.parse(Array(#"{"thresholds": {"person": 1.5}}"#.utf8), path: "c.json")
     }
-    #expect(throws: LookoutConfigError(path: "c.json", reason: "not a JSON object")) {
+    #expect(throws: LookoutConfigError.invalid(path: "c.json", reason: "not a JSON object")) {
       _ = try LookoutConfig.parse(Array("[1]".utf8), path: "c.json")
+    }
+    #expect {
+      _ = try LookoutConfig.parse(Array("{\"thresholds\": ".utf8), path: "c.json")
+    } throws: { error in
+      guard case LookoutConfigError.notJSON(let path, let cause) = error else { return false }
+      return path == "c.json" && (error as! LookoutConfigError).reason == cause.description
     }
   }
 
