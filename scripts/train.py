@@ -648,6 +648,8 @@ def main():
     ap.add_argument("--arch", choices=ARCHS, default=None,
                     help="the graph to train (default: --init's, else base); a ctx64 network "
                          "initialised from a base checkpoint starts with its context branch silent")
+    ap.add_argument("--mix", default="",
+                    help="training mix weights, e.g. drone=0.3,trap=0.2 (others keep Augmenter.MIX's)")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
@@ -717,6 +719,7 @@ def main():
     device = torch.device(args.device)
     model.to(device)
     aug.hard_share = args.hard_share
+    aug.MIX = parse_mix(args.mix, Augmenter.MIX)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, elapsed_before = 0, 0.0
     if args.resume and os.path.exists(state_path):
@@ -812,6 +815,7 @@ def main():
     trained = {"script": "scripts/train.py", "seed": args.seed, "steps": step,
                "init": os.path.basename(args.init) if args.init else None,
                "hard_share": args.hard_share, "batch": args.batch, "lr": args.lr,
+               "arch": arch, "mix": dict(aug.MIX),
                "device": args.device, "workers": args.workers, "seconds": round(train_seconds),
                "freeze_bn": args.freeze_bn,
                "data": "shared/data (HIT-UAV, Missouri Camera Traps, coco, thermal-dogs-people, "
@@ -869,6 +873,17 @@ def set_train_mode(model, freeze_bn):
         for mod in model.modules():
             if isinstance(mod, torch.nn.BatchNorm2d):
                 mod.eval()
+
+
+def parse_mix(text, base):
+    """`--mix drone=0.3,trap=0.2`: the training mix with the named kinds' weights replaced."""
+    weights = dict(base)
+    for part in filter(None, text.split(",")):
+        kind, _, value = part.partition("=")
+        if kind not in weights:
+            raise SystemExit(f"--mix: unknown kind {kind!r}; kinds are {', '.join(weights)}")
+        weights[kind] = float(value)
+    return tuple(weights.items())
 
 
 def load_folded(model, path):
