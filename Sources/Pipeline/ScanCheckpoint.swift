@@ -90,10 +90,17 @@ public final class ScanCheckpoint {
   /// The files this scan covers (set by ``start(fingerprint:files:)`` or
   /// ``resume(fingerprint:output:files:)``).
   public private(set) var files = CardFileList(root: [])
-  /// The latest line of each of ``files``, by index, appended or found on resume; nil where
-  /// there is none (touched by one thread at a time: the caller, or the scan's writer while it
-  /// runs). Lines of files that are not in ``files`` are not kept: compaction drops them.
-  private var stored: [Entry?] = []
+  /// Where a listed file's current outcome line lies in `checkpoint.jsonl` (16 bytes a file);
+  /// `length` 0 when it has none.
+  private struct StoredLine {
+    var offset: Int64 = 0
+    var length: UInt32 = 0
+  }
+  /// The current line of each of ``files``, by index: appended, or found on resume and made
+  /// from the file as it is now (same size and time). Touched by one thread at a time (the
+  /// caller, or the scan's writer while it runs). Lines of files that are not in ``files``,
+  /// or that were made from an older version of the file, are not kept.
+  private var stored: [StoredLine] = []
   private var lastSync = DispatchTime.now()
   private let syncInterval: Double = 2
 
@@ -118,7 +125,7 @@ public final class ScanCheckpoint {
     }
     try OutputFiles.writeAtomically(Self.encode(fingerprint), to: fingerprintPath)
     self.files = files
-    stored = Array(repeating: nil, count: files.count)
+    stored = Array(repeating: StoredLine(), count: files.count)
     try openForAppend()
   }
 
@@ -140,9 +147,14 @@ public final class ScanCheckpoint {
     // The torn last line, if any, is cut off first, so every indexed line stays where it is.
     try openForAppend()
     self.files = files
-    var found = [Entry?](repeating: nil, count: files.count)
+    var found = [StoredLine](repeating: StoredLine(), count: files.count)
     try Self.forEachStoredLine(path: checkpointPath) { file, entry in
-      if let index = files.index(ofRelativePath: file) { found[index] = entry }
+      guard let index = files.index(ofRelativePath: file) else { return }
+      // The latest line decides: one made from an older version of the file is no outcome.
+      let walked = files.state(at: index)
+      let current =
+        entry.size == walked.size && entry.modifiedNanoseconds == walked.modifiedNanoseconds
+      found[index] = current ? StoredLine(offset: entry.offset, length: UInt32(entry.length)) : StoredLine()
     }
     self.stored = found
   }
@@ -185,9 +197,7 @@ public final class ScanCheckpoint {
   /// Whether the file at `index` in ``files`` has an outcome here made from the file as it is
   /// now (same size and time).
   public func hasCurrentOutcome(at index: Int) -> Bool {
-    guard let entry = stored[index] else { return false }
-    let walked = files.state(at: index)
-    return entry.size == walked.size && entry.modifiedNanoseconds == walked.modifiedNanoseconds
+    stored[index].length > 0
   }
 
   /// Appends the finished image at `index` in ``files``.
@@ -196,9 +206,7 @@ public final class ScanCheckpoint {
     do {
       let line = Self.encode(outcome)
       let offset = try writer.append(String(decoding: line, as: UTF8.self))
-      stored[index] = Entry(
-        offset: offset, length: line.count, size: outcome.size,
-        modifiedNanoseconds: outcome.modifiedNanoseconds)
+      stored[index] = StoredLine(offset: offset, length: UInt32(line.count))
       let now = DispatchTime.now()
       if Double(now.uptimeNanoseconds - lastSync.uptimeNanoseconds) / 1e9 >= syncInterval {
         try writer.sync()
@@ -226,9 +234,15 @@ public final class ScanCheckpoint {
     let stored = self.stored
     let items = files.indices.lazy.map { index in
       let walked = files.state(at: index)
+      let line = stored[index]
       return CompactionItem(
         file: files.relativePath(at: index), size: walked.size,
-        modifiedNanoseconds: walked.modifiedNanoseconds, source: 0, entry: stored[index])
+        modifiedNanoseconds: walked.modifiedNanoseconds, source: 0,
+        entry: line.length == 0
+          ? nil
+          : Entry(
+            offset: line.offset, length: Int(line.length), size: walked.size,
+            modifiedNanoseconds: walked.modifiedNanoseconds))
     }
     try Self.writeCompacted(
       items, sources: [checkpointPath], to: directory + "/staging/checkpoint.jsonl", body)
