@@ -160,7 +160,10 @@ let package = Package(
       name: "LookoutSystemTests",
       dependencies: ["LookoutSystem", .product(name: "Crypto", package: "swift-crypto")],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Fixtures")]),
+    // The seeded pseudo-random generator (SplitMix64) the test targets share.
+    .target(name: "SeededRandom", path: "Tests/SeededRandom"),
+    .testTarget(
+      name: "ImageIOTests", dependencies: ["ImageIO", "SeededRandom"], resources: [.copy("Fixtures")]),
     // Test-only C helper: writes small clips (MJPEG, MPEG-4, audio only, no frames) with libav*.
     .target(
       name: "VideoTestSupport", dependencies: ["CFFmpeg"], path: "Tests/VideoTestSupport",
@@ -171,12 +174,12 @@ let package = Package(
       name: "VideoIOTests",
       dependencies: ["VideoIO", "ImageIO", "VideoTestSupport", "VideoClipWriter"]),
     .testTarget(
-      name: "DetectorTests", dependencies: ["LookoutCore", "Detector"],
+      name: "DetectorTests", dependencies: ["LookoutCore", "Detector", "SeededRandom"],
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "FormatsTests",
       dependencies: [
-        "LookoutCore", "LookoutSystem", "Formats",
+        "LookoutCore", "LookoutSystem", "Formats", "SeededRandom",
         .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -189,6 +192,7 @@ let package = Package(
       dependencies: [
         "LookoutCore", "LookoutSystem", "Pipeline", "ImageIO", "Formats", "Geo",
         "PipelineTestSupport", "FuzzTargets", "Research", "VideoTestSupport", "VideoClipWriter",
+        "SeededRandom",
       ]),
     .testTarget(
       name: "ResearchTests", dependencies: ["LookoutCore", "Research"],

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import Detector
@@ -25,7 +26,7 @@ import Testing
   @Test(arguments: gemmShapes, [Activation.none, .relu6])
   func gemmMatchesNaive(_ shape: GemmShape, _ activation: Activation) {
     let (m, k, n) = (shape.m, shape.k, shape.n)
-    var rng = TestRandom(seed: UInt64(m * 10_000 + k * 100 + n))
+    var rng = SeededRandom(seed: UInt64(m * 10_000 + k * 100 + n))
     // Leading dimensions larger than the logical sizes, as for channel slices.
     let lda = k + 3
     let ldc = n + 5
@@ -129,7 +130,7 @@ import Testing
     let p = ConvParameters(
       inChannels: c.cin, outChannels: c.cout, kernel: c.kernel, stride: c.stride,
       padding: c.padding, groups: c.groups, activation: activation)
-    var rng = TestRandom(seed: UInt64(c.h * 1000 + c.cin * 10 + c.kernel))
+    var rng = SeededRandom(seed: UInt64(c.h * 1000 + c.cin * 10 + c.kernel))
     let input = Tensor(
       height: c.h, width: c.w, channels: c.cin, data: rng.floats(c.h * c.w * c.cin))
     let weight = rng.floats(c.cout * (c.cin / c.groups) * c.kernel * c.kernel)

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import Detector
@@ -75,7 +76,7 @@ import Testing
     #expect(model.program.steps.contains { $0.upsampledInitial?.factor == 2 })
 
     let (h, w) = (64, 96)
-    var rng = TestRandom(seed: 7)
+    var rng = SeededRandom(seed: 7)
     let input = Tensor(height: h, width: w, channels: 3, data: rng.floats(h * w * 3))
     let session = InferenceSession(model: model)
     let fused = input.data.withUnsafeBufferPointer {

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import Formats
@@ -73,7 +74,7 @@ import Testing
   /// unchanged.
   @Test(.enabled(if: python3Path != nil, "needs python3"))
   func randomOutputIsWhatPythonJsonDumpPrints() throws {
-    var rng = SplitMix(seed: 42)
+    var rng = SeededRandom(seed: 42)
     var images: [ImageRecord] = []
     let alphabet = Array("abcXYZ _-/.\"\\\t\u{1}éü😀€ñ\u{7f}\u{2028}")
     for i in 0..<200 {
@@ -205,23 +206,6 @@ import Testing
         .path
         == "images[0].detections[0].category")
     #expect(error(#"{"images": [}"#)?.message.contains("invalid JSON") == true)
-  }
-}
-
-/// A small deterministic random number generator for generated test data.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-  mutating func int(_ range: ClosedRange<Int>) -> Int {
-    range.lowerBound + Int(next() % UInt64(range.count))
   }
 }
 

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import ImageIO
@@ -157,7 +158,7 @@ import Testing
   /// Deterministic random input shaped like TIFF (valid header, random body) and random
   /// multi-byte damage to a real block.
   @Test func randomInput() {
-    var generator = SplitMix64(seed: 0x1234_5678)
+    var generator = SeededRandom(seed: 0x1234_5678)
     let full = ExifParserTests.complete(TIFFWriter(bigEndian: true))
     for round in 0..<3000 {
       var bytes: [UInt8]
@@ -188,18 +189,5 @@ import Testing
       data: jpeg, path: "garbage-exif.jpg", options: DecodeOptions())
     #expect(decoded.metadata == ImageMetadata())
     #expect(decoded.image.width == 16)
-  }
-}
-
-/// A small deterministic pseudo-random generator (SplitMix64) for repeatable fuzz rounds.
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

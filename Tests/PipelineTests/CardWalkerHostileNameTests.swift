@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import Pipeline
@@ -34,7 +35,7 @@ import Testing
 
   /// Random invalid names never share a display name (with a lossy decoding, most would).
   @Test func distinctInvalidNamesNeverCollide() {
-    var generator = SeededGenerator(seed: 7)
+    var generator = SeededRandom(seed: 7)
     var seen: [String: [UInt8]] = [:]
     var invalid = 0
     for _ in 0..<20_000 {

@@ -1,5 +1,6 @@
 import Foundation
 import LookoutSystem
+import SeededRandom
 import Testing
 
 @testable import Pipeline
@@ -65,7 +66,7 @@ struct StopAndResumeTests {
     let rounds =
       environment["LOOKOUT_KILL_ROUNDS"].flatMap(Int.init)
       ?? (TestEnvironment.underThreadSanitizer ? 2 : 6)
-    var generator = SeededGenerator(
+    var generator = SeededRandom(
       seed: environment["LOOKOUT_KILL_SEED"].flatMap(UInt64.init) ?? 20_241_125)
     let total = reference.imageRecords.count
     var kills = 0

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 #if canImport(Glibc)
   import Glibc
@@ -182,7 +183,7 @@ struct HostileCorpus {
       try add("wrong-extension", "jpeg_bytes.png", jpeg, .decodes(width: 640, height: 512))
       try add("wrong-extension", "camera.JPEG.png", camera, .decodes(width: 1280, height: 960))
       try add("wrong-extension", "photo.txt", jpeg, .notListed)
-      var generator = SeededGenerator(seed: 0x10C0_0C7)
+      var generator = SeededRandom(seed: 0x10C0_0C7)
       let notImages: [(String, [UInt8])] = [
         ("notes.jpg", Array("Battery low. Swapped card at 14:02.\n".utf8)),
         ("index.jpg", Array("<html><body>upload failed</body></html>\n".utf8)),
