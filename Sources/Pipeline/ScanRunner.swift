@@ -7,7 +7,10 @@ import LookoutSystem
 
 /// What a finished scan reports back to the command line.
 public struct ScanReport: Sendable {
+  /// The files scanned or taken from the checkpoint: photos and video clips.
   public var images: Int
+  /// How many of ``images`` are video clips.
+  public var clips = 0
   public var scannedNow: Int
   public var reused: Int
   public var failures: Int
@@ -229,8 +232,12 @@ public final class ScanRunner {
     try outputs.stage()
     try checkpoint.commitCompaction()
     let alerts = try outputs.commit()
+    let clips = files.indices.reduce(0) { count, index in
+      let name = files.relativePath(at: index).split(separator: "/").last.map(String.init) ?? ""
+      return count + (SkippedFile.Kind(fileName: name) == .video ? 1 : 0)
+    }
     return ScanReport(
-      images: files.count, scannedNow: scannedNow, reused: files.count - pending.count,
+      images: files.count, clips: clips, scannedNow: scannedNow, reused: files.count - pending.count,
       failures: outputs.failures, alerts: alerts, folderProblems: problems,
       seconds: seconds, outputDirectory: config.output, firstFailures: outputs.firstFailures,
       skipped: skipped, imagesFound: imagesFound, imagesWithoutSite: withoutSite,

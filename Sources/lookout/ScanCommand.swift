@@ -253,9 +253,14 @@ struct ScanCommand: ParsableCommand {
 
   private func printSummary(_ report: ScanReport) {
     let escaped = TerminalText.escaped
+    let photos = report.images - report.clips
+    let scanned =
+      report.clips == 0
+      ? "\(photos) images"
+      : "\(photos) image\(photos == 1 ? "" : "s") and \(report.clips) clip\(report.clips == 1 ? "" : "s")"
     var text = String(
-      format: "Scanned %d images in %.1f s (%d new, %d from checkpoint), %d failed.\n",
-      report.images, report.seconds, report.scannedNow, report.reused, report.failures)
+      format: "Scanned %@ in %.1f s (%d new, %d from checkpoint), %d failed.\n",
+      scanned, report.seconds, report.scannedNow, report.reused, report.failures)
     if !report.firstFailures.isEmpty {
       text += "Failed:\n"
       for failure in report.firstFailures {

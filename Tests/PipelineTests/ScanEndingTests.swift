@@ -65,6 +65,8 @@ struct ScanEndingTests {
       ["scan", card, "--out", folder.sub("out")], outputPath: folder.sub("scan.log"))
     #expect(ending.status == 0, "\(ending)")
     #expect(!ending.output.contains("not scanned"), "\(ending)")
+    // The clips are counted as clips, not as images.
+    #expect(ending.output.contains("Scanned 1 image and 2 clips in "), "\(ending)")
     #expect(ending.output.contains("  DCIM/MVI_0002.MP4: not a readable video: "), "\(ending)")
     #expect(ending.output.contains("  DCIM/clip.avi: file is empty (0 bytes)"), "\(ending)")
     let summary = try JSONParser.parse(readBytes(folder.sub("out/summary.json")))

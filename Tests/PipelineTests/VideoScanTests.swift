@@ -26,6 +26,8 @@ import Testing
     let output = folder.sub("out")
     let report = try scanInProcess(card: card, output: output)
     #expect(report.failures == 0)
+    // The terminal counts the clips apart from the photos ("Scanned 0 images and 2 clips").
+    #expect(report.images == 2 && report.clips == 2)
     let byFile = try Self.detections(output)
 
     let avi = try #require(byFile["DCIM/MVI_0001.AVI"])
