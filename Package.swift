@@ -202,7 +202,8 @@ let package = Package(
     .testTarget(
       name: "WatchTests",
       dependencies: [
-        "LookoutCore", "Watch", "Pipeline", "Formats", "Geo", "ImageIO", "VideoClipWriter",
+        "LookoutCore", "LookoutSystem", "Watch", "Pipeline", "Formats", "Geo", "ImageIO",
+        "VideoClipWriter",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),

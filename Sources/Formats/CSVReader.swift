@@ -8,11 +8,19 @@ public struct CSVReadError: Error, Sendable, Equatable, CustomStringConvertible 
   /// 1-based line number where the problem was found (0 for the file as a whole).
   public var line: Int
   public var reason: String
+  /// When the file could not be read at all: the failed step with its `errno`.
+  public var cause: FileIOError?
 
   public init(path: String, line: Int, reason: String) {
     self.path = path
     self.line = line
     self.reason = reason
+  }
+
+  /// The file could not be read: `cause` kept, its words as the reason.
+  public init(file cause: FileIOError) {
+    self.init(path: cause.path, line: 0, reason: cause.reason)
+    self.cause = cause
   }
 
   public var description: String {
@@ -98,7 +106,7 @@ public enum CSVReader {
     do {
       bytes = try FileReader.read(path)
     } catch {
-      throw CSVReadError(path: path, line: 0, reason: error.reason)
+      throw CSVReadError(file: error)
     }
     return try parse(bytes, path: path)
   }

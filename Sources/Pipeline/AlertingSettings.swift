@@ -86,7 +86,7 @@ public struct AlertingSettings: Sendable {
       do {
         deployments = AlertingInput(path: path, bytes: try FileReader.read(path))
       } catch {
-        throw .deployments(DeploymentsError(path: path, line: 0, reason: error.reason))
+        throw .deployments(DeploymentsError(file: error))
       }
     }
     var areas: AlertingInput?

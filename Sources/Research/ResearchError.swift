@@ -5,6 +5,9 @@ import LookoutSystem
 public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A ground-truth file is unreadable or malformed (`line` is 0 when not about one line).
   case truth(path: String, line: Int, reason: String)
+  /// A ground-truth table (CSV, or a Camtrap DP resource) is unreadable or malformed: the
+  /// reader's own error, with the file, the line and, for a file it could not read, the errno.
+  case truthTable(CSVReadError)
   /// A detections file is unreadable or not MegaDetector output.
   case detections(path: String, reason: String)
   /// A deployments or config file is unreadable or malformed.
@@ -27,6 +30,9 @@ public enum ResearchError: Error, Sendable, Equatable, CustomStringConvertible {
     case .truth(let path, let line, let reason):
       return line > 0
         ? "ground truth \(path): line \(line): \(reason)" : "ground truth \(path): \(reason)"
+    case .truthTable(let error):
+      return ResearchError.truth(path: error.path, line: error.line, reason: error.reason)
+        .description
     case .detections(let path, let reason): return "detections \(path): \(reason)"
     case .input(let path, let reason): return "\(path): \(reason)"
     case .config(let error): return "\(error.path): \(error.reason)"

@@ -26,7 +26,7 @@ public enum TruthCSV {
     do {
       table = try CSVReader.parse(bytes, path: path)
     } catch {
-      throw .truth(path: path, line: error.line, reason: error.reason)
+      throw .truthTable(error)
     }
     guard let fileColumn = table.column(anyOf: ["file", "file_name", "filename", "path"]) else {
       throw .truth(path: path, line: 1, reason: "no \"file\" column")

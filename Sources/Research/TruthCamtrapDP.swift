@@ -40,7 +40,7 @@ public enum TruthCamtrapDP {
       do {
         return try CSVReader.read(path: p)
       } catch {
-        throw .truth(path: p, line: error.line, reason: error.reason)
+        throw .truthTable(error)
       }
     }
     return try parse(

@@ -1,9 +1,21 @@
+import Foundation
 import LookoutCore
+import LookoutSystem
 import Testing
 
 @testable import Formats
 
 @Suite struct CSVReaderTests {
+  @Test func anUnreadableFileKeepsItsErrno() {
+    let path = "/nonexistent-lookout-folder/t.csv"
+    #expect(throws: CSVReadError(file: FileIOError(path: path, step: .open, code: ENOENT))) {
+      _ = try CSVReader.read(path: path)
+    }
+    #expect(
+      CSVReadError(file: FileIOError(path: path, step: .open, code: ENOENT)).description
+        == "\(path): no such file or directory (ENOENT)")
+  }
+
   func parse(_ text: String) throws -> CSVTable {
     try CSVReader.parse(Array(text.utf8), path: "t.csv")
   }

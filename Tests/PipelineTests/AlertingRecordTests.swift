@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutSystem
 import Testing
 
 @testable import Pipeline
@@ -81,12 +82,14 @@ import Testing
       _ = try AlertingSettings(siteThresholds: ["x": ["lion": 0.5]])
     }
     let missing = folder.sub("missing.csv")
-    #expect(
-      throws: ScanError.deployments(
-        DeploymentsError(path: missing, line: 0, reason: "no such file or directory (ENOENT)"))
-    ) {
+    // The reader's error keeps the failed step and its errno; the words are as before.
+    let unreadable = DeploymentsError(file: FileIOError(path: missing, step: .open, code: ENOENT))
+    #expect(throws: ScanError.deployments(unreadable)) {
       _ = try AlertingSettings.read(siteThresholds: [:], deploymentsPath: missing, areasPath: nil)
     }
+    #expect(
+      ScanError.deployments(unreadable).description
+        == "deployments \(missing): no such file or directory (ENOENT)")
     try writeFile(
       folder.sub("d.csv"),
       Array("deployment_id,latitude,longitude,path_pattern\nx,north,1,a\n".utf8))

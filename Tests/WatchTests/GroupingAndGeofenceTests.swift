@@ -2,6 +2,7 @@ import Formats
 import Foundation
 import Geo
 import LookoutCore
+import LookoutSystem
 import Pipeline
 import Testing
 
@@ -185,8 +186,7 @@ import Testing
     }
     #expect(
       throws: DeploymentsError(
-        path: folder.path + "/missing.csv", line: 0,
-        reason: "no such file or directory (ENOENT)")
+        file: FileIOError(path: folder.path + "/missing.csv", step: .open, code: ENOENT))
     ) {
       _ = try DeploymentsFile.readForPlacement(path: folder.path + "/missing.csv")
     }
