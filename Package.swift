@@ -163,7 +163,8 @@ let package = Package(
     // The seeded pseudo-random generator (SplitMix64) the test targets share.
     .target(name: "SeededRandom", path: "Tests/SeededRandom"),
     .testTarget(
-      name: "ImageIOTests", dependencies: ["ImageIO", "SeededRandom"], resources: [.copy("Fixtures")]),
+      name: "ImageIOTests", dependencies: ["ImageIO", "SeededRandom"],
+      resources: [.copy("Fixtures")]),
     // Test-only C helper: writes small clips (MJPEG, MPEG-4, audio only, no frames) with libav*.
     .target(
       name: "VideoTestSupport", dependencies: ["CFFmpeg"], path: "Tests/VideoTestSupport",

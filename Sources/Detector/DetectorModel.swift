@@ -217,7 +217,9 @@ struct Program: Sendable {
   var sizeMultiple: Int
   var head: ModelGraph.Head
 
-  init(structure s: GraphStructure, graph: ModelGraph, weights: SafeTensorsFile) throws(ModelLoadError) {
+  init(structure s: GraphStructure, graph: ModelGraph, weights: SafeTensorsFile)
+    throws(ModelLoadError)
+  {
     channels = s.channels
     outputValue = s.outputValue
     sizeMultiple = graph.input.sizeMultiple

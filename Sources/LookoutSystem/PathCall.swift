@@ -19,7 +19,8 @@ private func truncateFile(_ path: UnsafePointer<CChar>, _ size: off_t) -> Int32 
 }
 
 /// The calls on paths that swift-system does not wrap (`rename`, `unlink`, `mkdir`, `stat`,
-/// `truncate`, `realpath`, `opendir`/`readdir`), with failures as `Errno`, so that no module outside this one
+/// `truncate`, `realpath`, `opendir`/`readdir`), with failures as `Errno`, so that no module
+/// outside this one
 /// calls libc for them. `flock` is on `FileDescriptor` below.
 ///
 /// Each takes a path as a `String` or as raw bytes (`[UInt8]`, for a file name that is not valid
@@ -47,9 +48,7 @@ public enum PathCall {
     switch SystemCall.result({ mkdir(path, 0o777) }) {
     case .success: return
     case .failure(.fileExists):
-      guard let info = try? status(path), info.st_mode & S_IFMT == S_IFDIR else {
-        throw .fileExists
-      }
+      guard isDirectory(path) else { throw .fileExists }
     case .failure(.noSuchFileOrDirectory):
       guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
         throw .noSuchFileOrDirectory
@@ -58,13 +57,18 @@ public enum PathCall {
       // Made meanwhile by another process: still a folder, still fine.
       switch SystemCall.result({ mkdir(path, 0o777) }) {
       case .success: return
-      case .failure(.fileExists) where (try? status(path)).map { $0.st_mode & S_IFMT == S_IFDIR } == true:
+      case .failure(.fileExists) where isDirectory(path):
         return
       case .failure(let error): throw error
       }
     case .failure(let error):
       throw error
     }
+  }
+
+  /// Whether `path` names a folder (links followed).
+  private static func isDirectory(_ path: String) -> Bool {
+    (try? status(path)).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false
   }
 
   /// Removes the file at `path` (`unlink(2)`).

@@ -91,7 +91,8 @@ enum AlertingRecord {
         do {
           try PathCall.removeFileIfPresent(target)
         } catch {
-          throw .outputFile(path: target, cause: FileIOError(path: target, step: .remove, errno: error))
+          throw .outputFile(
+            path: target, cause: FileIOError(path: target, step: .remove, errno: error))
         }
       }
     }

@@ -85,7 +85,9 @@ public struct CardWalker: Sendable {
   /// PATH_MAX, a link loop) and display-name clashes are returned as problems, not thrown; image
   /// names that cannot be stat'ed (dangling links) are listed as files so that scanning them
   /// fails with the reason. Only a root that cannot be read at all throws.
-  public func walk(root: String) throws(ScanError) -> (files: CardFileList, problems: [WalkProblem]) {
+  public func walk(root: String) throws(ScanError) -> (
+    files: CardFileList, problems: [WalkProblem]
+  ) {
     let listing = try list(root: root)
     return (listing.files, listing.problems)
   }

@@ -137,11 +137,11 @@ public final class ScanCheckpoint {
   public func resume(
     fingerprint: ScanFingerprint, output: String, files: CardFileList
   ) throws(ScanError) {
-    let stored = try Self.readFingerprint(directory: directory)
-    if let recorded = stored.input, let given = fingerprint.input, recorded != given {
+    let previous = try Self.readFingerprint(directory: directory)
+    if let recorded = previous.input, let given = fingerprint.input, recorded != given {
       throw .resumeWithOtherInput(path: output, recorded: recorded, given: given)
     }
-    if let difference = fingerprint.firstDifference(from: stored) {
+    if let difference = fingerprint.firstDifference(from: previous) {
       throw .checkpointMismatch(path: directory, reason: difference)
     }
     // The torn last line, if any, is cut off first, so every indexed line stays where it is.
@@ -154,9 +154,10 @@ public final class ScanCheckpoint {
       let walked = files.state(at: index)
       let current =
         entry.size == walked.size && entry.modifiedNanoseconds == walked.modifiedNanoseconds
-      found[index] = current ? StoredLine(offset: entry.offset, length: UInt32(entry.length)) : StoredLine()
+      found[index] =
+        current ? StoredLine(offset: entry.offset, length: UInt32(entry.length)) : StoredLine()
     }
-    self.stored = found
+    stored = found
   }
 
   /// Where each file's latest outcome line is in the checkpoint at `path`, read a piece at a

@@ -157,7 +157,8 @@ enum OutputFiles {
     do {
       try PathCall.makeDirectories(path)
     } catch {
-      throw .outputFile(path: path, cause: FileIOError(path: path, step: .createDirectory, errno: error))
+      throw .outputFile(
+        path: path, cause: FileIOError(path: path, step: .createDirectory, errno: error))
     }
   }
 

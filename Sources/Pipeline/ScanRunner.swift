@@ -237,7 +237,8 @@ public final class ScanRunner {
       return count + (SkippedFile.Kind(fileName: name) == .video ? 1 : 0)
     }
     return ScanReport(
-      images: files.count, clips: clips, scannedNow: scannedNow, reused: files.count - pending.count,
+      images: files.count, clips: clips, scannedNow: scannedNow,
+      reused: files.count - pending.count,
       failures: outputs.failures, alerts: alerts, folderProblems: problems,
       seconds: seconds, outputDirectory: config.output, firstFailures: outputs.firstFailures,
       skipped: skipped, imagesFound: imagesFound, imagesWithoutSite: withoutSite,

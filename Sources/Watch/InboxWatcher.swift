@@ -51,7 +51,8 @@ public actor InboxWatcher {
     do {
       try PathCall.makeDirectories(configuration.output)
     } catch {
-      throw .outputFile(FileIOError(path: configuration.output, step: .createDirectory, errno: error))
+      throw .outputFile(
+        FileIOError(path: configuration.output, step: .createDirectory, errno: error))
     }
     lock = try WatchLock(directory: configuration.output)
     store = try WatchStore(directory: configuration.output)

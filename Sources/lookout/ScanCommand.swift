@@ -257,7 +257,8 @@ struct ScanCommand: ParsableCommand {
     let scanned =
       report.clips == 0
       ? "\(photos) images"
-      : "\(photos) image\(photos == 1 ? "" : "s") and \(report.clips) clip\(report.clips == 1 ? "" : "s")"
+      : "\(photos) image\(photos == 1 ? "" : "s") and "
+        + "\(report.clips) clip\(report.clips == 1 ? "" : "s")"
     var text = String(
       format: "Scanned %@ in %.1f s (%d new, %d from checkpoint), %d failed.\n",
       scanned, report.seconds, report.scannedNow, report.reused, report.failures)

@@ -9,7 +9,8 @@ import Testing
     #expect(summary.isEmpty)
     for number in 0..<(AlertSummary.shownCount + 5) {
       summary.add(
-        AlertSummaryLine(file: "IMG_\(number).JPG", labels: ["person"], confidence: 0.9, frames: nil))
+        AlertSummaryLine(
+          file: "IMG_\(number).JPG", labels: ["person"], confidence: 0.9, frames: nil))
     }
     #expect(summary.count == AlertSummary.shownCount + 5)
     #expect(!summary.isEmpty)

@@ -11,7 +11,8 @@ import Testing
       let display = raw.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         .map { CardWalker.displayName(Array($0)) }.joined(separator: "/")
       list.append(
-        rawRelative: raw, display: display, size: Int64(number), modifiedNanoseconds: Int64(number) * 7)
+        rawRelative: raw, display: display, size: Int64(number),
+        modifiedNanoseconds: Int64(number) * 7)
     }
     var problems: [WalkProblem] = []
     list.sortRemovingClashes(problems: &problems)
@@ -25,8 +26,11 @@ import Testing
     #expect(files.map(\.relativePath) == ["cam/b%FF.jpg", "cam/z.jpg", "cam/é.png"])
     #expect(files[0].path == Array("/card/".utf8) + invalid)
     #expect(files[0].size == 1 && files[0].modifiedNanoseconds == 7)
-    #expect(files[1] == CardFile(
-      relativePath: "cam/z.jpg", path: Array("/card/cam/z.jpg".utf8), size: 0, modifiedNanoseconds: 0))
+    #expect(
+      files[1]
+        == CardFile(
+          relativePath: "cam/z.jpg", path: Array("/card/cam/z.jpg".utf8), size: 0,
+          modifiedNanoseconds: 0))
     #expect(files.relativePath(at: 2) == "cam/é.png")
     #expect(files.state(at: 2) == (2, 14))
   }
@@ -34,7 +38,9 @@ import Testing
   @Test func aNameWhoseEscapedFormEqualsAnotherIsReportedNotListed() {
     // "a%FF.jpg" (a real name) and "a\u{FF}.jpg" as one invalid byte display alike; the first
     // by raw bytes ('%' is 0x25) is kept.
-    let (files, problems) = list([Array("a".utf8) + [0xFF] + Array(".jpg".utf8), Array("a%FF.jpg".utf8)])
+    let (files, problems) = list([
+      Array("a".utf8) + [0xFF] + Array(".jpg".utf8), Array("a%FF.jpg".utf8),
+    ])
     #expect(files.count == 1)
     #expect(files[0].path == Array("/card/a%FF.jpg".utf8))
     #expect(problems.map(\.relativePath) == ["a%FF.jpg"])
@@ -57,9 +63,11 @@ import Testing
   @Test func keepingSelectsInOrderAndTheSelectionStillFindsItsFiles() {
     let (files, _) = list((0..<20).map { Array("f\($0 < 10 ? "0" : "")\($0).jpg".utf8) })
     let even = files.keeping { $0.size % 2 == 0 }
-    #expect(even.map(\.relativePath) == stride(from: 0, to: 20, by: 2).map {
-      "f\($0 < 10 ? "0" : "")\($0).jpg"
-    })
+    #expect(
+      even.map(\.relativePath)
+        == stride(from: 0, to: 20, by: 2).map {
+          "f\($0 < 10 ? "0" : "")\($0).jpg"
+        })
     #expect(even.index(ofRelativePath: "f04.jpg") == 2)
     #expect(even.index(ofRelativePath: "f05.jpg") == nil)
     #expect(even == files.keeping { $0.size % 2 == 0 })

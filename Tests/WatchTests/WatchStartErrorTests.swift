@@ -14,7 +14,8 @@ import Testing
     try FileManager.default.removeItem(atPath: h.inbox)
     let expected = WatchError.inboxUnreadable(path: h.inbox, reason: "No such file or directory")
     #expect(throws: expected) {
-      _ = try InboxObserver(inbox: h.inbox, settleSeconds: 0).observe(store: watcher.store, now: Date())
+      _ = try InboxObserver(inbox: h.inbox, settleSeconds: 0).observe(
+        store: watcher.store, now: Date())
     }
     #expect(expected.description == "cannot read inbox \(h.inbox): No such file or directory")
   }
