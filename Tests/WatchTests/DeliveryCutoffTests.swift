@@ -32,7 +32,10 @@ import Testing
     try? await Task.sleep(nanoseconds: 50_000_000)
     cutoff.set(Date())
     await waiting.value
-    #expect(Date().timeIntervalSince(start) < 60)
+    // Well under the hour, whatever the load: on 2 cores the other suites' synchronous scans
+    // can hold the cooperative threads for a minute or more (76 s seen) before the woken
+    // waiter runs.
+    #expect(Date().timeIntervalSince(start) < 1800)
   }
 
   @Test func cancellingTheTaskEndsTheWait() async {
