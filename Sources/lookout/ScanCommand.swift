@@ -246,22 +246,24 @@ struct ScanCommand: ParsableCommand {
     if report.imagesWithoutSite > 0 { missing.append("\(report.imagesWithoutSite) no site") }
     if report.imagesWithoutCamera > 0 { missing.append("\(report.imagesWithoutCamera) no camera") }
     guard !missing.isEmpty else { return nil }
-    return "warning: of \(report.images) images, \(missing.joined(separator: " and ")) "
+    return "warning: of \(scannedFiles(report)), \(missing.joined(separator: " and ")) "
       + "(site and camera are null in their alerts): give --site and --camera for a single "
       + "card, a --deployments file, or keep images under <site>/<camera>/ folders"
   }
 
+  /// `12 images`, or with clips `4 images and 1 clip`.
+  static func scannedFiles(_ report: ScanReport) -> String {
+    let photos = report.images - report.clips
+    guard report.clips > 0 else { return "\(photos) images" }
+    return "\(photos) image\(photos == 1 ? "" : "s") and \(report.clips) clip"
+      + (report.clips == 1 ? "" : "s")
+  }
+
   private func printSummary(_ report: ScanReport) {
     let escaped = TerminalText.escaped
-    let photos = report.images - report.clips
-    let scanned =
-      report.clips == 0
-      ? "\(photos) images"
-      : "\(photos) image\(photos == 1 ? "" : "s") and "
-        + "\(report.clips) clip\(report.clips == 1 ? "" : "s")"
     var text = String(
       format: "Scanned %@ in %.1f s (%d new, %d from checkpoint), %d failed.\n",
-      scanned, report.seconds, report.scannedNow, report.reused, report.failures)
+      Self.scannedFiles(report), report.seconds, report.scannedNow, report.reused, report.failures)
     if !report.firstFailures.isEmpty {
       text += "Failed:\n"
       for failure in report.firstFailures {
