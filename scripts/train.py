@@ -696,9 +696,11 @@ def main():
         init = torch.load(args.init, map_location="cpu", weights_only=False)
     state_path = args.out + ".state"
     resumed_arch = None
+    resumed_mix = None
     if args.resume and os.path.exists(state_path):  # a resumed run keeps its graph and BN mode
         saved = torch.load(state_path, map_location="cpu", weights_only=False)
         resumed_arch = saved.get("arch")
+        resumed_mix = saved.get("mix")
         args.freeze_bn = args.freeze_bn or saved.get("freeze_bn", False)
         del saved
     arch = args.arch or resumed_arch or (init["meta"].get("arch") if init else None) or "base"
@@ -719,7 +721,8 @@ def main():
     device = torch.device(args.device)
     model.to(device)
     aug.hard_share = args.hard_share
-    aug.MIX = parse_mix(args.mix, Augmenter.MIX)
+    # A resumed run keeps its mix unless --mix changes it (states before --mix have none).
+    aug.MIX = parse_mix(args.mix, tuple(resumed_mix.items()) if resumed_mix else Augmenter.MIX)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, elapsed_before = 0, 0.0
     if args.resume and os.path.exists(state_path):
@@ -754,7 +757,8 @@ def main():
         """Everything --resume needs: weights, optimizer, step, time trained, sampler state."""
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
-                    "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn},
+                    "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn,
+                    "mix": dict(aug.MIX)},
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
