@@ -8,7 +8,7 @@ public enum LookoutConfigError: Error, Sendable, Equatable, CustomStringConverti
   case file(FileIOError)
   /// The file is not JSON: the parser's own error.
   case notJSON(path: String, JSONParseError)
-  /// The JSON is read, but a member Lookout reads is not what it expects.
+  /// The file is JSON, but a member Lookout reads is not what it expects.
   case invalid(path: String, reason: String)
 
   /// The config file.

@@ -20,8 +20,7 @@ private func truncateFile(_ path: UnsafePointer<CChar>, _ size: off_t) -> Int32 
 
 /// The calls on paths that swift-system does not wrap (`rename`, `unlink`, `mkdir`, `stat`,
 /// `truncate`, `realpath`, `opendir`/`readdir`), with failures as `Errno`, so that no module
-/// outside this one
-/// calls libc for them. `flock` is on `FileDescriptor` below.
+/// outside this one calls libc for them. `flock` is on `FileDescriptor` below.
 ///
 /// Each takes a path as a `String` or as raw bytes (`[UInt8]`, for a file name that is not valid
 /// UTF-8, as a card can hold).
