@@ -74,12 +74,17 @@ public struct CardFileList: RandomAccessCollection, Sendable, Equatable {
     }
   }
 
-  /// The files for which `isIncluded` is true, in the same order, sharing this list's bytes.
+  /// The files for which `isIncluded` is true, in the same order, in a list of their own (it
+  /// holds only their paths' bytes).
   public func keeping(where isIncluded: (CardFile) throws -> Bool) rethrows -> CardFileList {
-    var kept = self
-    kept.records = []
+    var kept = CardFileList(root: root)
     for index in indices where try isIncluded(self[index]) {
-      kept.records.append(records[index])
+      var record = records[index]
+      let end = record.start + Int(record.rawLength) + Int(record.displayLength)
+      let start = kept.bytes.count
+      kept.bytes += bytes[record.start..<end]
+      record.start = start
+      kept.records.append(record)
     }
     return kept
   }

@@ -128,14 +128,7 @@ public final class ScanRunner {
       throw .invalidThreshold(text)
     }
 
-    let listing = try CardWalker(scansVideos: config.image.video != nil).list(root: config.input)
-    var files = listing.files
-    var skipped = listing.skipped
-    let problems = listing.problems
-    if let shard = config.shard {
-      files = files.keeping { shard.contains(relativePath: $0.relativePath) }
-      skipped = skipped.filter { shard.contains(relativePath: $0.relativePath) }
-    }
+    let (files, skipped, problems, imagesFound) = try walk()
     // The walk lists files in the order detections.json lists images (by path, UTF-8 bytes):
     // they are scanned, checkpointed and written in it, so outputs can be streamed straight
     // from the compacted checkpoint.
@@ -163,7 +156,7 @@ public final class ScanRunner {
     }
     do {
       return try finish(
-        files: files, problems: problems, skipped: skipped, imagesFound: listing.files.count,
+        files: files, problems: problems, skipped: skipped, imagesFound: imagesFound,
         checkpoint: checkpoint, model: model.detector, thresholds: thresholds,
         alerting: alerting, started: started, clock: clock)
     } catch {
@@ -171,6 +164,24 @@ public final class ScanRunner {
       if case .interrupted = error {} else { OutputFiles.removeStaging(of: config.output) }
       throw error
     }
+  }
+
+  /// The card's files (this shard's, with `--shard`), its other files and its walk problems,
+  /// and how many files the whole card has to scan. A shard keeps only its own files' paths:
+  /// the whole card's list is released when this returns.
+  private func walk() throws(ScanError) -> (
+    files: CardFileList, skipped: [SkippedFile], problems: [WalkProblem], imagesFound: Int
+  ) {
+    let config = configuration
+    let listing = try CardWalker(scansVideos: config.image.video != nil).list(root: config.input)
+    guard let shard = config.shard else {
+      return (listing.files, listing.skipped, listing.problems, listing.files.count)
+    }
+    return (
+      listing.files.keeping { shard.contains(relativePath: $0.relativePath) },
+      listing.skipped.filter { shard.contains(relativePath: $0.relativePath) },
+      listing.problems, listing.files.count
+    )
   }
 
   /// The path with symbolic links, `.` and `..` resolved (`realpath(3)`), so the same folder

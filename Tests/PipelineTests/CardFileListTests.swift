@@ -73,4 +73,14 @@ import Testing
     #expect(even == files.keeping { $0.size % 2 == 0 })
     #expect(even != files)
   }
+
+  @Test func aKeptNameThatIsNotUTF8KeepsItsRawPathAndItsShownForm() {
+    let invalid = Array("cam/x".utf8) + [0xFE] + Array(".jpg".utf8)
+    let (files, _) = list([Array("cam/a.jpg".utf8), invalid, Array("cam/z.jpg".utf8)])
+    let kept = files.keeping { $0.relativePath != "cam/a.jpg" }
+    #expect(kept.map(\.relativePath) == ["cam/x%FE.jpg", "cam/z.jpg"])
+    #expect(kept[0].path == Array("/card/".utf8) + invalid)
+    #expect(kept[0] == files[1] && kept[1] == files[2])
+    #expect(kept.index(ofRelativePath: "cam/x%FE.jpg") == 0)
+  }
 }
