@@ -228,8 +228,11 @@ public final class ScanRunner {
       locator: alerting.locator)
     var withoutSite = 0
     var withoutCamera = 0
+    var clips = 0
     try checkpoint.compact { outcome throws(ScanError) in
       grouping.add(outcome)
+      // A scanned file's extension is its kind: an image's or a clip's.
+      if SkippedFile.Kind(fileName: outcome.file) == .video { clips += 1 }
       let origin = alerting.locator.origin(relativePath: outcome.file, outcome: outcome)
       if origin.site == nil { withoutSite += 1 }
       if origin.camera == nil { withoutCamera += 1 }
@@ -243,10 +246,6 @@ public final class ScanRunner {
     try outputs.stage()
     try checkpoint.commitCompaction()
     let alerts = try outputs.commit()
-    let clips = files.indices.reduce(0) { count, index in
-      let name = files.relativePath(at: index).split(separator: "/").last.map(String.init) ?? ""
-      return count + (SkippedFile.Kind(fileName: name) == .video ? 1 : 0)
-    }
     return ScanReport(
       images: files.count, clips: clips, scannedNow: scannedNow,
       reused: files.count - pending.count,
