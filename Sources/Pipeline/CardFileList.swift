@@ -118,12 +118,11 @@ public struct CardFileList: RandomAccessCollection, Sendable, Equatable {
   mutating func sortRemovingClashes(problems: inout [WalkProblem]) {
     bytes.withUnsafeBufferPointer { buffer in
       records.sort { a, b in
-        let shownA = UnsafeBufferPointer(rebasing: buffer[Self.displayRange(a)])
-        let shownB = UnsafeBufferPointer(rebasing: buffer[Self.displayRange(b)])
-        if shownA.elementsEqual(shownB) {
-          return buffer[Self.rawRange(a)].lexicographicallyPrecedes(buffer[Self.rawRange(b)])
-        }
-        return shownA.lexicographicallyPrecedes(shownB)
+        let shown = Self.order(
+          UnsafeBufferPointer(rebasing: buffer[Self.displayRange(a)]),
+          UnsafeBufferPointer(rebasing: buffer[Self.displayRange(b)]))
+        if shown != 0 { return shown < 0 }
+        return buffer[Self.rawRange(a)].lexicographicallyPrecedes(buffer[Self.rawRange(b)])
       }
     }
     var kept: [Record] = []
@@ -158,9 +157,16 @@ public struct CardFileList: RandomAccessCollection, Sendable, Equatable {
   private func compare(displayBytesOf record: Record, with key: UnsafeBufferPointer<UInt8>) -> Int {
     let range = Self.displayRange(record)
     return bytes.withUnsafeBufferPointer { buffer in
-      let shown = UnsafeBufferPointer(rebasing: buffer[range])
-      if shown.elementsEqual(key) { return 0 }
-      return shown.lexicographicallyPrecedes(key) ? -1 : 1
+      Self.order(UnsafeBufferPointer(rebasing: buffer[range]), key)
     }
+  }
+
+  /// The order of two byte strings compared byte by byte (negative, zero or positive): the one
+  /// order of relative paths, for the sort and for the search.
+  private static func order(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>)
+    -> Int
+  {
+    if a.elementsEqual(b) { return 0 }
+    return a.lexicographicallyPrecedes(b) ? -1 : 1
   }
 }
