@@ -43,16 +43,16 @@ struct ReviewScan {
       let box = image.detections?.first?.bbox ?? [0, 0, 0, 0]
       let bytes = TestImage.bmp(
         width: 64, height: 48, background: (40, 60, 40), foreground: (220, 200, 120), rect: box)
-      fm.createFile(atPath: path, contents: Data(bytes))
+      #expect(fm.createFile(atPath: path, contents: Data(bytes)))
     }
     try fm.createDirectory(atPath: scanOutput, withIntermediateDirectories: true)
     let info = RunInfo(
       detector: "lookout-det v0.1.0",
       lookout: LookoutRunInfo(
         modelVersion: "t", classThresholds: ["animal": 0.4, "person": 0.5, "vehicle": 0.6]))
-    fm.createFile(
+    #expect(fm.createFile(
       atPath: scanOutput + "/detections.json",
-      contents: Data(MegaDetectorOutput.encode(images: images, info: info)))
+      contents: Data(MegaDetectorOutput.encode(images: images, info: info))))
   }
 
   func remove() { try? FileManager.default.removeItem(atPath: root) }
@@ -208,7 +208,7 @@ struct ReviewPageBrowserTests {
       overrides: ["person": 0.5, "vehicle": 0.6, "animal": 0.4], config: nil, recorded: [:])
     let page = dir + "/report.html"
     try ReviewPage.html(items: [item], thresholds: thresholds, imageBase: "", title: "why")
-      .write(toFile: page, atomically: true, encoding: .utf8)
+      .write(toFile: page, atomically: false, encoding: .utf8)
 
     /// The boxes' labels in DOM order (the last one is drawn on top).
     func labels(_ dom: String) -> [String] {
@@ -243,7 +243,7 @@ struct ReviewPageBrowserTests {
     try ReviewPage.html(
       items: items, thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
       imageBase: "", title: "in view"
-    ).write(toFile: page, atomically: true, encoding: .utf8)
+    ).write(toFile: page, atomically: false, encoding: .utf8)
     let dom = try Browser.dom(page, size: "1200,900")
     let loading = dom.components(separatedBy: "<img ").dropFirst().map { tag -> String in
       let attributes = String(tag[..<tag.firstIndex(of: ">")!])
@@ -265,7 +265,7 @@ struct ReviewPageBrowserTests {
     try ReviewPage.html(
       items: items, thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
       imageBase: "", title: "big"
-    ).write(toFile: page, atomically: true, encoding: .utf8)
+    ).write(toFile: page, atomically: false, encoding: .utf8)
     let dom = try Browser.dom(page)
     #expect(dom.contains("100000 images match · page 1 of 500"))
     #expect(dom.components(separatedBy: "<figure ").count - 1 == ReviewPage.pageSize)
