@@ -187,6 +187,9 @@ class Augmenter:
         # strongest false peak (image pixels) and its score; refreshed by mine_hard_negatives().
         self.hard = []
         self.hard_share = 0.0
+        # Loss weight per kind of sample (`--kind-weight drone=2`), and the kind sample() drew last.
+        self.kind_weight = {}
+        self.last_kind = None
         # Cut-outs of people and vehicles (with a little context) for copy-paste.
         self.cutouts = []
         for t in self.drone:
@@ -209,11 +212,13 @@ class Augmenter:
         if self.hard and self.rng.random() < self.hard_share:
             scores = [h[1] for h in self.hard]
             item, _, focus = self.rng.choices(self.hard, weights=scores)[0]
+            self.last_kind = "hard"
             img, boxes = self._crop(item, 0.45, 1.15, vflip=False, focus=focus)
             return self._photometric(img), boxes
         rng = self.rng
         kinds = [k for k, _ in self.MIX if self._available(k)]
         kind = rng.choices(kinds, weights=[w for k, w in self.MIX if k in kinds])[0]
+        self.last_kind = kind
         small = rng.choice(synthesize.SMALL_FRAMES)
         if kind == "drone":
             img, boxes = self._crop(rng.choice(self.drone), 0.6, 1.7, vflip=True,
@@ -354,6 +359,9 @@ def make_batch(aug, size):
     for _ in range(size):
         img, boxes = aug.sample()
         h, r, m, wt = make_targets(boxes)
+        k = aug.kind_weight.get(aug.last_kind, 1.0)
+        if k != 1.0:  # this kind's heat-map and box losses count k times
+            wt, m = wt * k, m * k
         x8 = np.ascontiguousarray(np.round(img * 255.0).astype(np.uint8))
         xs.append(torch.from_numpy(x8).permute(2, 0, 1))
         hs.append(torch.from_numpy(h)); rs.append(torch.from_numpy(r)); ms.append(torch.from_numpy(m))
@@ -650,6 +658,9 @@ def main():
                          "initialised from a base checkpoint starts with its context branch silent")
     ap.add_argument("--mix", default="",
                     help="training mix weights, e.g. drone=0.3,trap=0.2 (others keep Augmenter.MIX's)")
+    ap.add_argument("--kind-weight", default="",
+                    help="loss weight per kind of sample, e.g. drone=2 (others 1): keeps a kind's "
+                         "skill while the mix teaches others")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
@@ -697,10 +708,12 @@ def main():
     state_path = args.out + ".state"
     resumed_arch = None
     resumed_mix = None
+    resumed_kind_weight = None
     if args.resume and os.path.exists(state_path):  # a resumed run keeps its graph and BN mode
         saved = torch.load(state_path, map_location="cpu", weights_only=False)
         resumed_arch = saved.get("arch")
         resumed_mix = saved.get("mix")
+        resumed_kind_weight = saved.get("kind_weight")
         args.freeze_bn = args.freeze_bn or saved.get("freeze_bn", False)
         del saved
     arch = args.arch or resumed_arch or (init["meta"].get("arch") if init else None) or "base"
@@ -721,6 +734,9 @@ def main():
     device = torch.device(args.device)
     model.to(device)
     aug.hard_share = args.hard_share
+    # A resumed run keeps its kind weights too unless --kind-weight changes them.
+    base_weights = tuple((k, (resumed_kind_weight or {}).get(k, 1.0)) for k, _ in Augmenter.MIX)
+    aug.kind_weight = dict(parse_mix(args.kind_weight, base_weights, "--kind-weight"))
     # A resumed run keeps its mix unless --mix changes it (states before --mix have none).
     aug.MIX = parse_mix(args.mix, tuple(resumed_mix.items()) if resumed_mix else Augmenter.MIX)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
@@ -758,7 +774,7 @@ def main():
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
                     "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn,
-                    "mix": dict(aug.MIX)},
+                    "mix": dict(aug.MIX), "kind_weight": aug.kind_weight},
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
@@ -819,6 +835,7 @@ def main():
     trained = {"script": "scripts/train.py", "seed": args.seed, "steps": step,
                "init": os.path.basename(args.init) if args.init else None,
                "hard_share": args.hard_share, "batch": args.batch, "lr": args.lr,
+               "kind_weight": {k: w for k, w in aug.kind_weight.items() if w != 1.0},
                "arch": arch, "mix": dict(aug.MIX),
                "device": args.device, "workers": args.workers, "seconds": round(train_seconds),
                "freeze_bn": args.freeze_bn,
@@ -879,13 +896,14 @@ def set_train_mode(model, freeze_bn):
                 mod.eval()
 
 
-def parse_mix(text, base):
-    """`--mix drone=0.3,trap=0.2`: the training mix with the named kinds' weights replaced."""
+def parse_mix(text, base, flag="--mix"):
+    """`--mix drone=0.3,trap=0.2`: the training mix with the named kinds' weights replaced
+    (also `--kind-weight`'s parser, with `flag` naming it in errors)."""
     weights = dict(base)
     for part in filter(None, text.split(",")):
         kind, _, value = part.partition("=")
         if kind not in weights:
-            raise SystemExit(f"--mix: unknown kind {kind!r}; kinds are {', '.join(weights)}")
+            raise SystemExit(f"{flag}: unknown kind {kind!r}; kinds are {', '.join(weights)}")
         weights[kind] = float(value)
     return tuple(weights.items())
 
