@@ -1,5 +1,6 @@
 import Formats
 import LookoutCore
+import LookoutSystem
 
 /// The pass over a card's outcomes (file order) that finds its events (``EventGrouper``) and
 /// its static detections (``StaticDetectionFinder``), shared by scan, rethreshold and merge so
@@ -10,26 +11,41 @@ struct CardGrouping {
   private let alertRule: AlertRule
 
   /// Events cut at `gapSeconds`, static detections found with `staticRule` among the boxes
-  /// that reach `alertRule`'s thresholds at their image's place (found by `locator`).
-  init(gapSeconds: Int, staticRule: StaticRule, alertRule: AlertRule, locator: ImageLocator) {
+  /// that reach `alertRule`'s thresholds at their image's place (found by `locator`). A card's
+  /// many candidates go to a temporary file in `spillDirectory` (``StaticCandidateStore``).
+  init(
+    gapSeconds: Int, staticRule: StaticRule, alertRule: AlertRule, locator: ImageLocator,
+    spillDirectory: String, candidatesInMemory: Int = StaticCandidateStore.defaultMemoryLimit
+  ) {
     grouper = EventGrouper(gapSeconds: gapSeconds, locator: locator)
-    finder = StaticDetectionFinder(rule: staticRule)
+    finder = StaticDetectionFinder(
+      rule: staticRule, spillDirectory: spillDirectory, memoryLimit: candidatesInMemory)
     self.alertRule = alertRule
   }
 
+  /// How many static candidates went to the temporary file (0 while they all fit in memory).
+  var staticCandidatesInFile: Int { finder.candidatesInFile }
+
   /// Adds the next image in file order.
-  mutating func add(_ outcome: ImageOutcome) {
+  mutating func add(_ outcome: ImageOutcome) throws(ScanError) {
     let image = grouper.imageCount
     guard let placed = grouper.add(outcome) else { return }
-    finder.add(
-      outcome, image: image, camera: placed.camera,
-      thresholds: alertRule.thresholds(at: placed.place))
+    do {
+      try finder.add(
+        outcome, image: image, camera: placed.camera,
+        thresholds: alertRule.thresholds(at: placed.place))
+    } catch {
+      throw .outputFile(path: error.path, cause: error)
+    }
   }
 
   /// Every image's event, and the static detections.
-  mutating func finish() -> (events: CardEvents, statics: StaticMarks) {
+  mutating func finish() throws(ScanError) -> (events: CardEvents, statics: StaticMarks) {
     let events = grouper.events()
-    let statics = finder.marks(events: events)
-    return (events, statics)
+    do {
+      return (events, try finder.marks(events: events))
+    } catch {
+      throw .outputFile(path: error.path, cause: error)
+    }
   }
 }

@@ -125,11 +125,14 @@ struct EventGrouper {
         if let previous, gap.continues(from: Double(previous), to: Double(seconds)) {
           events[events.count - 1].last = index
           events[events.count - 1].frames += 1
+          events[events.count - 1].lastInFileOrder = max(
+            events[events.count - 1].lastInFileOrder, index)
         } else {
           number += 1
           events.append(
             CardEvents.Event(
-              camera: Int32(camera), number: number, first: index, last: index, frames: 1))
+              camera: Int32(camera), number: number, first: index, last: index, frames: 1,
+              lastInFileOrder: index))
         }
         previous = seconds
         eventOfImage[Int(index)] = Int32(events.count - 1)
@@ -144,13 +147,14 @@ struct EventGrouper {
 /// The events of a card, looked up by image (its index in file order).
 struct CardEvents {
   /// An event: its camera, its number there (from 1, by time), its first and last images
-  /// (by time) and how many it has.
+  /// (by time), how many it has, and the last of them in file order.
   fileprivate struct Event {
     var camera: Int32
     var number: Int32
     var first: Int32
     var last: Int32
     var frames: Int32
+    var lastInFileOrder: Int32
   }
 
   fileprivate var eventOfImage: [Int32]
@@ -165,6 +169,14 @@ struct CardEvents {
   func eventNumber(at index: Int) -> Int32? {
     guard index < eventOfImage.count, eventOfImage[index] >= 0 else { return nil }
     return eventOfImage[index]
+  }
+
+  /// The index (file order) of the last image of the event of the image at `index`: once the
+  /// images up to it are written, the event has all its frames. `index` itself for a failed
+  /// image.
+  func lastImageOfEvent(at index: Int) -> Int {
+    guard let number = eventNumber(at: index) else { return index }
+    return Int(events[Int(number)].lastInFileOrder)
   }
 
   /// The event of the image at `index` in file order; nil for a failed image.

@@ -119,15 +119,15 @@ public struct FinishedScan: Sendable {
         alertRule: AlertRule(
           modelVersion: fingerprint.modelVersion, defaults: thresholds,
           overrides: alerting.overrides),
-        locator: alerting.locator)
+        locator: alerting.locator, spillDirectory: checkpoint.directory + "/staging")
       try ScanCheckpoint.writeCompacted(
         items, sources: scans.map(\.checkpointPath), to: staged
       ) { outcome throws(ScanError) in
-        grouping.add(outcome)
+        try grouping.add(outcome)
       }
       let outputs = try ScanOutputWriter(
         context: context, alerting: alerting, directory: directory)
-      let (events, statics) = grouping.finish()
+      let (events, statics) = try grouping.finish()
       try outputs.addAll(fromCheckpoint: staged, events: events, statics: statics)
       try outputs.stage()
       try OutputFiles.writeAtomically(

@@ -32,14 +32,15 @@ final class ScanOutputWriter {
   /// (`truncated`, `decode_error`).
   private var tally: RunSummary.Tally
   private var summaries = AlertSummary()
-  /// The alerts gathered per event, written when the outputs are staged; unused with
-  /// ``OutputContext/perImageAlerts``.
+  /// The alerts of the events still open, each written once its event's last frame was added;
+  /// unused with ``OutputContext/perImageAlerts``.
   private var eventAlerts = EventAlerts()
   /// The static detections and the alerts they would have raised, per camera.
   private(set) var heldBackAsStatic = RunSummary.HeldBackAsStatic()
-  /// The events (id → camera key) with a frame whose alert was held back as static; those
-  /// that no other frame alerts for are counted as held back when the outputs are staged.
-  private var eventsHeldBack: [String: String] = [:]
+  /// The open events with a frame whose alert was held back as static, by the index of the
+  /// event's last image (file order), then id → camera key; once that image is added, those that
+  /// no other frame alerts for are counted as held back.
+  private var eventsHeldBack: [Int: [String: String]] = [:]
   /// The first ``FailedImage/shownCount`` images that failed, for the terminal.
   private(set) var firstFailures: [FailedImage] = []
 
@@ -91,9 +92,20 @@ final class ScanOutputWriter {
   /// Adds one image: its detections.json record (with its `event`), its alert if it raises
   /// one, and its counts. `statics` are its static detections (indices into its outcome's) and
   /// its camera: they are marked, and raise no alert.
+  ///
+  /// `index` is the image's index in file order and `eventEnd` that of its event's last image;
+  /// the alerts of the events complete by then are written.
   func add(
-    _ outcome: ImageOutcome, event: ImageEvent? = nil,
+    _ outcome: ImageOutcome, index: Int, event: ImageEvent? = nil, eventEnd: Int,
     statics: (camera: String, detections: Set<Int>)? = nil
+  ) throws(ScanError) {
+    try addImage(outcome, event: event, eventEnd: eventEnd, statics: statics)
+    try finishEvents(through: index)
+  }
+
+  private func addImage(
+    _ outcome: ImageOutcome, event: ImageEvent?, eventEnd: Int,
+    statics: (camera: String, detections: Set<Int>)?
   ) throws(ScanError) {
     var image = ScanOutputs.imageRecord(outcome)
     image.event = event
@@ -124,7 +136,7 @@ final class ScanOutputWriter {
         if context.perImageAlerts || event == nil {
           heldBackAsStatic.add(camera: statics.camera, alerts: 1)
         } else if let event {
-          eventsHeldBack[event.id] = statics.camera
+          eventsHeldBack[eventEnd, default: [:]][event.id] = statics.camera
         }
       }
       return
@@ -132,8 +144,19 @@ final class ScanOutputWriter {
     if context.perImageAlerts {
       try writeAlert(alert)
     } else {
-      eventAlerts.add(alert, event: event)
+      eventAlerts.add(alert, event: event, completeAt: eventEnd)
     }
+  }
+
+  /// Counts the held-back events complete at `index` that no frame alerted for, then writes the
+  /// alerts of the events complete by then.
+  private func finishEvents(through index: Int) throws(ScanError) {
+    if let held = eventsHeldBack.removeValue(forKey: index) {
+      for (id, camera) in held where !eventAlerts.alerts(event: id) {
+        heldBackAsStatic.add(camera: camera, alerts: 1)
+      }
+    }
+    for alert in eventAlerts.takeCompleted(through: index) { try writeAlert(alert) }
   }
 
   /// Counts an image's detections that reach `thresholds`, those in force at its place.
@@ -171,8 +194,15 @@ final class ScanOutputWriter {
           guard let outcome = try? decoder.decode(ImageOutcome.self, from: Data(line)) else {
             throw .outputUnwritable(path: path, reason: "line \(index + 1) is not an outcome")
           }
+          let marked: (camera: String, detections: Set<Int>)?
+          do throws(FileIOError) {
+            marked = try statics.detections(at: index)
+          } catch {
+            throw .outputFile(path: error.path, cause: error)
+          }
           try add(
-            outcome, event: events.event(at: index), statics: statics.detections(at: index))
+            outcome, index: index, event: events.event(at: index),
+            eventEnd: events.lastImageOfEvent(at: index), statics: marked)
           index += 1
           return true
         } catch {
@@ -189,12 +219,14 @@ final class ScanOutputWriter {
   /// Finishes the four files and the alert settings in the staging folder (fsynced), replacing
   /// nothing yet.
   func stage() throws(ScanError) {
-    for alert in eventAlerts.alerts() { try writeAlert(alert) }
-    for (id, camera) in eventsHeldBack where !eventAlerts.alerts(event: id) {
-      heldBackAsStatic.add(camera: camera, alerts: 1)
+    // Every event is complete once the last image was added; nothing should be left here.
+    for held in eventsHeldBack.values {
+      for (id, camera) in held where !eventAlerts.alerts(event: id) {
+        heldBackAsStatic.add(camera: camera, alerts: 1)
+      }
     }
     eventsHeldBack = [:]
-    eventAlerts = EventAlerts()
+    for alert in eventAlerts.takeAll() { try writeAlert(alert) }
     try write(encoder.footer(), to: detections, name: "detections.json")
     var summary = RunSummary(
       tally: tally, seconds: context.seconds, modelVersion: context.modelVersion,

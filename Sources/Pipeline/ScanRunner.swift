@@ -225,12 +225,12 @@ public final class ScanRunner {
       gapSeconds: config.eventGapSeconds, staticRule: config.staticRule,
       alertRule: AlertRule(
         modelVersion: model.version, defaults: thresholds, overrides: alerting.overrides),
-      locator: alerting.locator)
+      locator: alerting.locator, spillDirectory: checkpoint.directory + "/staging")
     var withoutSite = 0
     var withoutCamera = 0
     var clips = 0
     try checkpoint.compact { outcome throws(ScanError) in
-      grouping.add(outcome)
+      try grouping.add(outcome)
       // A scanned file's extension is its kind: an image's or a clip's.
       if SkippedFile.Kind(fileName: outcome.file) == .video { clips += 1 }
       let origin = alerting.locator.origin(relativePath: outcome.file, outcome: outcome)
@@ -239,7 +239,7 @@ public final class ScanRunner {
     }
     let outputs = try ScanOutputWriter(
       context: context, alerting: alerting, directory: config.output)
-    let (events, statics) = grouping.finish()
+    let (events, statics) = try grouping.finish()
     try outputs.addAll(
       fromCheckpoint: checkpoint.directory + "/staging/checkpoint.jsonl", events: events,
       statics: statics)

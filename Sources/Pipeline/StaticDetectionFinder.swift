@@ -1,69 +1,112 @@
 import Formats
 import LookoutCore
+import LookoutSystem
 
 /// Finds a card's static detections (``LookoutCore/StaticRule``): boxes that recur at the same
 /// place of the same camera in enough images over enough events.
 ///
 /// Images are added in file order during the pass that groups them into events; only the
-/// candidates are kept, a 24-byte record each: the boxes of alerting classes that reach the
-/// threshold in force at their image's place (every other box is never static). Once the
-/// events are known, ``marks(events:cameraKey:)`` decides one camera at a time and lets go of
-/// that camera's candidates before the next, so only the marks (a few bytes per static box)
-/// outlive it.
+/// candidates are kept, in a ``StaticCandidateStore`` (memory up to a fixed number, then a
+/// temporary file): the boxes of alerting classes that reach the threshold in force at their
+/// image's place (every other box is never static). Once the events are known,
+/// ``marks(events:)`` decides a batch of cameras at a time, reading only their candidates into
+/// memory, so the pass holds no more than a batch (or one camera bigger than a batch), and the
+/// result is one bit per candidate.
 ///
 /// A candidate is static when the candidates of its class at its camera whose IoU with it is
 /// at least the rule's (itself included) lie in at least `minImages` images and `minEvents`
 /// events. This depends on no order, so a merge of shards decides exactly as one scan does.
 struct StaticDetectionFinder {
-  private struct Candidate {
-    var image: Int32
-    var detection: UInt16
-    var classIndex: UInt8
-    var box: (x: Float, y: Float, w: Float, h: Float)
-  }
+  typealias Candidate = StaticCandidateStore.Candidate
 
   let rule: StaticRule
-  private var byCamera: [[Candidate]] = []
+  private let store: StaticCandidateStore
 
-  init(rule: StaticRule) {
+  /// `spillDirectory` is where the candidates beyond `memoryLimit` go (a temporary file).
+  init(
+    rule: StaticRule, spillDirectory: String,
+    memoryLimit: Int = StaticCandidateStore.defaultMemoryLimit
+  ) {
     self.rule = rule
+    store = StaticCandidateStore(directory: spillDirectory, memoryLimit: memoryLimit)
   }
+
+  /// How many candidates went to the temporary file (0 while they all fit in memory).
+  var candidatesInFile: Int { store.countInFile }
 
   /// Adds the image numbered `image` (file order) at camera `camera`, whose boxes are compared
   /// with `thresholds`, those in force at its place.
-  mutating func add(
+  func add(
     _ outcome: ImageOutcome, image: Int, camera: Int32, thresholds: AlertThresholds
-  ) {
+  ) throws(FileIOError) {
     guard rule.isEnabled, let detections = outcome.detections else { return }
     for (index, detection) in detections.enumerated() {
       guard let c = detection.detectionClass, c.raisesAlerts,
         detection.confidence >= thresholds.threshold(for: c), detection.box.count == 4,
         index <= Int(UInt16.max)
       else { continue }
-      while byCamera.count <= Int(camera) { byCamera.append([]) }
       let b = detection.box
-      byCamera[Int(camera)].append(
+      try store.append(
         Candidate(
-          image: Int32(image), detection: UInt16(index), classIndex: UInt8(detection.classIndex),
-          box: (b[0], b[1], b[2], b[3])))
+          image: Int32(image), camera: camera, detection: UInt16(index),
+          classIndex: UInt8(detection.classIndex), x: b[0], y: b[1], width: b[2], height: b[3]))
     }
   }
 
-  /// Decides every camera, one at a time.
-  mutating func marks(events: CardEvents) -> StaticMarks {
-    var marks = StaticMarks(cameraKeys: events.cameraKeys)
-    for camera in byCamera.indices {
-      let candidates = byCamera[camera]
-      byCamera[camera] = []
-      for index in staticCandidates(candidates, events: events) {
-        marks.mark(
-          image: candidates[index].image, detection: candidates[index].detection,
-          camera: Int32(camera))
+  /// Decides every camera, a batch of cameras at a time: each batch's candidates (together at
+  /// most the store's memory limit, or one camera's) are read from the store, decided and let go.
+  func marks(events: CardEvents) throws(FileIOError) -> StaticMarks {
+    var bits = [UInt64](repeating: 0, count: (store.count + 63) / 64)
+    for batch in cameraBatches() {
+      var slot = [Int](repeating: -1, count: store.countByCamera.count)
+      for (position, camera) in batch.enumerated() { slot[camera] = position }
+      var candidates = [[Candidate]](repeating: [], count: batch.count)
+      var positions = [[Int]](repeating: [], count: batch.count)
+      for (position, camera) in batch.enumerated() {
+        candidates[position].reserveCapacity(store.countByCamera[camera])
+        positions[position].reserveCapacity(store.countByCamera[camera])
+      }
+      try store.forEach { position, candidate in
+        let s = slot[Int(candidate.camera)]
+        guard s >= 0 else { return }
+        candidates[s].append(candidate)
+        positions[s].append(position)
+      }
+      for s in batch.indices {
+        for index in staticCandidates(candidates[s], events: events) {
+          let position = positions[s][index]
+          bits[position / 64] |= 1 << UInt64(position % 64)
+        }
+        candidates[s] = []
+        positions[s] = []
       }
     }
-    byCamera = []
-    marks.finish()
-    return marks
+    return StaticMarks(store: store, isStatic: bits, cameraKeys: events.cameraKeys)
+  }
+
+  /// The cameras that can have a static box (at least `minImages` candidates), in batches whose
+  /// candidates fit the store's memory limit together (a bigger camera is a batch alone). When
+  /// every candidate is in memory already, one batch.
+  private func cameraBatches() -> [[Int]] {
+    let cameras = store.countByCamera.indices.filter {
+      store.countByCamera[$0] >= max(1, rule.minImages)
+    }
+    guard store.hasSpilled else { return cameras.isEmpty ? [] : [cameras] }
+    var batches: [[Int]] = []
+    var current: [Int] = []
+    var size = 0
+    for camera in cameras {
+      let count = store.countByCamera[camera]
+      if !current.isEmpty, size + count > store.memoryLimit {
+        batches.append(current)
+        current = []
+        size = 0
+      }
+      current.append(camera)
+      size += count
+    }
+    if !current.isEmpty { batches.append(current) }
+    return batches
   }
 
   /// The indices of the static ones among one camera's candidates.
@@ -72,9 +115,9 @@ struct StaticDetectionFinder {
     // Two boxes with IoU >= t have left edges at most (1 - t) x the wider box apart, so each
     // box is compared only with the boxes of a window of left edges.
     let order = candidates.indices.sorted {
-      (candidates[$0].box.x, $0) < (candidates[$1].box.x, $1)
+      (candidates[$0].x, $0) < (candidates[$1].x, $1)
     }
-    let widest = candidates.map(\.box.w).max() ?? 0
+    let widest = candidates.map(\.width).max() ?? 0
     let reach = Float(1 - rule.minIoU) * widest + 1e-6
     let threshold = Float(rule.minIoU)
     var found: [Int] = []
@@ -85,8 +128,8 @@ struct StaticDetectionFinder {
       func visit(_ other: Candidate) {
         guard other.classIndex == box.classIndex,
           StaticRule.iou(
-            [box.box.x, box.box.y, box.box.w, box.box.h],
-            [other.box.x, other.box.y, other.box.w, other.box.h]) >= threshold
+            [box.x, box.y, box.width, box.height],
+            [other.x, other.y, other.width, other.height]) >= threshold
         else { return }
         images.insert(other.image)
         if let event = events.eventNumber(at: Int(other.image)) { eventsSeen.insert(event) }
@@ -98,14 +141,14 @@ struct StaticDetectionFinder {
       var left = position - 1
       while left >= 0, !enough() {
         let other = candidates[order[left]]
-        if box.box.x - other.box.x > reach { break }
+        if box.x - other.x > reach { break }
         visit(other)
         left -= 1
       }
       var right = position + 1
       while right < order.count, !enough() {
         let other = candidates[order[right]]
-        if other.box.x - box.box.x > reach { break }
+        if other.x - box.x > reach { break }
         visit(other)
         right += 1
       }
@@ -115,53 +158,46 @@ struct StaticDetectionFinder {
   }
 }
 
-/// A card's static detections: per image (file order), the indices of its static detections
-/// in its outcome, and its camera's key. Kept as one sorted list of 12-byte marks (image,
-/// detection, camera), so they cost a few bytes per static box however many images have one.
-struct StaticMarks {
-  private struct Mark {
-    var image: Int32
-    var camera: Int32
-    var detection: UInt16
-  }
-
-  private var marks: [Mark] = []
+/// A card's static detections: one bit per candidate of the ``StaticCandidateStore`` (set for
+/// a static one), read image by image in file order beside the store's candidates, so they cost
+/// an eighth of a byte per alerting box, however many are static.
+final class StaticMarks {
+  private let store: StaticCandidateStore?
+  private let isStatic: [UInt64]
   private let cameraKeys: [String]
+  private var cursor: StaticCandidateStore.Cursor?
 
   /// No detection is static.
-  static let none = StaticMarks(cameraKeys: [])
+  static var none: StaticMarks { StaticMarks(store: nil, isStatic: [], cameraKeys: []) }
 
-  /// Marks at the cameras numbered by their index in `cameraKeys`.
-  init(cameraKeys: [String]) {
+  fileprivate init(store: StaticCandidateStore?, isStatic: [UInt64], cameraKeys: [String]) {
+    self.store = store
+    self.isStatic = isStatic
     self.cameraKeys = cameraKeys
-  }
-
-  mutating func mark(image: Int32, detection: UInt16, camera: Int32) {
-    marks.append(Mark(image: image, camera: camera, detection: detection))
-  }
-
-  /// Sorts the marks by image, for ``detections(at:)``.
-  mutating func finish() {
-    marks.sort { ($0.image, $0.detection) < ($1.image, $1.detection) }
+    cursor = store?.makeCursor()
   }
 
   /// The static detections of the image at `index` (indices into its outcome's detections) and
-  /// its camera; nil when it has none.
-  func detections(at index: Int) -> (camera: String, detections: Set<Int>)? {
-    guard let image = Int32(exactly: index) else { return nil }
-    var low = 0
-    var high = marks.count
-    while low < high {
-      let middle = (low + high) / 2
-      if marks[middle].image < image { low = middle + 1 } else { high = middle }
-    }
-    guard low < marks.count, marks[low].image == image else { return nil }
+  /// its camera; nil when it has none. Fastest when asked in file order, as the outputs are
+  /// written; an earlier image than the last one asked starts the reading again.
+  func detections(at index: Int) throws(FileIOError) -> (camera: String, detections: Set<Int>)? {
+    guard var cursor, let image = Int32(exactly: index) else { return nil }
+    defer { self.cursor = cursor }
+    if let last = try cursor.previousImage(), last >= image { cursor.rewind() }
     var detections = Set<Int>()
-    var position = low
-    while position < marks.count, marks[position].image == image {
-      detections.insert(Int(marks[position].detection))
-      position += 1
+    var camera: Int32 = -1
+    while let candidate = try cursor.current(), candidate.image <= image {
+      if candidate.image == image, isSet(cursor.position) {
+        detections.insert(Int(candidate.detection))
+        camera = candidate.camera
+      }
+      cursor.advance()
     }
-    return (cameraKeys[Int(marks[low].camera)], detections)
+    guard camera >= 0 else { return nil }
+    return (cameraKeys[Int(camera)], detections)
+  }
+
+  private func isSet(_ position: Int) -> Bool {
+    position / 64 < isStatic.count && isStatic[position / 64] & (1 << UInt64(position % 64)) != 0
   }
 }
