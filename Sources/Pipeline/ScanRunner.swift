@@ -197,8 +197,12 @@ public final class ScanRunner {
     alerting: AlertingSettings, started: Date, clock: DispatchTime
   ) throws(ScanError) -> ScanReport {
     let config = configuration
-    // Indices into `files`: a card-sized list of files is never copied.
-    let pending = files.indices.filter { !checkpoint.hasCurrentOutcome(at: $0) }
+    // Indices into `files` (4 bytes each): a card-sized list of files is never copied.
+    var pending: [Int32] = []
+    pending.reserveCapacity(files.count)
+    for index in files.indices where !checkpoint.hasCurrentOutcome(at: index) {
+      pending.append(Int32(index))
+    }
 
     let scannedNow = try process(pending, of: files, model: model, checkpoint: checkpoint)
     if stop.isRequested {
@@ -259,7 +263,7 @@ public final class ScanRunner {
   /// `pending` indices, and this thread appends their outcomes to the checkpoint strictly in
   /// input order. Returns how many images were checkpointed.
   private func process(
-    _ pending: [Int], of files: CardFileList, model: DetectorModel, checkpoint: ScanCheckpoint
+    _ pending: [Int32], of files: CardFileList, model: DetectorModel, checkpoint: ScanCheckpoint
   ) throws(ScanError) -> Int {
     let progress = ProgressReporter(total: pending.count, quiet: configuration.quiet)
     let settings = configuration.image
@@ -270,10 +274,10 @@ public final class ScanRunner {
     LanePool(lanes: configuration.jobs).run(
       pending, shouldStop: { stop.isRequested },
       makeLane: { ImageScanner(model: model, settings: settings, calls: calls) },
-      work: { scanner, index in scanner.scan(files[index]) }
+      work: { scanner, index in scanner.scan(files[Int(index)]) }
     ) { position, outcome in
       do throws(ScanError) {
-        try checkpoint.append(outcome, at: pending[position])
+        try checkpoint.append(outcome, at: Int(pending[position]))
         written += 1
         progress.advance(failed: outcome.failed)
         return true
