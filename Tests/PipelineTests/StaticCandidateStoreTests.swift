@@ -58,10 +58,9 @@ import Testing
   }
 
   /// Runs the grouping pass over `outcomes` (file order) with `inMemory` candidates at most in
-  /// memory; returns its marks for every image, asked in file order, and how many went to the
-  /// file.
-  static func marks(_ outcomes: [ImageOutcome], inMemory: Int, folder: URL) throws -> (
-    marks: [[Int]?], inFile: Int
+  /// memory; returns its static marks and how many candidates went to the file.
+  static func group(_ outcomes: [ImageOutcome], inMemory: Int, folder: URL) throws -> (
+    statics: StaticMarks, inFile: Int
   ) {
     var grouping = CardGrouping(
       gapSeconds: 60, staticRule: .standard,
@@ -72,8 +71,16 @@ import Testing
       candidatesInMemory: inMemory)
     for outcome in outcomes { try grouping.add(outcome) }
     let (_, statics) = try grouping.finish()
+    return (statics, grouping.staticCandidatesInFile)
+  }
+
+  /// The marks of every image, asked in file order, and how many candidates went to the file.
+  static func marks(_ outcomes: [ImageOutcome], inMemory: Int, folder: URL) throws -> (
+    marks: [[Int]?], inFile: Int
+  ) {
+    let (statics, inFile) = try group(outcomes, inMemory: inMemory, folder: folder)
     let marks = try outcomes.indices.map { try statics.detections(at: $0)?.detections.sorted() }
-    return (marks, grouping.staticCandidatesInFile)
+    return (marks, inFile)
   }
 
   @Test func aCardWhoseCandidatesOverflowToTheFileHasTheSameStaticMarks() throws {
@@ -94,15 +101,8 @@ import Testing
 
   @Test func marksAskedOutOfOrderAreStillRight() throws {
     let folder = try ScanFixtures.temporaryFolder()
-    let outcomes = Self.threeCameraCard()
-    var grouping = CardGrouping(
-      gapSeconds: 60, staticRule: .standard,
-      alertRule: AlertRule(
-        modelVersion: "9.9.9", defaults: ModelBundle.fallbackThresholds,
-        overrides: ClassThresholds()),
-      locator: AlertingSettings().locator, spillDirectory: folder.path, candidatesInMemory: 5)
-    for outcome in outcomes { try grouping.add(outcome) }
-    let (_, statics) = try grouping.finish()
+    let (statics, inFile) = try Self.group(Self.threeCameraCard(), inMemory: 5, folder: folder)
+    #expect(inFile == 375)
     let last = try #require(try statics.detections(at: 359))
     #expect(last.camera == "site-b/cam1")
     #expect(last.detections == [0])
