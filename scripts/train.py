@@ -705,6 +705,8 @@ def main():
     init = None
     if args.init and not args.init.endswith(".safetensors"):
         init = torch.load(args.init, map_location="cpu", weights_only=False)
+        if "meta" not in init:  # a .state file (Models/checkpoints/): its weights and graph
+            init = {"model": init["model"], "meta": {"arch": init.get("arch"), "trained": None}}
     state_path = args.out + ".state"
     resumed_arch = None
     resumed_mix = None
