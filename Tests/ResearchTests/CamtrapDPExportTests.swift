@@ -198,7 +198,7 @@ import Testing
     let folder = try Fixture.scratchFolder("camtrap-offset")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try "deployment_id,latitude,longitude,start,end,path_pattern\nd1,1,2,2024-01-01,2024-12-31,*\n"
-      .write(toFile: folder + "/d.csv", atomically: false, encoding: .utf8)
+      .write(toFile: folder + "/d.csv", atomically: true, encoding: .utf8)
     let job = CamtrapDPExport(
       detections: Fixture.path("eval/detections.json"), deploymentsPath: folder + "/d.csv",
       outputFolder: folder + "/p", contributor: "x")
@@ -223,11 +223,11 @@ import Testing
     let obsPath = folder + "/package/observations.csv"
     var text = try String(contentsOfFile: obsPath, encoding: .utf8)
     text = text.replacingOccurrences(of: ",human,", with: ",person,")
-    try text.write(toFile: obsPath, atomically: false, encoding: .utf8)
+    try text.write(toFile: obsPath, atomically: true, encoding: .utf8)
     let mediaPath = folder + "/package/media.csv"
     let media = try String(contentsOfFile: mediaPath, encoding: .utf8)
       .replacingOccurrences(of: "2024-05-01T06:00:00+03:00", with: "2024-05-01T06:00:00")
-    try media.write(toFile: mediaPath, atomically: false, encoding: .utf8)
+    try media.write(toFile: mediaPath, atomically: true, encoding: .utf8)
     let broken = try Python.run(python, [script, folder + "/package"])
     #expect(broken.status == 1, "\(broken.output)")
     #expect(broken.output.contains("observations") && broken.output.contains("media"))

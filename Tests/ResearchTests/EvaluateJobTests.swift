@@ -42,7 +42,7 @@ import Testing
   @Test func noCommonImagesIsAnError() throws {
     let truthPath = try Fixture.scratchFolder("truth") + "/t.csv"
     try "file,label\nelsewhere/x.jpg,person\n".write(
-      toFile: truthPath, atomically: false, encoding: .utf8)
+      toFile: truthPath, atomically: true, encoding: .utf8)
     let job = EvaluateJob(
       detections: [Fixture.path("eval/detections.json")], truth: [truthPath],
       outputFolder: "/nonexistent")
@@ -54,9 +54,9 @@ import Testing
     let dir = try Fixture.scratchFolder("merge")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try "file,source,label\na/1.jpg,x,person+vehicle\na/2.jpg,x,empty\na/3.jpg,x,animal\n"
-      .write(toFile: dir + "/images.csv", atomically: false, encoding: .utf8)
+      .write(toFile: dir + "/images.csv", atomically: true, encoding: .utf8)
     try "file,class,x,y,w,h\na/1.jpg,person,0.1,0.1,0.1,0.1\na/1.jpg,vehicle,0.5,0.5,0.2,0.2\n"
-      .write(toFile: dir + "/boxes.csv", atomically: false, encoding: .utf8)
+      .write(toFile: dir + "/boxes.csv", atomically: true, encoding: .utf8)
     let truth = try TruthLoader.read(paths: [dir + "/images.csv", dir + "/boxes.csv"])
     #expect(truth.images["a/1.jpg"]?.classes == [.person, .vehicle])
     #expect(

@@ -208,7 +208,7 @@ struct ReviewPageBrowserTests {
       overrides: ["person": 0.5, "vehicle": 0.6, "animal": 0.4], config: nil, recorded: [:])
     let page = dir + "/report.html"
     try ReviewPage.html(items: [item], thresholds: thresholds, imageBase: "", title: "why")
-      .write(toFile: page, atomically: false, encoding: .utf8)
+      .write(toFile: page, atomically: true, encoding: .utf8)
 
     /// The boxes' labels in DOM order (the last one is drawn on top).
     func labels(_ dom: String) -> [String] {
@@ -243,7 +243,7 @@ struct ReviewPageBrowserTests {
     try ReviewPage.html(
       items: items, thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
       imageBase: "", title: "in view"
-    ).write(toFile: page, atomically: false, encoding: .utf8)
+    ).write(toFile: page, atomically: true, encoding: .utf8)
     let dom = try Browser.dom(page, size: "1200,900")
     let loading = dom.components(separatedBy: "<img ").dropFirst().map { tag -> String in
       let attributes = String(tag[..<tag.firstIndex(of: ">")!])
@@ -265,7 +265,7 @@ struct ReviewPageBrowserTests {
     try ReviewPage.html(
       items: items, thresholds: ClassThresholds.resolve(overrides: [:], config: nil, recorded: [:]),
       imageBase: "", title: "big"
-    ).write(toFile: page, atomically: false, encoding: .utf8)
+    ).write(toFile: page, atomically: true, encoding: .utf8)
     let dom = try Browser.dom(page)
     #expect(dom.contains("100000 images match · page 1 of 500"))
     #expect(dom.components(separatedBy: "<figure ").count - 1 == ReviewPage.pageSize)

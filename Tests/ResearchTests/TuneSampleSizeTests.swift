@@ -30,7 +30,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let config = dir + "/lookout.json"
     let before = #"{"thresholds": {"person": 0.5}}"#
-    try before.write(toFile: config, atomically: false, encoding: .utf8)
+    try before.write(toFile: config, atomically: true, encoding: .utf8)
     func job(force: Bool) -> TuneJob {
       TuneJob(
         detections: Fixture.path("eval/detections.json"), truth: [Fixture.path("eval/truth.csv")],

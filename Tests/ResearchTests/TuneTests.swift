@@ -56,7 +56,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let config = dir + "/lookout.json"
     try #"{"notify": {"email": "ranger@example.org"}, "thresholds": {"person": 0.5}, "jobs": 2}"#
-      .write(toFile: config, atomically: false, encoding: .utf8)
+      .write(toFile: config, atomically: true, encoding: .utf8)
     let job = TuneJob(
       detections: Fixture.path("eval/detections.json"), truth: [Fixture.path("eval/truth.csv")],
       goal: .recall(0.9), classes: [.person, .vehicle], configPath: config, force: true)
@@ -93,7 +93,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.createDirectory(atPath: dir + "/etc", withIntermediateDirectories: true)
     let real = dir + "/etc/lookout.json"
-    try #"{"thresholds": {"person": 0.5}}"#.write(toFile: real, atomically: false, encoding: .utf8)
+    try #"{"thresholds": {"person": 0.5}}"#.write(toFile: real, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: real)
     let link = dir + "/lookout.json"
     try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "etc/lookout.json")

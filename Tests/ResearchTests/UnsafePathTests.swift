@@ -95,9 +95,9 @@ import Testing
     var row = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     row[column] = "../../outside.jpg"
     lines[2] = row.joined(separator: ",")
-    try lines.joined(separator: "\n").write(toFile: dir + "/media.csv", atomically: false, encoding: .utf8)
+    try lines.joined(separator: "\n").write(toFile: dir + "/media.csv", atomically: true, encoding: .utf8)
     try Fixture.text("truth/observations.csv")
-      .write(toFile: dir + "/observations.csv", atomically: false, encoding: .utf8)
+      .write(toFile: dir + "/observations.csv", atomically: true, encoding: .utf8)
     do {
       _ = try TruthLoader.read(path: dir + "/observations.csv")
       Issue.record("accepted")
