@@ -113,13 +113,13 @@ public struct FinishedScan: Sendable {
       // As a scan does: the events are found while the checkpoint is compacted, then the
       // outputs are written from the compacted checkpoint.
       let checkpoint = ScanCheckpoint(outputDirectory: directory)
-      let staged = checkpoint.directory + "/staging/checkpoint.jsonl"
+      let staged = checkpoint.stagedCheckpointPath
       var grouping = CardGrouping(
         gapSeconds: eventGapSeconds, staticRule: staticRule,
         alertRule: AlertRule(
           modelVersion: fingerprint.modelVersion, defaults: thresholds,
           overrides: alerting.overrides),
-        locator: alerting.locator, spillDirectory: checkpoint.directory + "/staging")
+        locator: alerting.locator, spillDirectory: checkpoint.stagingDirectory)
       try ScanCheckpoint.writeCompacted(
         items, sources: scans.map(\.checkpointPath), to: staged
       ) { outcome throws(ScanError) in

@@ -106,6 +106,10 @@ public final class ScanCheckpoint {
 
   public var checkpointPath: String { directory + "/checkpoint.jsonl" }
   public var fingerprintPath: String { directory + "/run.json" }
+  /// Where the end of a run builds what it will move into place (and its temporary files).
+  var stagingDirectory: String { directory + "/staging" }
+  /// The compacted checkpoint, until ``commitCompaction()`` moves it over ``checkpointPath``.
+  var stagedCheckpointPath: String { stagingDirectory + "/checkpoint.jsonl" }
 
   public init(outputDirectory: String) {
     directory = outputDirectory + "/.lookout"
@@ -246,7 +250,7 @@ public final class ScanCheckpoint {
             modifiedNanoseconds: walked.modifiedNanoseconds))
     }
     try Self.writeCompacted(
-      items, sources: [checkpointPath], to: directory + "/staging/checkpoint.jsonl", body)
+      items, sources: [checkpointPath], to: stagedCheckpointPath, body)
   }
 
   /// One image of a compacted checkpoint: its stored line (in checkpoint `sources[source]`, at
@@ -312,7 +316,7 @@ public final class ScanCheckpoint {
 
   /// Moves the checkpoint written by ``compact(_:)`` over the old one.
   public func commitCompaction() throws(ScanError) {
-    try OutputFiles.moveIntoPlace(directory + "/staging/checkpoint.jsonl", at: checkpointPath)
+    try OutputFiles.moveIntoPlace(stagedCheckpointPath, at: checkpointPath)
   }
 
   deinit { close() }

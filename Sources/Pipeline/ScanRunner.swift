@@ -229,7 +229,7 @@ public final class ScanRunner {
       gapSeconds: config.eventGapSeconds, staticRule: config.staticRule,
       alertRule: AlertRule(
         modelVersion: model.version, defaults: thresholds, overrides: alerting.overrides),
-      locator: alerting.locator, spillDirectory: checkpoint.directory + "/staging")
+      locator: alerting.locator, spillDirectory: checkpoint.stagingDirectory)
     var withoutSite = 0
     var withoutCamera = 0
     var clips = 0
@@ -245,7 +245,7 @@ public final class ScanRunner {
       context: context, alerting: alerting, directory: config.output)
     let (events, statics) = try grouping.finish()
     try outputs.addAll(
-      fromCheckpoint: checkpoint.directory + "/staging/checkpoint.jsonl", events: events,
+      fromCheckpoint: checkpoint.stagedCheckpointPath, events: events,
       statics: statics)
     try outputs.stage()
     try checkpoint.commitCompaction()
