@@ -72,18 +72,10 @@ final class StaticCandidateStore {
 
   /// Calls `body` with every candidate and its position (0 for the first added), in order.
   func forEach(_ body: (Int, Candidate) -> Void) throws(FileIOError) {
-    var position = 0
-    var chunk: [Candidate] = []
-    while position < inFile {
-      try read(from: position, count: min(Self.chunkSize, inFile - position), into: &chunk)
-      for candidate in chunk {
-        body(position, candidate)
-        position += 1
-      }
-    }
-    for candidate in memory {
-      body(position, candidate)
-      position += 1
+    var cursor = makeCursor()
+    while let candidate = try cursor.current() {
+      body(cursor.position, candidate)
+      cursor.advance()
     }
   }
 
@@ -150,10 +142,13 @@ final class StaticCandidateStore {
       // The open descriptor keeps the file; nothing is left on disk once it is closed.
       try? PathCall.removeFile(filePath)
     }
-    let bytes = memory.withUnsafeBytes { Array($0) }
-    do {
+    do throws(Errno) {
       _ = try descriptor.seekToEnd()
-      try descriptor.writeEverything(bytes)
+      // The records' own bytes, not a copy of them.
+      let written: Result<Void, Errno> = memory.withUnsafeBytes { bytes in
+        Result { () throws(Errno) in try descriptor.writeEverything(bytes) }
+      }
+      try written.get()
     } catch {
       throw FileIOError(path: filePath, step: .write, errno: error)
     }
