@@ -35,7 +35,7 @@ struct CardGrouping {
         outcome, image: image, camera: placed.camera,
         thresholds: alertRule.thresholds(at: placed.place))
     } catch {
-      throw .outputFile(path: error.path, cause: error)
+      throw .outputFile(error)
     }
   }
 
@@ -45,7 +45,7 @@ struct CardGrouping {
     do {
       return (events, try finder.marks(events: events))
     } catch {
-      throw .outputFile(path: error.path, cause: error)
+      throw .outputFile(error)
     }
   }
 }

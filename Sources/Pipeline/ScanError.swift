@@ -13,6 +13,12 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
   /// An output file could not be written: `path` is the output the user knows (the file it
   /// would have become), `cause` the failed step with its `errno` (ENOSPC for a full disk).
   case outputFile(path: String, cause: FileIOError)
+
+  /// ``outputFile(path:cause:)`` for a file Lookout makes itself (a temporary file), named as
+  /// the failure names it.
+  static func outputFile(_ cause: FileIOError) -> ScanError {
+    .outputFile(path: cause.path, cause: cause)
+  }
   /// The output folder holds another scan's checkpoint and neither resume nor overwrite was asked.
   case unfinishedScanPresent(path: String)
   /// `--resume` was asked but the checkpoint belongs to a different model or settings.

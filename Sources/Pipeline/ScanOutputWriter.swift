@@ -151,12 +151,15 @@ final class ScanOutputWriter {
   /// Counts the held-back events complete at `index` that no frame alerted for, then writes the
   /// alerts of the events complete by then.
   private func finishEvents(through index: Int) throws(ScanError) {
-    if let held = eventsHeldBack.removeValue(forKey: index) {
-      for (id, camera) in held where !eventAlerts.alerts(event: id) {
-        heldBackAsStatic.add(camera: camera, alerts: 1)
-      }
-    }
+    if let held = eventsHeldBack.removeValue(forKey: index) { countHeldBack(held) }
     for alert in eventAlerts.takeCompleted(through: index) { try writeAlert(alert) }
+  }
+
+  /// Counts as held back the events of `held` (id → camera key) that no frame alerted for.
+  private func countHeldBack(_ held: [String: String]) {
+    for (id, camera) in held where !eventAlerts.alerts(event: id) {
+      heldBackAsStatic.add(camera: camera, alerts: 1)
+    }
   }
 
   /// Counts an image's detections that reach `thresholds`, those in force at its place.
@@ -198,7 +201,7 @@ final class ScanOutputWriter {
           do throws(FileIOError) {
             marked = try statics.detections(at: index)
           } catch {
-            throw .outputFile(path: error.path, cause: error)
+            throw .outputFile(error)
           }
           try add(
             outcome, index: index, event: events.event(at: index),
@@ -220,11 +223,7 @@ final class ScanOutputWriter {
   /// nothing yet.
   func stage() throws(ScanError) {
     // Every event is complete once the last image was added; nothing should be left here.
-    for held in eventsHeldBack.values {
-      for (id, camera) in held where !eventAlerts.alerts(event: id) {
-        heldBackAsStatic.add(camera: camera, alerts: 1)
-      }
-    }
+    for held in eventsHeldBack.values { countHeldBack(held) }
     eventsHeldBack = [:]
     for alert in eventAlerts.takeAll() { try writeAlert(alert) }
     try write(encoder.footer(), to: detections, name: "detections.json")
