@@ -61,10 +61,11 @@ def load_model(path):
 def run(model, items, cross_iou):
     """[(item, dets)] with dets at the 0.05 floor, after NMS (cross-class rule at `cross_iou`)."""
     out = []
+    device = next(model.parameters()).device  # train.py evaluates its model where it trains
     with torch.no_grad():
         for it in items:
             x, nw, nh = train.letterbox(it["image"], multiple=model.size_multiple)
-            o = model(torch.from_numpy(x).permute(2, 0, 1)[None])[0]
+            o = model(torch.from_numpy(x).permute(2, 0, 1)[None].to(device))[0].cpu()
             out.append((it, train.decode(o, nw, nh, cross_iou=cross_iou)))
     return out
 

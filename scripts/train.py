@@ -674,6 +674,10 @@ def main():
                     help="keep batch-norm statistics fixed (always on when --init is a .safetensors)")
     ap.add_argument("--save-every", type=int, default=200,
                     help="steps between checkpoints (--out and its resumable --out.state)")
+    ap.add_argument("--eval-every", type=int, default=0,
+                    help="steps between checkpoints that are kept and evaluated on the validation "
+                         "slices (--out.stepN.pt, --metrics.stepN.json); scripts/ship_rule.py "
+                         "ranks them, so the best point of the schedule can ship, not just the last")
     ap.add_argument("--resume", action="store_true",
                     help="continue from --out.state (weights, optimizer, step, time trained)")
     ap.add_argument("--metrics", default=os.path.join(ROOT, "Models", "metrics.json"),
@@ -780,6 +784,34 @@ def main():
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
+    snapshot_sets = {}
+
+    def snapshot_along_schedule(at_step):
+        """Keeps this step's weights (--out.stepN.pt, thresholds chosen on calibration) and its
+        per-slice validation figures (--metrics.stepN.json, evaluate_slices.py's format, with
+        the false-alert budget 0.02 rule beside the recall rule)."""
+        import evaluate_slices  # noqa: E402 (imports this module)
+        if not snapshot_sets:
+            comps = composite_sets(items, args.data)
+            snapshot_sets["calib"] = calib + comps["calib"]
+            snapshot_sets["val"] = val + comps["val"]
+        name = f"{args.version}-step{at_step}"
+        model.eval()
+        results = evaluate_slices.evaluate_model(model, name, snapshot_sets["calib"], snapshot_sets["val"],
+                                                 budget=0.02)
+        stem = os.path.splitext(args.metrics)[0]
+        os.makedirs(os.path.dirname(os.path.abspath(args.metrics)), exist_ok=True)
+        with open(f"{stem}.step{at_step}.json", "w") as f:
+            json.dump(evaluate_slices.to_json(results), f, indent=1)
+            f.write("\n")
+        thr = {k: float(v) for k, v in results[name]["thresholds"].items()}
+        root, ext = os.path.splitext(args.out)
+        save(f"{root}.step{at_step}{ext}", {"model_version": args.version, "arch": arch, "thresholds": thr,
+                                             "trained": {"steps": at_step, "partial": True}})
+        ap50 = results[name]["val"]["all"]["box_ap50"]
+        print(f"step {at_step}: kept and evaluated; box AP50 " +
+              ", ".join(f"{c} {v:.3f}" for c, v in ap50.items() if v is not None), file=sys.stderr, flush=True)
+
     # The schedule follows elapsed time (or steps with --steps), so a busy machine shortens
     # training instead of overrunning the budget; the cosine decay always completes.
     set_train_mode(model, args.freeze_bn)
@@ -830,6 +862,11 @@ def main():
         if args.save_every and step % args.save_every == 0:
             save_state(time.time() - start)
             save(args.out, {"model_version": args.version, "arch": arch, "partial": True, "steps": step})
+        if args.eval_every and step % args.eval_every == 0 and val:
+            t = time.time()
+            snapshot_along_schedule(step)
+            start += time.time() - t  # evaluation time is not training time
+            set_train_mode(model, args.freeze_bn)
     train_seconds = time.time() - start
     if not args.eval_only:
         save_state(train_seconds)

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Issue 18's ship rule, applied: a candidate ships only if it is at least as good as the shipped
+model on every validation figure that both can be measured on.
+
+    python scripts/ship_rule.py --reference runs/eval5/v030.json \\
+        runs/det7/metrics.step*.json runs/det7/metrics.json
+
+Inputs are evaluate_slices.py's JSON ({name: figures}; train.py --eval-every writes one per kept
+step) or train.py's --metrics report (its "slices" entry). Per slice the figures compared are
+image-level person and vehicle recall and precision (where the slice has positive images), the
+false-alert rate on frames without people or vehicles (lower is better) and box AP50 per class;
+then box AP50 per class over all real images and over the composites (synthetic). Both models are
+taken under the same threshold rule (--rule recall: train.py's recall >= 0.95 rule; --rule budget:
+the false-alert budget rule, where the files have it).
+
+Prints, per candidate, every figure where it is worse than the reference, then a ranking: fewest
+figures worse, then the largest summed box AP50 gain. Exits 0 if some candidate passes, else 1.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+CLASSES = ("person", "vehicle", "animal")
+
+
+def entries(path, rule):
+    """[(name, figures)] of the file's models under `rule` ('recall' or 'budget')."""
+    data = json.load(open(path))
+    if "slices" in data:  # train.py's --metrics report: one model, the recall rule
+        label = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(path))),
+                             os.path.splitext(os.path.basename(path))[0])
+        return [(label, data["slices"])] if rule == "recall" else []
+    return [(name, figures) for name, figures in data.items()
+            if "(shipped thresholds)" not in name and ("(false-alert budget" in name) == (rule == "budget")]
+
+
+def figures(report):
+    """{label: (value, higher_is_better)} of one model's validation figures."""
+    out = {}
+    for kind, e in report["val"].items():
+        if kind == "all":
+            for key in ("box_ap50", "box_ap50_composite"):
+                for c in CLASSES:
+                    v = e.get(key, {}).get(c)
+                    if v is not None:
+                        out[f"all: {key} {c}"] = (v, True)
+            continue
+        for cls in ("person", "vehicle"):
+            m = e.get(cls)
+            if m and m.get("recall") is not None:
+                out[f"{kind}: {cls} recall"] = (m["recall"], True)
+                out[f"{kind}: {cls} precision"] = (m["precision"] or 0.0, True)
+        fa = e.get("false_alerts")
+        if fa and fa.get("images"):
+            out[f"{kind}: false-alert rate"] = (fa["rate"], False)
+        for c in CLASSES:
+            v = (e.get("box_ap50") or {}).get(c)
+            if v is not None:
+                out[f"{kind}: box AP50 {c}"] = (v, True)
+    return out
+
+
+def compare(reference, candidate, tolerance=1e-9):
+    """(worse, better, ap_gain): figures where `candidate` is worse or better than `reference`,
+    each as (label, reference value, candidate value), and the summed box AP50 difference."""
+    ref, cand = figures(reference), figures(candidate)
+    worse, better, ap_gain = [], [], 0.0
+    for label, (r, higher) in ref.items():
+        if label not in cand:
+            continue
+        c = cand[label][0]
+        delta = (c - r) if higher else (r - c)
+        if "box AP50" in label or "box_ap50" in label:
+            ap_gain += c - r
+        if delta < -tolerance:
+            worse.append((label, r, c))
+        elif delta > tolerance:
+            better.append((label, r, c))
+    return worse, better, ap_gain
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--reference", required=True, help="the shipped model's figures (evaluate_slices.py JSON)")
+    ap.add_argument("--reference-name", help="which model in --reference (default: its first under --rule)")
+    ap.add_argument("--rule", choices=("recall", "budget"), default="recall")
+    ap.add_argument("candidates", nargs="+", help="candidate figures (JSON files)")
+    args = ap.parse_args()
+
+    refs = entries(args.reference, args.rule)
+    if args.reference_name:
+        refs = [(n, f) for n, f in refs if n == args.reference_name]
+    if not refs:
+        raise SystemExit(f"{args.reference}: no model under the {args.rule} rule")
+    ref_name, reference = refs[0]
+    ranking = []
+    for path in args.candidates:
+        for name, cand in entries(path, args.rule):
+            worse, better, gain = compare(reference, cand)
+            ranking.append((len(worse), -gain, name))
+            print(f"## {name}: {len(worse)} figures worse than {ref_name}, {len(better)} better, "
+                  f"box AP50 summed {gain:+.3f}")
+            for label, r, c in worse:
+                print(f"  worse  {label}: {r:.3f} -> {c:.3f}")
+    print("\nranking (fewest figures worse, then box AP50 gain):")
+    for n_worse, neg_gain, name in sorted(ranking):
+        verdict = "ships" if n_worse == 0 else f"{n_worse} worse"
+        print(f"  {name}: {verdict}, box AP50 {-neg_gain:+.3f}")
+    return 0 if any(n == 0 for n, _, _ in ranking) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
