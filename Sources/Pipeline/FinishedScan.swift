@@ -11,8 +11,8 @@ import LookoutSystem
 public struct FinishedScan: Sendable {
   public var directory: String
   public var fingerprint: ScanFingerprint
-  /// Each image's outcome line in ``checkpointPath``.
-  public var entries: [String: ScanCheckpoint.Entry]
+  /// Each image's outcome line in ``checkpointPath``, in file order.
+  public var index: CheckpointIndex
   /// The class thresholds.
   public var thresholds: AlertThresholds
   /// Per-site thresholds, deployments and protected areas.
@@ -66,9 +66,9 @@ public struct FinishedScan: Sendable {
       }
     }
     let alerting = try AlertingRecord.load(directory: directory + "/.lookout", scan: directory)
-    let entries = try ScanCheckpoint.index(path: directory + "/.lookout/checkpoint.jsonl")
+    let index = try CheckpointIndex.read(path: directory + "/.lookout/checkpoint.jsonl")
     var scan = FinishedScan(
-      directory: directory, fingerprint: fingerprint, entries: entries, thresholds: thresholds,
+      directory: directory, fingerprint: fingerprint, index: index, thresholds: thresholds,
       alerting: alerting, seconds: seconds, skipped: skipped)
     if let gap = info.lookout?.eventGapSeconds { scan.eventGapSeconds = gap }
     scan.perImageAlerts = info.lookout?.perImageAlerts ?? false
@@ -77,7 +77,7 @@ public struct FinishedScan: Sendable {
   }
 
   /// The number of images in the scan.
-  public var imageCount: Int { entries.count }
+  public var imageCount: Int { index.count }
 
   /// The compacted checkpoint the outcomes are read from.
   public var checkpointPath: String { directory + "/.lookout/checkpoint.jsonl" }
@@ -93,7 +93,7 @@ public struct FinishedScan: Sendable {
     eventGapSeconds: Int, perImageAlerts: Bool, staticRule: StaticRule = .standard
   ) throws -> AlertSummary {
     try OutputFiles.makeDirectory(directory + "/.lookout")
-    let items = compactionItems(scans)
+    let items = CheckpointIndex.mergedItems(scans.map(\.index))
     let now = Date()
     var context = OutputContext(
       modelName: fingerprint.modelName, modelVersion: fingerprint.modelVersion,
@@ -139,36 +139,6 @@ public struct FinishedScan: Sendable {
       OutputFiles.removeStaging(of: directory)
       throw error
     }
-  }
-
-  /// Every file of `scans` once, sorted by file (UTF-8 bytes), from the last scan that has it:
-  /// one array, sorted in place, so a card costs one item per image here.
-  static func compactionItems(_ scans: [FinishedScan]) -> [ScanCheckpoint.CompactionItem] {
-    var items: [ScanCheckpoint.CompactionItem] = []
-    items.reserveCapacity(scans.reduce(0) { $0 + $1.entries.count })
-    for (source, scan) in scans.enumerated() {
-      for (file, entry) in scan.entries {
-        items.append(
-          ScanCheckpoint.CompactionItem(
-            file: file, size: entry.size, modifiedNanoseconds: entry.modifiedNanoseconds,
-            source: source, entry: entry))
-      }
-    }
-    items.sort {
-      $0.file.utf8.elementsEqual($1.file.utf8)
-        ? $0.source < $1.source : $0.file.utf8.lexicographicallyPrecedes($1.file.utf8)
-    }
-    // Of a file in several scans, the last scan's item (the last of its run) stays.
-    var kept = 0
-    for index in items.indices {
-      if index + 1 < items.count, items[index + 1].file.utf8.elementsEqual(items[index].file.utf8) {
-        continue
-      }
-      items[kept] = items[index]
-      kept += 1
-    }
-    items.removeLast(items.count - kept)
-    return items
   }
 
   /// Re-derives the alerts (and rewrites every output) with new class thresholds, without

@@ -164,16 +164,6 @@ public final class ScanCheckpoint {
     stored = found
   }
 
-  /// Where each file's latest outcome line is in the checkpoint at `path`, read a piece at a
-  /// time. Lines that are not outcomes (a damaged sector) are skipped; a missing file is empty.
-  public static func index(path: String, chunkBytes: Int = 1 << 20) throws(ScanError) -> [String: Entry] {
-    var entries: [String: Entry] = [:]
-    try forEachStoredLine(path: path, chunkBytes: chunkBytes) { file, entry in
-      entries[file] = entry
-    }
-    return entries
-  }
-
   /// Calls `body` with each outcome line's file and place in the checkpoint at `path`, in file
   /// order, read a piece at a time. Lines that are not outcomes (a damaged sector) are skipped;
   /// a missing file has no lines.
@@ -334,7 +324,7 @@ public final class ScanCheckpoint {
 
   /// The outcomes of the complete lines of checkpoint bytes; lines that are not outcomes (a
   /// damaged sector in the output folder) are skipped, so those images are scanned again.
-  /// Lines are split and decoded exactly as ``index(path:chunkBytes:)`` does (raw bytes, a CR
+  /// Lines are split and decoded exactly as ``CheckpointIndex/read(path:chunkBytes:)`` does (raw bytes, a CR
   /// before the newline dropped, empty lines and a torn tail skipped).
   public static func outcomes(inJSONLines bytes: [UInt8]) -> [ImageOutcome] {
     let decoder = JSONDecoder()

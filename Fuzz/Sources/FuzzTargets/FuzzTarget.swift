@@ -124,11 +124,17 @@ public struct FuzzTarget: Sendable {
     let path = NSTemporaryDirectory() + "lookout-fuzz-checkpoint-\(getpid()).jsonl"
     guard (try? AtomicFileWriter.write(bytes, to: path)) != nil else { return }
     defer { _ = unlink(path) }
-    guard let entries = try? ScanCheckpoint.index(path: path, chunkBytes: 7) else {
+    guard let index = try? CheckpointIndex.read(path: path, chunkBytes: 7) else {
       preconditionFailure("the index could not read a file the whole-file reader read")
     }
-    precondition(
-      Set(entries.keys) == Set(outcomes.map(\.file)), "streaming index and whole read disagree")
+    let indexed = (0..<index.count).map(index.file(at:))
+    let expected = Set(outcomes.map(\.file)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    precondition(indexed == expected, "streaming index and whole read disagree")
+    for outcome in outcomes.reversed() where outcome.file == expected.first {
+      // The latest line of a file wins.
+      precondition(index.entry(at: 0).size == outcome.size, "an earlier line of a file won")
+      break
+    }
   }
 
   /// The config file `tune` writes and `scan`/`watch` read; what it accepts must write and

@@ -54,7 +54,7 @@ enum OutcomeCard {
     try Data(lines).write(to: checkpoint)
     let scan = FinishedScan(
       directory: directory.path, fingerprint: fingerprint,
-      entries: try ScanCheckpoint.index(path: checkpoint.path),
+      index: try CheckpointIndex.read(path: checkpoint.path),
       thresholds: ModelBundle.fallbackThresholds, alerting: AlertingSettings(), seconds: 1)
     _ = try FinishedScan.writeScanFolder(
       directory: directory.path, fingerprint: fingerprint, scans: [scan],
