@@ -15,9 +15,17 @@ public final class DetectorModel: Sendable {
   let program: Program
 
   /// Loads `graphURL` (graph JSON) and `weightsURL` (safetensors, F32). Throws `ModelLoadError`.
-  public init(graphURL: URL, weightsURL: URL) throws(ModelLoadError) {
-    let graphFile = graphURL.path
-    let graphData = try readFile(graphURL)
+  public convenience init(graphURL: URL, weightsURL: URL) throws(ModelLoadError) {
+    try self.init(
+      graphData: try readModelFile(graphURL), graphFile: graphURL.path,
+      weightsData: try readModelFile(weightsURL), weightsFile: weightsURL.path)
+  }
+
+  /// Builds the model from a graph JSON's and a safetensors file's bytes, already read (so a
+  /// caller can digest exactly the weights it loaded); the file names only name them in errors.
+  public init(
+    graphData: Data, graphFile: String, weightsData: Data, weightsFile: String
+  ) throws(ModelLoadError) {
     let graph: ModelGraph
     do {
       graph = try JSONDecoder().decode(ModelGraph.self, from: graphData)
@@ -25,7 +33,7 @@ public final class DetectorModel: Sendable {
       throw .invalidJSON(file: graphFile, reason: describe(error))
     }
     let structure = try GraphStructure(graph: graph, file: graphFile)
-    let weights = try SafeTensorsFile(url: weightsURL)
+    let weights = try SafeTensorsFile(bytes: weightsData, file: weightsFile)
     self.program = try Program(structure: structure, graph: graph, weights: weights)
     self.graph = graph
     self.name = graph.name

@@ -80,9 +80,11 @@ public struct ModelGraph: Codable, Sendable, Equatable {
   /// The exporter's `model_version` (a string, or a number rendered as a string).
   public var modelVersion: String
   public var flops640x512: Int?
+  /// The alert threshold per class name that the graph ships with, if it names any.
+  public var thresholds: [String: Double]?
 
   enum CodingKeys: String, CodingKey {
-    case format, input, output, head, nodes, name
+    case format, input, output, head, nodes, name, thresholds
     case formatVersion = "format_version"
     case modelVersion = "model_version"
     case flops640x512 = "flops_640x512"
@@ -107,5 +109,7 @@ public struct ModelGraph: Codable, Sendable, Equatable {
       modelVersion = "unknown"
     }
     flops640x512 = try c.decodeIfPresent(Int.self, forKey: .flops640x512)
+    // Informational: a graph whose thresholds are not numbers still loads, with none.
+    thresholds = try? c.decodeIfPresent([String: Double].self, forKey: .thresholds)
   }
 }

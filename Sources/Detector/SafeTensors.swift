@@ -26,7 +26,7 @@ public struct SafeTensorsFile: Sendable {
   /// Reads and validates the file; throws `ModelLoadError`.
   public init(url: URL) throws(ModelLoadError) {
     let file = url.path
-    let bytes = try readFile(url)
+    let bytes = try readModelFile(url)
     try self.init(bytes: bytes, file: file)
   }
 
@@ -153,9 +153,9 @@ public struct SafeTensorsFile: Sendable {
   }
 }
 
-/// Reads a whole file, mapping failures to `ModelLoadError` (a failed read names its `errno` in
-/// words, as ``LookoutSystem/SystemErrorText`` says it).
-func readFile(_ url: URL) throws(ModelLoadError) -> Data {
+/// Reads a whole model file (graph JSON or weights), mapping failures to `ModelLoadError` (a
+/// failed read names its `errno` in words, as ``LookoutSystem/SystemErrorText`` says it).
+public func readModelFile(_ url: URL) throws(ModelLoadError) -> Data {
   let path = url.path
   var isDirectory: ObjCBool = false
   guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -13,26 +13,21 @@ public struct ModelBundle: Sendable {
   public static let fallbackThresholds = AlertThresholds(animal: 0.3, person: 0.3, vehicle: 0.3)
 
   /// Loads `<directory>/<name>.json` and `.safetensors`, with the thresholds the graph names.
+  /// Each file is read once: the digest is of the very bytes the detector was built from.
   public static func load(directory: String, name: String) throws(ModelLoadError) -> ModelBundle {
     let base = URL(fileURLWithPath: directory)
     let graphURL = base.appendingPathComponent(name + ".json")
     let weightsURL = base.appendingPathComponent(name + ".safetensors")
-    let detector = try DetectorModel(graphURL: graphURL, weightsURL: weightsURL)
+    let graph = try readModelFile(graphURL)
+    let weights = try readModelFile(weightsURL)
+    let detector = try DetectorModel(
+      graphData: graph, graphFile: graphURL.path, weightsData: weights, weightsFile: weightsURL.path)
     var thresholds = fallbackThresholds
-    if let data = try? Data(contentsOf: graphURL),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let values = object["thresholds"] as? [String: Any]
-    {
-      func value(_ key: String, _ fallback: Float) -> Float {
-        (values[key] as? NSNumber).map { $0.floatValue } ?? fallback
-      }
-      for c in DetectionClass.allCases {
-        thresholds.set(c, to: value(c.name, thresholds.threshold(for: c)))
-      }
+    let named = detector.graph.thresholds ?? [:]
+    for c in DetectionClass.allCases {
+      if let value = named[c.name] { thresholds.set(c, to: Float(value)) }
     }
-    let digest = (try? Data(contentsOf: weightsURL)).map {
-      String(ShardSelection.fnv1a64($0), radix: 16)
-    } ?? "unknown"
+    let digest = String(ShardSelection.fnv1a64(weights), radix: 16)
     return ModelBundle(detector: detector, defaultThresholds: thresholds, weightsDigest: digest)
   }
 }
