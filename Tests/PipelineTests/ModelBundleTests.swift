@@ -1,0 +1,38 @@
+import Foundation
+import LookoutCore
+import Testing
+
+@testable import Pipeline
+
+/// `ModelBundle.load` reads each model file once: the thresholds are the graph's own, and the
+/// digest that guards a resume is of the weights' bytes.
+@Suite struct ModelBundleTests {
+  @Test func theShippedGraphsThresholdsAndTheWeightsDigest() throws {
+    let models = URL(fileURLWithPath: ScanFixtures.models)
+    let bundle = try ModelBundle.load(directory: models.path, name: "lookout-det")
+    let graph = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any]
+    let named = try #require(graph?["thresholds"] as? [String: Double])
+    for c in DetectionClass.allCases {
+      #expect(bundle.defaultThresholds.threshold(for: c) == Float(try #require(named[c.name])))
+    }
+    let weights = try Data(contentsOf: models.appendingPathComponent("lookout-det.safetensors"))
+    #expect(bundle.weightsDigest == String(ShardSelection.fnv1a64(weights), radix: 16))
+  }
+
+  @Test func aGraphWithoutThresholdsGetsTheFallback() throws {
+    let models = URL(fileURLWithPath: ScanFixtures.models)
+    let folder = try ScanFixtures.temporaryFolder()
+    var graph = try #require(
+      JSONSerialization.jsonObject(
+        with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any])
+    graph["thresholds"] = nil
+    try JSONSerialization.data(withJSONObject: graph).write(
+      to: folder.appendingPathComponent("bare.json"))
+    try FileManager.default.copyItem(
+      at: models.appendingPathComponent("lookout-det.safetensors"),
+      to: folder.appendingPathComponent("bare.safetensors"))
+    let bundle = try ModelBundle.load(directory: folder.path, name: "bare")
+    #expect(bundle.defaultThresholds == ModelBundle.fallbackThresholds)
+  }
+}
