@@ -27,7 +27,9 @@ public struct CheckpointIndex: Sendable {
 
   /// Indexes the checkpoint at `path`, read a piece at a time. Lines that are not outcomes (a
   /// damaged sector) are skipped; a missing file gives an empty index.
-  public static func read(path: String, chunkBytes: Int = 1 << 20) throws(ScanError) -> CheckpointIndex {
+  public static func read(path: String, chunkBytes: Int = 1 << 20) throws(ScanError)
+    -> CheckpointIndex
+  {
     var index = CheckpointIndex()
     var inOrder = true
     try ScanCheckpoint.forEachStoredLine(path: path, chunkBytes: chunkBytes) { file, entry in

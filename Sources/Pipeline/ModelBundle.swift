@@ -21,7 +21,8 @@ public struct ModelBundle: Sendable {
     let graph = try readModelFile(graphURL)
     let weights = try readModelFile(weightsURL)
     let detector = try DetectorModel(
-      graphData: graph, graphFile: graphURL.path, weightsData: weights, weightsFile: weightsURL.path)
+      graphData: graph, graphFile: graphURL.path, weightsData: weights, weightsFile: weightsURL.path
+    )
     var thresholds = fallbackThresholds
     let named = detector.graph.thresholds ?? [:]
     for c in DetectionClass.allCases {

@@ -324,8 +324,8 @@ public final class ScanCheckpoint {
 
   /// The outcomes of the complete lines of checkpoint bytes; lines that are not outcomes (a
   /// damaged sector in the output folder) are skipped, so those images are scanned again.
-  /// Lines are split and decoded exactly as ``CheckpointIndex/read(path:chunkBytes:)`` does (raw bytes, a CR
-  /// before the newline dropped, empty lines and a torn tail skipped).
+  /// Lines are split and decoded exactly as ``CheckpointIndex/read(path:chunkBytes:)`` does
+  /// (raw bytes, a CR before the newline dropped, empty lines and a torn tail skipped).
   public static func outcomes(inJSONLines bytes: [UInt8]) -> [ImageOutcome] {
     let decoder = JSONDecoder()
     var out: [ImageOutcome] = []

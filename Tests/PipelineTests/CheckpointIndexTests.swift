@@ -18,7 +18,8 @@ import Testing
     var offsets: [Int64] = []
     for (n, file) in files.enumerated() {
       offsets.append(Int64(bytes.count))
-      bytes += ScanCheckpoint.encode(ImageOutcome(file: file, size: Int64(n), modifiedNanoseconds: 7))
+      bytes += ScanCheckpoint.encode(
+        ImageOutcome(file: file, size: Int64(n), modifiedNanoseconds: 7))
       bytes.append(UInt8(ascii: "\n"))
       if n == damaged { bytes += Array("{\"file\": \"broken\n".utf8) }
     }
@@ -82,7 +83,8 @@ import Testing
       for (n, file) in files.enumerated() { expected[file] = (source, Int64(n)) }
     }
     let items = Array(CheckpointIndex.mergedItems(indexes))
-    #expect(items.map(\.file) == expected.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    #expect(
+      items.map(\.file) == expected.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     for item in items {
       #expect(item.source == expected[item.file]?.source, "\(item.file)")
       #expect(item.entry?.size == expected[item.file]?.size, "\(item.file)")

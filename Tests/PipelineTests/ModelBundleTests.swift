@@ -10,8 +10,9 @@ import Testing
   @Test func theShippedGraphsThresholdsAndTheWeightsDigest() throws {
     let models = URL(fileURLWithPath: ScanFixtures.models)
     let bundle = try ModelBundle.load(directory: models.path, name: "lookout-det")
-    let graph = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any]
+    let graph =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any]
     let named = try #require(graph?["thresholds"] as? [String: Double])
     for c in DetectionClass.allCases {
       #expect(bundle.defaultThresholds.threshold(for: c) == Float(try #require(named[c.name])))
@@ -25,7 +26,8 @@ import Testing
     let folder = try ScanFixtures.temporaryFolder()
     var graph = try #require(
       JSONSerialization.jsonObject(
-        with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any])
+        with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any]
+    )
     graph["thresholds"] = nil
     try JSONSerialization.data(withJSONObject: graph).write(
       to: folder.appendingPathComponent("bare.json"))

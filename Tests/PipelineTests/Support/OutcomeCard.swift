@@ -45,7 +45,8 @@ enum OutcomeCard {
     try FileManager.default.createDirectory(at: lookout, withIntermediateDirectories: true)
     var fingerprint = fingerprint
     fingerprint.shard = shard?.description
-    try Data(ScanCheckpoint.encode(fingerprint)).write(to: lookout.appendingPathComponent("run.json"))
+    try Data(ScanCheckpoint.encode(fingerprint)).write(
+      to: lookout.appendingPathComponent("run.json"))
     var lines: [UInt8] = []
     for outcome in outcomes {
       lines += ScanCheckpoint.encode(outcome) + [UInt8(ascii: "\n")]
