@@ -33,7 +33,8 @@ def entries(path, rule):
         label = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(path))),
                              os.path.splitext(os.path.basename(path))[0])
         return [(label, data["slices"])] if rule == "recall" else []
-    return [(name, figures) for name, figures in data.items()
+    run = os.path.basename(os.path.dirname(os.path.abspath(path)))
+    return [(f"{run}/{name}", figures) for name, figures in data.items()
             if "(shipped thresholds)" not in name and ("(false-alert budget" in name) == (rule == "budget")]
 
 
@@ -82,17 +83,78 @@ def compare(reference, candidate, tolerance=1e-9):
     return worse, better, ap_gain
 
 
+def table(models):
+    """The model card's side-by-side table of the headline figures, [(name, figures)] in order."""
+    def num(x):
+        return "–" if x is None else f"{x:.3f}"
+
+    def val(m, kind):
+        return m["val"].get(kind) or {}
+
+    def found(m, kind, cls):
+        b = (val(m, kind).get("box_recall") or {}).get(cls)
+        return "–" if not b or not b["boxes"] else f"{b['found']}/{b['boxes']}"
+
+    def recall_precision(m, kind, cls):
+        e = val(m, kind).get(cls) or {}
+        return f"{num(e.get('recall'))}/{num(e.get('precision'))}"
+
+    def alerts(m, kind):
+        fa = val(m, kind).get("false_alerts") or {}
+        return f"{fa.get('false_alerts', 0)}/{fa.get('images', 0)}"
+
+    def ap(m, kind, classes):
+        return ", ".join(num((val(m, kind).get("box_ap50") or {}).get(c)) for c in classes)
+
+    rows = [
+        ("thresholds person, vehicle, animal",
+         lambda m: ", ".join(f"{m['thresholds'][c]:.2f}" for c in ("person", "vehicle", "animal"))),
+        ("box AP50 person, vehicle, animal (all real images)", lambda m: ap(m, "all", CLASSES)),
+        ("thermal drone box AP50 person, vehicle", lambda m: ap(m, "thermal-drone", CLASSES[:2])),
+        ("thermal drone recall/precision person; vehicle",
+         lambda m: f"{recall_precision(m, 'thermal-drone', 'person')}; "
+                   f"{recall_precision(m, 'thermal-drone', 'vehicle')}"),
+        ("camera trap, no people: false alerts night IR, day",
+         lambda m: f"{alerts(m, 'camera-trap-night')}, {alerts(m, 'camera-trap-day')}"),
+        ("camera trap animal AP50 night, day",
+         lambda m: f"{ap(m, 'camera-trap-night', ('animal',))}, {ap(m, 'camera-trap-day', ('animal',))}"),
+        ("coco person, vehicle boxes found",
+         lambda m: f"{found(m, 'coco', 'person')}, {found(m, 'coco', 'vehicle')}"),
+        ("coco person image recall; false alerts",
+         lambda m: f"{num((val(m, 'coco').get('person') or {}).get('recall'))}; {alerts(m, 'coco')}"),
+        ("handheld thermal person boxes found, AP50",
+         lambda m: f"{found(m, 'thermal-ground', 'person')}, {ap(m, 'thermal-ground', ('person',))}"),
+        ("Open Images vehicle boxes found, image recall",
+         lambda m: f"{found(m, 'vehicles-openimages', 'vehicle')}, "
+                   f"{num((val(m, 'vehicles-openimages').get('vehicle') or {}).get('recall'))}"),
+        ("composites day: person, vehicle boxes found (synthetic)",
+         lambda m: f"{found(m, 'composite-day', 'person')}, {found(m, 'composite-day', 'vehicle')}"),
+        ("composites night: person, vehicle boxes found (synthetic)",
+         lambda m: f"{found(m, 'composite-night', 'person')}, {found(m, 'composite-night', 'vehicle')}"),
+        ("boxes per image at the 0.05 floor (below the thresholds)",
+         lambda m: f"{m['output']['boxes_per_image']:.1f} ({m['output']['below_threshold_per_image']:.1f})"
+         if m.get("output") else "–"),
+    ]
+    lines = ["| validation slice | " + " | ".join(n for n, _ in models) + " |",
+             "|---|" + "---|" * len(models)]
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(m) for _, m in models) + " |")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--reference", required=True, help="the shipped model's figures (evaluate_slices.py JSON)")
     ap.add_argument("--reference-name", help="which model in --reference (default: its first under --rule)")
     ap.add_argument("--rule", choices=("recall", "budget"), default="recall")
+    ap.add_argument("--table", action="store_true",
+                    help="also print the headline figures side by side (markdown)")
     ap.add_argument("candidates", nargs="+", help="candidate figures (JSON files)")
     args = ap.parse_args()
 
     refs = entries(args.reference, args.rule)
     if args.reference_name:
-        refs = [(n, f) for n, f in refs if n == args.reference_name]
+        refs = [(n, f) for n, f in refs if args.reference_name in (n, n.split("/", 1)[-1])]
     if not refs:
         raise SystemExit(f"{args.reference}: no model under the {args.rule} rule")
     ref_name, reference = refs[0]
@@ -105,6 +167,9 @@ def main():
                   f"box AP50 summed {gain:+.3f}")
             for label, r, c in worse:
                 print(f"  worse  {label}: {r:.3f} -> {c:.3f}")
+    if args.table:
+        print()
+        print(table([(ref_name, reference)] + [e for p in args.candidates for e in entries(p, args.rule)]))
     print("\nranking (fewest figures worse, then box AP50 gain):")
     for n_worse, neg_gain, name in sorted(ranking):
         verdict = "ships" if n_worse == 0 else f"{n_worse} worse"
