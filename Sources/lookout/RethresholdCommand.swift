@@ -75,8 +75,9 @@ struct RethresholdCommand: ParsableCommand {
         let held = StaticOptions.heldBackLine(FinishedScan.heldBackAsStatic(directory: folder))
         FileHandle.standardError.write(
           Data(
-            ("\(alerts.count) alerts at person=\(thresholds.person) vehicle=\(thresholds.vehicle) (\(scan.imageCount) images)\n"
-              + (held ?? "")).utf8))
+            ("\(alerts.count) alert\(alerts.count == 1 ? "" : "s") at person=\(thresholds.person) "
+              + "vehicle=\(thresholds.vehicle) (\(scan.imageCount) "
+              + "image\(scan.imageCount == 1 ? "" : "s"))\n" + (held ?? "")).utf8))
       }
     } catch {
       throw failure("\(error)")
