@@ -38,12 +38,17 @@ import LookoutCore
 /// {"detections": 80, "alerts": 40}}}` member follows `alerts` (absent when none were): the
 /// static detections, and the alerts (events, or images with per-image alerts) that would
 /// have been raised without the rule, per camera key (as in event ids).
+/// `images` counts every record of detections.json, video clips included; when the card held
+/// clips, a `"clips": 1` member after `images_ok` says how many of them are clips (absent
+/// otherwise).
 /// `seconds` and `images_per_second` are rounded to 3 decimals with Python's `round()`.
 public struct RunSummary: Sendable, Equatable {
   /// Images seen.
   public var images: Int
   /// Images processed without failure.
   public var imagesOK: Int
+  /// How many of ``images`` are video clips (records with a frame rate).
+  public var clips = 0
   /// Failed images.
   public var failures: Int
   /// Failure reason → count.
@@ -202,6 +207,7 @@ public struct RunSummary: Sendable, Equatable {
       alertsByClass: tally.alertsByClass, seconds: seconds, modelVersion: modelVersion,
       thresholds: thresholds, startedAt: startedAt, finishedAt: finishedAt)
     detectionsAtThresholds = tally.detectionsAtThresholds
+    clips = tally.clips
   }
 
   /// The counts of a summary, added up one image and one alert at a time, so a writer that
@@ -210,6 +216,8 @@ public struct RunSummary: Sendable, Equatable {
   public struct Tally: Sendable, Equatable {
     public private(set) var images = 0
     public private(set) var imagesOK = 0
+    /// Records that are video clips, failed or not.
+    public private(set) var clips = 0
     public private(set) var failuresByReason: [String: Int] = [:]
     public let detectionThreshold: Double
     public private(set) var detectionsByClass: [String: Int] = [:]
@@ -254,8 +262,11 @@ public struct RunSummary: Sendable, Equatable {
 
     /// Counts one image: OK with its detections at or above the threshold, or a failure under
     /// its reason (`"unknown"` without one), or the reason's code when counting by code.
-    public mutating func add(_ image: ImageRecord) {
+    /// `isClip` says whether the record is a video clip; by default, whether it has a frame
+    /// rate (a clip that failed to decode has none, so a writer that knows better says so).
+    public mutating func add(_ image: ImageRecord, isClip: Bool? = nil) {
       images += 1
+      if isClip ?? (image.frameRate != nil) { clips += 1 }
       if image.failure == nil, let list = image.detections {
         imagesOK += 1
         for d in list where d.confidence >= detectionThreshold {
@@ -292,6 +303,9 @@ public struct RunSummary: Sendable, Equatable {
     var members: [(String, JSONValue)] = [
       ("images", .integer(images)),
       ("images_ok", .integer(imagesOK)),
+    ]
+    if clips > 0 { members.append(("clips", .integer(clips))) }
+    members += [
       (
         "failures",
         .object([("total", .integer(failures)), ("by_reason", counts(failuresByReason))])

@@ -116,7 +116,8 @@ final class ScanOutputWriter {
       image.detections = records
       heldBackAsStatic.add(camera: statics.camera, detections: statics.detections.count)
     }
-    tally.add(image)
+    // A clip by its name, as the terminal's count is: a clip that failed has no frame rate.
+    tally.add(image, isClip: SkippedFile.Kind(fileName: outcome.file) == .video)
     if image.failure != nil, firstFailures.count < FailedImage.shownCount {
       firstFailures.append(FailedImage(outcome))
     }

@@ -10,6 +10,12 @@ import Testing
 @Suite struct VideoScanTests {
   static let personBox = [0.4391, 0.2129, 0.0172, 0.0449]
 
+  /// summary.json's `images` and `clips` (nil when it has no `clips` member).
+  static func summaryCounts(_ output: String) throws -> (images: Int?, clips: Int?) {
+    let summary = try JSONParser.parse(readBytes(output + "/summary.json"))
+    return (summary["images"]?.intValue, summary["clips"]?.intValue)
+  }
+
   static func detections(_ output: String) throws -> [String: ImageRecord] {
     let results = try MegaDetectorOutput.decode(readBytes(output + "/detections.json"))
     return Dictionary(uniqueKeysWithValues: results.images.map { ($0.file, $0) })
@@ -28,6 +34,9 @@ import Testing
     #expect(report.failures == 0)
     // The terminal counts the clips apart from the photos ("Scanned 0 images and 2 clips").
     #expect(report.images == 2 && report.clips == 2)
+    // summary.json too: `images` counts every record, `clips` says how many are clips.
+    let counts = try Self.summaryCounts(output)
+    #expect(counts.images == 2 && counts.clips == 2)
     let byFile = try Self.detections(output)
 
     let avi = try #require(byFile["DCIM/MVI_0001.AVI"])
@@ -88,6 +97,9 @@ import Testing
     let output = folder.sub("out")
     let report = try scanInProcess(card: card, output: output)
     #expect(report.failures == 5)
+    // A clip that failed has no frame rate, and is still counted as a clip.
+    let counts = try Self.summaryCounts(output)
+    #expect(counts.images == 6 && counts.clips == 5)
     let byFile = try Self.detections(output)
     let expected = [
       "clips/cut.avi": "truncated: clips/cut.avi: truncated video: frames end at ",
