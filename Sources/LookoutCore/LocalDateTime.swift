@@ -131,6 +131,33 @@ public struct LocalDateTime: Sendable, Equatable, Hashable, Comparable, CustomSt
   }
 
   /// Days since 1970-01-01 of a proleptic Gregorian date.
+  /// The reading `seconds` later on the same clock (earlier when negative), with the same
+  /// offset: days, months and years carry as the calendar does.
+  public func adding(seconds: Int64) -> LocalDateTime {
+    let total = localSeconds + seconds
+    let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+    let inDay = Int(total - days * 86_400)
+    let (y, m, d) = Self.civil(fromDays: days)
+    return LocalDateTime(
+      year: y, month: m, day: d, hour: inDay / 3600, minute: inDay % 3600 / 60,
+      second: inDay % 60, offsetMinutes: offsetMinutes)
+  }
+
+  /// The date `days` after 1970-01-01: the inverse of ``daysFromCivil(year:month:day:)``, with
+  /// the year starting in March inside the 400-year cycle so that leap days fall last.
+  static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+    let shifted = days + 719_468  // days since 0000-03-01
+    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+    let dayOfEra = shifted - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let marchMonth = (5 * dayOfYear + 2) / 153  // 0 = March ... 11 = February
+    let day = dayOfYear - (153 * marchMonth + 2) / 5 + 1
+    let month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    return (Int(year), Int(month), Int(day))
+  }
+
   static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
     let y = Int64(month <= 2 ? year - 1 : year)
     let era = (y >= 0 ? y : y - 399) / 400

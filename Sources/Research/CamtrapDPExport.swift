@@ -24,8 +24,10 @@ import LookoutSystem
 ///   which raised no alert) keeps its observation, tagged `observationTags` `static:true` and
 ///   explained in `observationComments`, so that a reader can leave it out. `eventID`,
 ///   `eventStart` and `eventEnd` are the image's event's (detections.json's `event`, see
-///   ``Formats/ImageEvent``), else empty and the media's timestamp. (The Camtrap DP 1.0 media
-///   table has no event columns.)
+///   ``Formats/ImageEvent``), else empty and the media's timestamp. A clip's observations are at
+///   event level and end no earlier than its last scanned frame (its start plus that frame's
+///   number over the frame rate, whole seconds). (The Camtrap DP 1.0 media table has no event
+///   columns.)
 /// - **datapackage.json**: the 1.0 profile and table-schema URLs, `created`, `contributors`,
 ///   `project` (media-level observations, activity detection), `spatial` (the deployments'
 ///   bounding box as GeoJSON), `temporal` (first start to last end) and an empty `taxonomic`
@@ -213,12 +215,21 @@ public struct CamtrapDPExport: Sendable {
         common["eventStart"] = withOffset(event.start)
         common["eventEnd"] = withOffset(event.end)
       }
-      if image.frameRate != nil {
+      if let rate = image.frameRate {
         // A clip is classified as a whole (its best frame per class): its observations are at
-        // event level, with no mediaID, in the clip's event (or one of its own).
+        // event level, with no mediaID, in the clip's event (or one of its own), and they last
+        // at least until its last scanned frame.
         common["observationLevel"] = "event"
         common["mediaID"] = ""
         if common["eventID"] == nil { common["eventID"] = mediaID }
+        if rate > 0, let lastFrame = image.framesProcessed?.max(), lastFrame > 0 {
+          let clipEnd = LocalDateTime(timestamp).map {
+            $0.adding(seconds: Int64((Double(lastFrame) / rate).rounded(.down)))
+          }
+          if let clipEnd, let end = common["eventEnd"].flatMap(LocalDateTime.init), end < clipEnd {
+            common["eventEnd"] = clipEnd.iso8601
+          }
+        }
       }
       if kept.isEmpty {
         var row = common

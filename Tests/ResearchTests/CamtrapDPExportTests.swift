@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import LookoutCore
 import Testing
 
 @testable import Research
@@ -49,7 +50,7 @@ import Testing
       var clip = try #require(results.images.first { $0.file == "siteA/cam1/img1.jpg" })
       clip.file = "siteA/cam1/MVI_0001.MP4"
       clip.frameRate = 30
-      clip.framesProcessed = [0, 30]
+      clip.framesProcessed = [0, 30, 75]
       clip.detections = clip.detections?.map { detection in
         var detection = detection
         detection.frameNumber = 30
@@ -73,6 +74,10 @@ import Testing
       #expect(row.fields[obs.column("mediaID")!] == "")
       #expect(row.fields[obs.column("eventID")!] == clipID)
       #expect(row.fields[obs.column("observationType")!] == "human")
+      // It lasts until its last scanned frame: frame 75 at 30 fps, 2 whole seconds in.
+      let start = try #require(LocalDateTime(row.fields[obs.column("eventStart")!]))
+      let end = try #require(LocalDateTime(row.fields[obs.column("eventEnd")!]))
+      #expect(end == start.adding(seconds: 2), "\(start) to \(end)")
     }
     // The photo's rows are unchanged: media level.
     #expect(
