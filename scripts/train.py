@@ -677,7 +677,9 @@ def main():
     ap.add_argument("--eval-every", type=int, default=0,
                     help="steps between checkpoints that are kept and evaluated on the validation "
                          "slices (--out.stepN.pt, --metrics.stepN.json); scripts/ship_rule.py "
-                         "ranks them, so the best point of the schedule can ship, not just the last")
+                         "ranks them, so the best point of the schedule can ship, not just the last; "
+                         "the evaluations' time is not training time, so a run ends that much after "
+                         "--minutes or --stop-at")
     ap.add_argument("--resume", action="store_true",
                     help="continue from --out.state (weights, optimizer, step, time trained)")
     ap.add_argument("--metrics", default=os.path.join(ROOT, "Models", "metrics.json"),
