@@ -80,9 +80,9 @@ public struct CheckpointIndex: Sendable {
     return paths[record.pathStart..<(record.pathStart + Int(record.pathLength))]
   }
 
-  /// Whether the file at `position` comes before the file at `other`'s position in `index`.
-  func precedes(_ position: Int, _ other: Int, in index: CheckpointIndex? = nil) -> Bool {
-    pathBytes(at: position).lexicographicallyPrecedes((index ?? self).pathBytes(at: other))
+  /// Whether the file at `position` comes before the file at `other`.
+  func precedes(_ position: Int, _ other: Int) -> Bool {
+    pathBytes(at: position).lexicographicallyPrecedes(pathBytes(at: other))
   }
 
   private mutating func append(file: String, entry: ScanCheckpoint.Entry) {
