@@ -47,7 +47,7 @@ public struct RunSummary: Sendable, Equatable {
   public var images: Int
   /// Images processed without failure.
   public var imagesOK: Int
-  /// How many of ``images`` are video clips (records with a frame rate).
+  /// How many of ``images`` are video clips.
   public var clips = 0
   /// Failed images.
   public var failures: Int
