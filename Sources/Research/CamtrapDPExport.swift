@@ -180,9 +180,9 @@ public struct CamtrapDPExport: Sendable {
       let site = ImageOrigin(relativePath: image.file).placed(
         deploymentSite: deployment.site, deploymentCamera: deployment.cameraID
       ).site
-      let timestamp = local.withOffset(
-        deployment.timezoneOffsetMinutes ?? deployment.start.offsetMinutes
-      ).iso8601
+      let captured = local.withOffset(
+        deployment.timezoneOffsetMinutes ?? deployment.start.offsetMinutes)
+      let timestamp = captured.iso8601
       let mediaID = CamtrapDPExport.mediaID(image.file)
       let kept = run.detections(of: image).filter {
         $0.confidence > 0 && $0.confidence >= thresholds.threshold($0.detectionClass, site: site)
@@ -222,12 +222,15 @@ public struct CamtrapDPExport: Sendable {
         common["observationLevel"] = "event"
         common["mediaID"] = ""
         if common["eventID"] == nil { common["eventID"] = mediaID }
-        if rate > 0, let lastFrame = image.framesProcessed?.max(), lastFrame > 0 {
-          let clipEnd = LocalDateTime(timestamp).map {
-            $0.adding(seconds: Int64((Double(lastFrame) / rate).rounded(.down)))
-          }
-          if let clipEnd, let end = common["eventEnd"].flatMap(LocalDateTime.init), end < clipEnd {
-            common["eventEnd"] = clipEnd.iso8601
+        // A frame rate or frame number from the file that makes no sense (a day's clip is
+        // the longest a camera writes) leaves the end as it is.
+        if let lastFrame = image.framesProcessed?.max(), lastFrame > 0 {
+          let seconds = (Double(lastFrame) / rate).rounded(.down)
+          if seconds.isFinite, seconds > 0, seconds <= 86_400,
+            let end = common["eventEnd"].flatMap(LocalDateTime.init)
+          {
+            let clipEnd = captured.adding(seconds: Int64(seconds))
+            if end < clipEnd { common["eventEnd"] = clipEnd.iso8601 }
           }
         }
       }

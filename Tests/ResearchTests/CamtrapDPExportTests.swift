@@ -84,6 +84,25 @@ import Testing
       obs.rows.filter { $0.fields[obs.column("observationLevel")!] == "media" }.count == 8)
   }
 
+  /// A frame rate that makes no sense (from a hand-edited detections.json) leaves the clip's
+  /// event end at its start instead of trapping on the conversion.
+  @Test func aClipWithAnAbsurdFrameRateEndsAtItsStart() throws {
+    let folder = try Fixture.scratchFolder("camtrap-clip-rate")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    _ = try exportChanged(in: folder) { results in
+      var clip = try #require(results.images.first { $0.file == "siteA/cam1/img1.jpg" })
+      clip.file = "siteA/cam1/MVI_0002.MP4"
+      clip.frameRate = 1e-300
+      clip.framesProcessed = [0, 5]
+      results.images.append(clip)
+    }
+    let obs = try table(folder + "/package/observations.csv")
+    let clipID = CamtrapDPExport.mediaID("siteA/cam1/MVI_0002.MP4")
+    let row = try #require(
+      obs.rows.first { $0.fields[obs.column("observationID")!].hasPrefix(clipID + "-") })
+    #expect(row.fields[obs.column("eventEnd")!] == row.fields[obs.column("eventStart")!])
+  }
+
   @Test func tablesHaveTheHandCheckedContent() throws {
     let (folder, summary) = try export()
     defer { try? FileManager.default.removeItem(atPath: folder) }
