@@ -76,8 +76,13 @@ public struct FinishedScan: Sendable {
     return scan
   }
 
-  /// The number of images in the scan.
+  /// The number of images in the scan, clips included.
   public var imageCount: Int { index.count }
+
+  /// How many of the scan's images are video clips (by name, as the scan counted them).
+  public var clipCount: Int {
+    (0..<index.count).count { SkippedFile.Kind(fileName: index.file(at: $0)) == .video }
+  }
 
   /// The compacted checkpoint the outcomes are read from.
   public var checkpointPath: String { directory + "/.lookout/checkpoint.jsonl" }

@@ -76,8 +76,9 @@ struct RethresholdCommand: ParsableCommand {
         FileHandle.standardError.write(
           Data(
             ("\(alerts.count) alert\(alerts.count == 1 ? "" : "s") at person=\(thresholds.person) "
-              + "vehicle=\(thresholds.vehicle) (\(scan.imageCount) "
-              + "image\(scan.imageCount == 1 ? "" : "s"))\n" + (held ?? "")).utf8))
+              + "vehicle=\(thresholds.vehicle) "
+              + "(\(ScanCommand.scannedFiles(images: scan.imageCount, clips: scan.clipCount)))\n"
+              + (held ?? "")).utf8))
       }
     } catch {
       throw failure("\(error)")

@@ -253,10 +253,15 @@ struct ScanCommand: ParsableCommand {
 
   /// `12 images`, or with clips `4 images and 1 clip`.
   static func scannedFiles(_ report: ScanReport) -> String {
-    let photos = report.images - report.clips
-    guard report.clips > 0 else { return "\(photos) images" }
-    return "\(photos) image\(photos == 1 ? "" : "s") and \(report.clips) clip"
-      + (report.clips == 1 ? "" : "s")
+    scannedFiles(images: report.images, clips: report.clips)
+  }
+
+  /// `12 images`, or with clips `4 images and 1 clip`; `images` counts the clips too.
+  static func scannedFiles(images: Int, clips: Int) -> String {
+    let photos = images - clips
+    let counted = "\(photos) image\(photos == 1 ? "" : "s")"
+    guard clips > 0 else { return counted }
+    return counted + " and \(clips) clip" + (clips == 1 ? "" : "s")
   }
 
   private func printSummary(_ report: ScanReport) {

@@ -122,7 +122,7 @@ struct CardPlacementCommandTests {
       outputPath: folder.sub("bare.log"))
     try #require(bare.status == 0, "\(bare)")
     #expect(
-      bare.output.contains("lookout: warning: of 1 images, 1 no site and 1 no camera"), "\(bare)")
+      bare.output.contains("lookout: warning: of 1 image, 1 no site and 1 no camera"), "\(bare)")
     let bareAlert = try #require(try ScanPlacementTests.alerts(folder.sub("bare")).values.first)
     #expect(bareAlert["site"] == .null && bareAlert["camera"] == .null)
 

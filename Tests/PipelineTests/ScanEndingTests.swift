@@ -71,6 +71,12 @@ struct ScanEndingTests {
     #expect(ending.output.contains("  DCIM/clip.avi: file is empty (0 bytes)"), "\(ending)")
     let summary = try JSONParser.parse(readBytes(folder.sub("out/summary.json")))
     #expect(summary["skipped"] == nil || summary["skipped"]?["total"] == .integer(0))
+    // `rethreshold` counts them the same way.
+    let again = try LookoutProcess.run(
+      ["rethreshold", folder.sub("out"), "--threshold", "person=0.99"],
+      outputPath: folder.sub("rethreshold.log"))
+    #expect(again.status == 0, "\(again)")
+    #expect(again.output.contains("(1 image and 2 clips)"), "\(again)")
   }
 
   @Test func failedImagesAreNamedAtTheEnd() throws {
