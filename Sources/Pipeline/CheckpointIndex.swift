@@ -57,23 +57,6 @@ public struct CheckpointIndex: Sendable {
       modifiedNanoseconds: record.modifiedNanoseconds)
   }
 
-  /// The line of `file`, if the checkpoint has one (a binary search).
-  public func entry(forFile file: String) -> ScanCheckpoint.Entry? {
-    var low = 0
-    var high = records.count
-    let wanted = Array(file.utf8)
-    while low < high {
-      let middle = (low + high) / 2
-      if pathBytes(at: middle).lexicographicallyPrecedes(wanted) {
-        low = middle + 1
-      } else {
-        high = middle
-      }
-    }
-    guard low < records.count, pathBytes(at: low).elementsEqual(wanted) else { return nil }
-    return entry(at: low)
-  }
-
   /// The path bytes of the file at `position`.
   func pathBytes(at position: Int) -> ArraySlice<UInt8> {
     let record = records[position]

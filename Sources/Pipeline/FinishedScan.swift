@@ -81,7 +81,7 @@ public struct FinishedScan: Sendable {
 
   /// How many of the scan's images are video clips (by name, as the scan counted them).
   public var clipCount: Int {
-    (0..<index.count).count { SkippedFile.Kind(fileName: index.file(at: $0)) == .video }
+    (0..<index.count).count { VideoScan.isVideoName(index.file(at: $0)) }
   }
 
   /// The compacted checkpoint the outcomes are read from.

@@ -46,6 +46,8 @@ final class ScanOutputWriter {
 
   /// Images that failed so far.
   var failures: Int { tally.images - tally.imagesOK }
+  /// How many of the outcomes added are video clips.
+  var clips: Int { tally.clips }
 
   /// Outputs for `directory`, whose alerts are placed and thresholded per site with `alerting`
   /// (which is kept in its `.lookout/`); `context` gives everything else.
@@ -116,8 +118,8 @@ final class ScanOutputWriter {
       image.detections = records
       heldBackAsStatic.add(camera: statics.camera, detections: statics.detections.count)
     }
-    // A clip by its name, as the terminal's count is: a clip that failed has no frame rate.
-    tally.add(image, isClip: SkippedFile.Kind(fileName: outcome.file) == .video)
+    // A clip by its name: a clip that failed has no frame rate.
+    tally.add(image, isClip: VideoScan.isVideoName(outcome.file))
     if image.failure != nil, firstFailures.count < FailedImage.shownCount {
       firstFailures.append(FailedImage(outcome))
     }

@@ -232,11 +232,8 @@ public final class ScanRunner {
       locator: alerting.locator, spillDirectory: checkpoint.stagingDirectory)
     var withoutSite = 0
     var withoutCamera = 0
-    var clips = 0
     try checkpoint.compact { outcome throws(ScanError) in
       try grouping.add(outcome)
-      // A scanned file's extension is its kind: an image's or a clip's.
-      if SkippedFile.Kind(fileName: outcome.file) == .video { clips += 1 }
       let origin = alerting.locator.origin(relativePath: outcome.file, outcome: outcome)
       if origin.site == nil { withoutSite += 1 }
       if origin.camera == nil { withoutCamera += 1 }
@@ -251,7 +248,7 @@ public final class ScanRunner {
     try checkpoint.commitCompaction()
     let alerts = try outputs.commit()
     return ScanReport(
-      images: files.count, clips: clips, scannedNow: scannedNow,
+      images: files.count, clips: outputs.clips, scannedNow: scannedNow,
       reused: files.count - pending.count,
       failures: outputs.failures, alerts: alerts, folderProblems: problems,
       seconds: seconds, outputDirectory: config.output, firstFailures: outputs.firstFailures,

@@ -32,21 +32,28 @@ import Testing
     (0..<index.count).map(index.file(at:))
   }
 
+  /// The index's lines by file (each file once: a repeated file would trap here).
+  static func entries(_ index: CheckpointIndex) -> [String: ScanCheckpoint.Entry] {
+    Dictionary(
+      uniqueKeysWithValues: (0..<index.count).map { (index.file(at: $0), index.entry(at: $0)) })
+  }
+
   @Test func aCompactedCheckpointIsIndexedAsRead() throws {
     let names = ["a/1.jpg", "a/2.jpg", "b/1.jpg", "b/10.jpg", "b/2.jpg", "é.jpg"]
     let (path, offsets) = try Self.checkpoint(names)
     // Chunks far smaller than a line: lines cross every chunk boundary.
     let index = try CheckpointIndex.read(path: path, chunkBytes: 16)
     #expect(Self.files(index) == names)
+    let byFile = Self.entries(index)
     for (n, name) in names.enumerated() {
-      let entry = try #require(index.entry(forFile: name))
+      let entry = try #require(byFile[name])
       #expect(entry.offset == offsets[n])
       #expect(entry.size == Int64(n))
       #expect(entry == index.entry(at: n))
     }
-    #expect(index.entry(forFile: "a") == nil)
-    #expect(index.entry(forFile: "b/3.jpg") == nil)
-    #expect(index.entry(forFile: "z.jpg") == nil)
+    #expect(byFile["a"] == nil)
+    #expect(byFile["b/3.jpg"] == nil)
+    #expect(byFile["z.jpg"] == nil)
   }
 
   @Test func linesOutOfOrderAreSortedAndTheLatestLineOfAFileWins() throws {
@@ -55,10 +62,11 @@ import Testing
     let (path, offsets) = try Self.checkpoint(written, damagedAfter: 2)
     let index = try CheckpointIndex.read(path: path, chunkBytes: 64)
     #expect(Self.files(index) == ["A.jpg", "a.jpg", "b.jpg", "c.jpg"])
-    #expect(index.entry(forFile: "b.jpg")?.size == 3)
-    #expect(index.entry(forFile: "b.jpg")?.offset == offsets[3])
-    #expect(index.entry(forFile: "c.jpg")?.size == 5)
-    #expect(index.entry(forFile: "a.jpg")?.offset == 0)
+    let byFile = Self.entries(index)
+    #expect(byFile["b.jpg"]?.size == 3)
+    #expect(byFile["b.jpg"]?.offset == offsets[3])
+    #expect(byFile["c.jpg"]?.size == 5)
+    #expect(byFile["a.jpg"]?.offset == 0)
   }
 
   @Test func aMissingCheckpointIsEmpty() throws {
