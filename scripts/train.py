@@ -786,21 +786,25 @@ def main():
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
-    snapshot_sets = {}
+    evaluation_sets = {}
+
+    def calibration_and_validation():
+        """The calibration and validation images with their composite slices, made once for
+        the kept points along the schedule and the final evaluation."""
+        if not evaluation_sets:
+            comps = composite_sets(items, args.data)
+            evaluation_sets["calib"] = calib + comps["calib"]
+            evaluation_sets["val"] = val + comps["val"]
+        return evaluation_sets["calib"], evaluation_sets["val"]
 
     def snapshot_along_schedule(at_step):
         """Keeps this step's weights (--out.stepN.pt, thresholds chosen on calibration) and its
         per-slice validation figures (--metrics.stepN.json, evaluate_slices.py's format, with
         the false-alert budget 0.02 rule beside the recall rule)."""
         import evaluate_slices  # noqa: E402 (imports this module)
-        if not snapshot_sets:
-            comps = composite_sets(items, args.data)
-            snapshot_sets["calib"] = calib + comps["calib"]
-            snapshot_sets["val"] = val + comps["val"]
         name = f"{args.version}-step{at_step}"
         model.eval()
-        results = evaluate_slices.evaluate_model(model, name, snapshot_sets["calib"], snapshot_sets["val"],
-                                                 budget=0.02)
+        results = evaluate_slices.evaluate_model(model, name, *calibration_and_validation(), budget=0.02)
         stem = os.path.splitext(args.metrics)[0]
         os.makedirs(os.path.dirname(os.path.abspath(args.metrics)), exist_ok=True)
         with open(f"{stem}.step{at_step}.json", "w") as f:
@@ -893,11 +897,9 @@ def main():
     model.cpu()
     model.eval()
     save(args.out, {"model_version": args.version, "arch": arch, "thresholds": None, "trained": trained})
-    composites = composite_sets(items, args.data)
     import evaluate_slices  # noqa: E402 (imports this module)
     t = time.time()
-    results = evaluate_slices.evaluate_model(model, args.version, calib + composites["calib"],
-                                             val + composites["val"])
+    results = evaluate_slices.evaluate_model(model, args.version, *calibration_and_validation())
     mine = results[args.version]
     thresholds, per_image, cal_images = mine["thresholds"], mine["_per_image"], mine["_calibration_per_image"]
     box_ap = mine["val"]["all"]["box_ap50"]
@@ -907,8 +909,8 @@ def main():
     report["calibration"] = metrics_report(cal_images, {}, thresholds)["by_source"]
     report["training"] = trained if args.eval_only else {
         **trained, "crop": CROP, "threads": args.threads, "train_images": len(train),
-        "calibration_images": len(calib) + len(composites["calib"]),
-        "val_images": len(val) + len(composites["val"])}
+        "calibration_images": len(calibration_and_validation()[0]),
+        "val_images": len(calibration_and_validation()[1])}
     misses = []
     for it, dets in per_image:
         for cls in ("person", "vehicle"):
