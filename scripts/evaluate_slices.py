@@ -50,7 +50,9 @@ def load_model(path):
         train.load_folded(model, path)
         graph = path[: -len(".safetensors")] + ".json"
         if os.path.exists(graph):
-            shipped = json.load(open(graph)).get("thresholds")
+            g = json.load(open(graph))
+            shipped = g.get("thresholds")
+            model.coarse_pass = g.get("coarse_pass")
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
         model = build(ck.get("meta"))
@@ -59,15 +61,9 @@ def load_model(path):
 
 
 def run(model, items, cross_iou):
-    """[(item, dets)] with dets at the 0.05 floor, after NMS (cross-class rule at `cross_iou`)."""
-    out = []
-    device = next(model.parameters()).device  # train.py evaluates its model where it trains
-    with torch.no_grad():
-        for it in items:
-            x, nw, nh = train.letterbox(it["image"], multiple=model.size_multiple)
-            o = model(torch.from_numpy(x).permute(2, 0, 1)[None].to(device))[0].cpu()
-            out.append((it, train.decode(o, nw, nh, cross_iou=cross_iou)))
-    return out
+    """[(item, dets)] with dets at the 0.05 floor, after NMS (cross-class rule at `cross_iou`),
+    with the model's coarse pass if it has one (train.detect)."""
+    return [(it, train.detect(model, it["image"], cross_iou)) for it in items]
 
 
 def _inside_ignore(it, c, d):
@@ -226,6 +222,9 @@ def main():
     ap.add_argument("--json", help="write all figures here")
     ap.add_argument("--markdown", help="write the side-by-side table here")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--coarse-pass", metavar="SIDE:EXTENT",
+                    help="run every model with this second pass (320:0.25), or 'off': instead of "
+                         "what its checkpoint or graph says")
     ap.add_argument("--false-alert-budget", type=float,
                     help="also choose thresholds within this share of false alerts on calibration "
                          "frames without people or vehicles (train.choose_thresholds), e.g. 0.02")
@@ -244,6 +243,8 @@ def main():
     for spec in args.model:
         name, path = spec.split("=", 1)
         model, shipped = load_model(path)
+        if args.coarse_pass:
+            model.coarse_pass = train.parse_coarse_pass(args.coarse_pass)
         results.update(evaluate_model(model, name, calib, val, cross, shipped, path,
                                       args.false_alert_budget))
         print(f"{name}: thresholds {results[name]['thresholds']} ({time.time()-t0:.0f}s)",

@@ -68,6 +68,9 @@ class LookoutNet(nn.Module):
             raise ValueError(f"unknown arch {arch!r} (one of {', '.join(ARCHS)})")
         self.arch = arch
         self.size_multiple = 64 if arch == "ctx64" else 32
+        # The second, coarser pass the engine runs (train.detect; the graph's "coarse_pass"):
+        # {"long_side": 320, "min_extent": 0.25}, or None for one pass at long side 640.
+        self.coarse_pass = None
         c0, c1, c2, c3, c4 = width
         self.stem = ConvBN(3, c0, 3, 2)  # /2
         self.s1 = SepBlock(c0, c1, 2)  # /4
@@ -248,10 +251,15 @@ def to_json(graph) -> str:
 
 
 def build(meta_or_arch=None) -> "LookoutNet":
-    """The network a checkpoint's `meta` (or an arch name) describes; "base" when it names none."""
+    """The network a checkpoint's `meta` (or an arch name) describes; "base" when it names none.
+    A `meta` with "coarse_pass" also sets the model's second pass (see `train.detect`)."""
+    coarse = None
     if isinstance(meta_or_arch, dict):
+        coarse = meta_or_arch.get("coarse_pass")
         meta_or_arch = meta_or_arch.get("arch")
-    return LookoutNet(arch=meta_or_arch or "base")
+    model = LookoutNet(arch=meta_or_arch or "base")
+    model.coarse_pass = coarse
+    return model
 
 
 if __name__ == "__main__":

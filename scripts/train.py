@@ -464,7 +464,27 @@ def decode(out, nw, nh, min_conf=0.05, iou=0.5, max_det=100, cross_iou=CROSS_CLA
         if x1 <= x0 or y1 <= y0:
             continue
         dets.append((c, float(heat[c, y, x]), x0 / nw, y0 / nh, (x1 - x0) / nw, (y1 - y0) / nh))
-    dets.sort(key=lambda d: -d[1])
+    return suppress(dets, iou, max_det, cross_iou)
+
+
+def parse_coarse_pass(text):
+    """'320:0.25' -> {"long_side": 320, "min_extent": 0.25}; 'off' -> None."""
+    if text == "off":
+        return None
+    try:
+        side, extent = text.split(":")
+        spec = {"long_side": int(side), "min_extent": float(extent)}
+    except ValueError:
+        raise SystemExit(f"--coarse-pass {text!r}: expected SIDE:EXTENT, e.g. 320:0.25, or off")
+    if not (32 <= spec["long_side"] < 640 and 0 <= spec["min_extent"] <= 1):
+        raise SystemExit(f"--coarse-pass {text!r}: SIDE must be 32..639 and EXTENT 0..1")
+    return spec
+
+
+def suppress(dets, iou=0.5, max_det=100, cross_iou=CROSS_CLASS_IOU):
+    """Greedy NMS, one class per box: strongest first, a box goes when a kept one of its class
+    overlaps it by more than `iou`, or one of another class by more than `cross_iou`."""
+    dets = sorted(dets, key=lambda d: -d[1])
     keep = []
     for d in dets:
         if all(box_iou(k[2:], d[2:]) <= (iou if k[0] == d[0] else cross_iou) for k in keep):
@@ -472,6 +492,26 @@ def decode(out, nw, nh, min_conf=0.05, iou=0.5, max_det=100, cross_iou=CROSS_CLA
         if len(keep) >= max_det:
             break
     return keep
+
+
+def detect(model, image, cross_iou=CROSS_CLASS_IOU, long_side=640):
+    """Detections on one image (uint8 HWC) as the Swift engine gives them: the network at long
+    side 640, decoded at the 0.05 floor. With the model's `coarse_pass` ({"long_side": S,
+    "min_extent": E}) the network also runs at long side S, for objects larger than anything the
+    320-pixel training crops hold; of that pass only boxes at least E of the image wide or high
+    count, and both passes' boxes go through the same NMS again."""
+    device = next(model.parameters()).device
+    passes = [(long_side, 0.0)]
+    coarse = getattr(model, "coarse_pass", None)
+    if coarse:
+        passes.append((int(coarse["long_side"]), float(coarse["min_extent"])))
+    dets = []
+    with torch.no_grad():
+        for side, extent in passes:
+            x, nw, nh = letterbox(image, long_side=side, multiple=model.size_multiple)
+            out = model(torch.from_numpy(x).permute(2, 0, 1)[None].to(device))[0].cpu()
+            dets += [d for d in decode(out, nw, nh, cross_iou=cross_iou) if max(d[4], d[5]) >= extent]
+    return suppress(dets, cross_iou=cross_iou) if coarse else dets
 
 
 def box_iou(a, b):
@@ -527,9 +567,7 @@ def evaluate(model, items):
     n_truth = {c: 0 for c in range(3)}
     with torch.no_grad():
         for it in items:
-            x, nw, nh = letterbox(it["image"], multiple=model.size_multiple)
-            out = model(torch.from_numpy(x).permute(2, 0, 1)[None])[0]
-            dets = decode(out, nw, nh)
+            dets = detect(model, it["image"])
             per_image.append((it, dets))
             truth = it["boxes"]
             for c in range(3):
@@ -680,6 +718,11 @@ def main():
                          "ranks them, so the best point of the schedule can ship, not just the last; "
                          "the evaluations' time is not training time, so a run ends that much after "
                          "--minutes or --stop-at")
+    ap.add_argument("--coarse-pass", metavar="SIDE:EXTENT",
+                    help="the model also runs at long side SIDE, keeping that pass's boxes at least "
+                         "EXTENT of the image wide or high (320:0.25; 'off' for none): stored in the "
+                         "checkpoint and the exported graph, used by every evaluation (train.detect); "
+                         "default: --init's")
     ap.add_argument("--resume", action="store_true",
                     help="continue from --out.state (weights, optimizer, step, time trained)")
     ap.add_argument("--metrics", default=os.path.join(ROOT, "Models", "metrics.json"),
@@ -739,6 +782,8 @@ def main():
         if missing:
             print(f"--init {args.init}: new layers {sorted(new)} start fresh", file=sys.stderr)
         init_training = init["meta"].get("trained")
+    model.coarse_pass = parse_coarse_pass(args.coarse_pass) if args.coarse_pass else (
+        init["meta"].get("coarse_pass") if init else None)
     device = torch.device(args.device)
     model.to(device)
     aug.hard_share = args.hard_share
@@ -772,6 +817,8 @@ def main():
         yield from loader
 
     def save(path, meta):
+        if model.coarse_pass:  # export.py copies it into the graph; the engine runs it
+            meta = {**meta, "coarse_pass": model.coarse_pass}
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         torch.save({"model": state, "meta": meta}, path + ".tmp")

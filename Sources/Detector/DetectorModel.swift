@@ -78,6 +78,15 @@ struct GraphStructure {
       throw fail("input must be 3-channel HWC")
     }
     guard graph.input.sizeMultiple > 0 else { throw fail("input size_multiple must be positive") }
+    if let coarse = graph.coarsePass {
+      guard coarse.longSide >= graph.input.sizeMultiple, coarse.longSide <= 4096,
+        coarse.minExtent >= 0, coarse.minExtent <= 1
+      else {
+        throw fail(
+          "coarse_pass needs long_side \(graph.input.sizeMultiple)...4096 and min_extent 0...1, "
+            + "not \(coarse.longSide) and \(coarse.minExtent)")
+      }
+    }
 
     var valueOf: [String: Int] = [graph.input.name: 0]
     channels = [3]

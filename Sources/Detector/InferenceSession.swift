@@ -11,6 +11,9 @@ public struct DetectionOptions: Sendable, Equatable {
   public var crossClassIoUThreshold: Float
   /// At most this many detections are returned (the most confident).
   public var maxDetections: Int
+  /// Whether the model's coarse pass runs (`ModelGraph.coarsePass`, when its graph has one and
+  /// its long side is below `inputLongSide`). Tiles turn it off: they look for small things.
+  public var usesCoarsePass: Bool
 
   /// The default `crossClassIoUThreshold`: boxes of two classes this much alike are one object.
   /// scripts/train.py decodes with the same value (`CROSS_CLASS_IOU`).
@@ -19,13 +22,14 @@ public struct DetectionOptions: Sendable, Equatable {
   public init(
     inputLongSide: Int = 640, minimumConfidence: Float = 0.05, iouThreshold: Float = 0.5,
     crossClassIoUThreshold: Float = DetectionOptions.defaultCrossClassIoUThreshold,
-    maxDetections: Int = 100
+    maxDetections: Int = 100, usesCoarsePass: Bool = true
   ) {
     self.inputLongSide = inputLongSide
     self.minimumConfidence = minimumConfidence
     self.iouThreshold = iouThreshold
     self.crossClassIoUThreshold = crossClassIoUThreshold
     self.maxDetections = maxDetections
+    self.usesCoarsePass = usesCoarsePass
   }
 }
 
@@ -35,7 +39,8 @@ public struct DetectionOptions: Sendable, Equatable {
 /// buffers whose lifetimes do not overlap share memory) and keeps the plans of the last
 /// `cachedPlanLimit` input sizes, so alternating whole images and tiles does not re-plan; resize
 /// tables and scratch are kept too. After the first image of a size, the hot path (preprocess,
-/// forward, decode) allocates nothing beyond NMS's sort and the returned array.
+/// forward, decode) allocates nothing beyond NMS's sort and the returned array (and, with the
+/// model's coarse pass, the merge of the two passes' lists).
 ///
 /// Not thread-safe and not `Sendable`: create one session per worker thread, all sharing one
 /// `DetectorModel`.
@@ -90,6 +95,9 @@ public final class InferenceSession {
   /// to bottom, no row padding). The image is resized so its long side is
   /// `options.inputLongSide` (see `LetterboxGeometry` and `preprocess`), padded right and bottom
   /// to a multiple of 32, run, and decoded (`decodeCenterNet`, then `nonMaximumSuppression`: one class per box).
+  /// With the model's coarse pass (`ModelGraph.CoarsePass`, `options.usesCoarsePass`) the image
+  /// is run again at the pass's long side, that pass's boxes at least its `minExtent` of the
+  /// image wide or high join the first pass's, and all go through the suppression once more.
   /// Boxes are normalized to the whole image as given.
   public func detect(
     rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int, options: DetectionOptions
@@ -97,9 +105,27 @@ public final class InferenceSession {
     precondition(width > 0 && height > 0, "empty image")
     precondition(rgb.count >= width * height * 3, "rgb must hold width * height * 3 bytes")
     precondition(options.inputLongSide > 0, "inputLongSide must be positive")
+    let found = detectOnce(
+      rgb: rgb, width: width, height: height, longSide: options.inputLongSide, options: options)
+    guard options.usesCoarsePass, let coarse = model.graph.coarsePass,
+      coarse.longSide < options.inputLongSide
+    else { return found }
+    let large = detectOnce(
+      rgb: rgb, width: width, height: height, longSide: coarse.longSide, options: options
+    ).filter { max($0.box.width, $0.box.height) >= coarse.minExtent }
+    return nonMaximumSuppression(
+      found + large, iouThreshold: options.iouThreshold,
+      crossClassIoUThreshold: options.crossClassIoUThreshold, maxDetections: options.maxDetections)
+  }
+
+  /// One pass of `detect` at `longSide`.
+  private func detectOnce(
+    rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int, longSide: Int,
+    options: DetectionOptions
+  ) -> [Detection] {
     let program = model.program
     let geometry = LetterboxGeometry(
-      imageWidth: width, imageHeight: height, longSide: options.inputLongSide,
+      imageWidth: width, imageHeight: height, longSide: longSide,
       multiple: program.sizeMultiple)
     let plan = preparedPlan(height: geometry.paddedHeight, width: geometry.paddedWidth)
     preprocess(rgb: rgb, geometry: geometry, output: plan.views[0]!, scratch: &resizeScratch)

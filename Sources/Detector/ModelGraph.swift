@@ -37,6 +37,26 @@ public struct ModelGraph: Codable, Sendable, Equatable {
     }
   }
 
+  /// A second, coarser pass over the whole image (`scripts/train.py`'s `detect`): the network
+  /// also runs with the image's long side at `longSide` pixels, which shows it objects larger
+  /// than any its 320-pixel training crops held at the size it learnt them. Of that pass only
+  /// boxes at least `minExtent` of the image wide or high count; both passes' boxes then go
+  /// through the same non-maximum suppression.
+  public struct CoarsePass: Codable, Sendable, Equatable {
+    public var longSide: Int
+    public var minExtent: Float
+
+    public init(longSide: Int, minExtent: Float) {
+      self.longSide = longSide
+      self.minExtent = minExtent
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case longSide = "long_side"
+      case minExtent = "min_extent"
+    }
+  }
+
   /// One operation. `op` is kept as a string so that an unknown op is reported by name.
   /// conv2d: `weight`, `bias`, `in_channels`, `out_channels`, `kernel`, `stride`, `padding`,
   /// `groups`, `activation`; upsample_nearest: `factor`; maxpool/avgpool: `kernel`, `stride`,
@@ -82,9 +102,12 @@ public struct ModelGraph: Codable, Sendable, Equatable {
   public var flops640x512: Int?
   /// The alert threshold per class name that the graph ships with, if it names any.
   public var thresholds: [String: Double]?
+  /// The second pass the model was calibrated with (`coarse_pass`), if any.
+  public var coarsePass: CoarsePass?
 
   enum CodingKeys: String, CodingKey {
     case format, input, output, head, nodes, name, thresholds
+    case coarsePass = "coarse_pass"
     case formatVersion = "format_version"
     case modelVersion = "model_version"
     case flops640x512 = "flops_640x512"
@@ -111,5 +134,6 @@ public struct ModelGraph: Codable, Sendable, Equatable {
     flops640x512 = try c.decodeIfPresent(Int.self, forKey: .flops640x512)
     // Informational: a graph whose thresholds are not numbers still loads, with none.
     thresholds = try? c.decodeIfPresent([String: Double].self, forKey: .thresholds)
+    coarsePass = try c.decodeIfPresent(CoarsePass.self, forKey: .coarsePass)
   }
 }

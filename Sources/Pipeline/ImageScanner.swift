@@ -128,6 +128,7 @@ public final class ImageScanner {
     let ys = tileOrigins(length: image.height, tile: tile, overlap: overlap)
     var options = settings.detection
     options.inputLongSide = tile
+    options.usesCoarsePass = false
     var all: [Detection] = []
     let width = Float(image.width)
     let height = Float(image.height)

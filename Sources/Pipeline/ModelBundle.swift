@@ -3,7 +3,8 @@ import Foundation
 import LookoutCore
 
 /// The loaded detector plus what the pipeline needs to know about it: its shipped default
-/// thresholds and a digest of its weights (so a checkpoint is never resumed with other weights).
+/// thresholds and a digest of its weights and coarse pass (so a checkpoint is never resumed with
+/// other weights, nor with a graph that runs them otherwise).
 public struct ModelBundle: Sendable {
   public var detector: DetectorModel
   public var defaultThresholds: AlertThresholds
@@ -28,7 +29,11 @@ public struct ModelBundle: Sendable {
     for c in DetectionClass.allCases {
       if let value = named[c.name] { thresholds.set(c, to: Float(value)) }
     }
-    let digest = String(ShardSelection.fnv1a64(weights), radix: 16)
+    var digest = String(ShardSelection.fnv1a64(weights), radix: 16)
+    if let coarse = detector.graph.coarsePass {
+      // The same weights with another second pass find other boxes: no resume across them.
+      digest += "+coarse\(coarse.longSide):\(coarse.minExtent)"
+    }
     return ModelBundle(detector: detector, defaultThresholds: thresholds, weightsDigest: digest)
   }
 }

@@ -141,6 +141,21 @@ import Testing
     #expect(model.program.steps.contains { $0.upsampledInitial != nil })
   }
 
+  @Test func aCoarsePassOutsideItsRangeIsRefused() throws {
+    for pass in [["long_side": 16, "min_extent": 0.25], ["long_side": 320, "min_extent": 2.0]] {
+      let error = loadError(graph: Self.graph { $0["coarse_pass"] = pass })
+      guard case .invalidGraph(_, let reason) = error else {
+        Issue.record("expected invalidGraph, got \(String(describing: error))")
+        continue
+      }
+      #expect(reason.contains("coarse_pass"))
+    }
+    let g = write(Self.graph { $0["coarse_pass"] = ["long_side": 64, "min_extent": 0.5] }, "c.json")
+    let w = write(Self.safetensors(Self.goodWeights), "c.safetensors")
+    let model = try DetectorModel(graphURL: g, weightsURL: w)
+    #expect(model.graph.coarsePass == .init(longSide: 64, minExtent: 0.5))
+  }
+
   @Test func fileNotFound() {
     let missing = directory.appendingPathComponent("nope.json")
     #expect(throws: ModelLoadError.fileNotFound(file: missing.path)) {

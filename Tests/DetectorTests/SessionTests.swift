@@ -244,4 +244,49 @@ import Testing
     }
     for r in results { #expect(r == reference) }
   }
+
+  /// The shipped graph and weights with a `coarse_pass` of `longSide` and `minExtent`.
+  static func modelWithCoarsePass(longSide: Int, minExtent: Float) throws -> DetectorModel {
+    let graphURL = Paths.models.appendingPathComponent("lookout-det.json")
+    let weightsURL = Paths.models.appendingPathComponent("lookout-det.safetensors")
+    var graph = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: graphURL)) as? [String: Any])
+    graph["coarse_pass"] = ["long_side": longSide, "min_extent": minExtent]
+    return try DetectorModel(
+      graphData: JSONSerialization.data(withJSONObject: graph), graphFile: graphURL.path,
+      weightsData: Data(contentsOf: weightsURL), weightsFile: weightsURL.path)
+  }
+
+  /// The coarse pass is a second run at its long side whose boxes at least `minExtent` of the
+  /// image wide or high join the first run's before one more suppression: the same answer as
+  /// two plain runs merged by hand. Off (tiles), the model gives the plain run's answer.
+  @Test(arguments: [Float(0), 0.3])
+  func coarsePassJoinsTheLargeBoxesOfASecondRun(minExtent: Float) throws {
+    let coarseModel = try Self.modelWithCoarsePass(longSide: 128, minExtent: minExtent)
+    #expect(coarseModel.graph.coarsePass == .init(longSide: 128, minExtent: minExtent))
+    let (w, h) = (400, 300)
+    let rgb = Self.picture(width: w, height: h)
+    var options = DetectionOptions(inputLongSide: 256, minimumConfidence: 0.01, maxDetections: 40)
+    func detect(_ model: DetectorModel, _ options: DetectionOptions) -> [Detection] {
+      rgb.withUnsafeBufferPointer {
+        InferenceSession(model: model).detect(rgb: $0, width: w, height: h, options: options)
+      }
+    }
+    let fine = detect(Self.model, options)
+    var coarseOptions = options
+    coarseOptions.inputLongSide = 128
+    let coarse = detect(Self.model, coarseOptions)
+    let large = coarse.filter { max($0.box.width, $0.box.height) >= minExtent }
+    let expected = nonMaximumSuppression(fine + large, iouThreshold: 0.5, maxDetections: 40)
+    let got = detect(coarseModel, options)
+    #expect(got == expected)
+    if minExtent == 0 {
+      // The second run adds boxes of its own here, so the check above is not fine == fine.
+      #expect(got != fine)
+    } else {
+      #expect(large.count < coarse.count, "the extent leaves some of the second run's boxes out")
+    }
+    options.usesCoarsePass = false
+    #expect(detect(coarseModel, options) == fine)
+  }
 }

@@ -37,4 +37,22 @@ import Testing
     let bundle = try ModelBundle.load(directory: folder.path, name: "bare")
     #expect(bundle.defaultThresholds == ModelBundle.fallbackThresholds)
   }
+
+  @Test func aCoarsePassChangesTheDigestThatGuardsAResume() throws {
+    let models = URL(fileURLWithPath: ScanFixtures.models)
+    let folder = try ScanFixtures.temporaryFolder()
+    var graph = try #require(
+      JSONSerialization.jsonObject(
+        with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any]
+    )
+    graph["coarse_pass"] = ["long_side": 320, "min_extent": 0.25]
+    try JSONSerialization.data(withJSONObject: graph).write(
+      to: folder.appendingPathComponent("coarse.json"))
+    try FileManager.default.copyItem(
+      at: models.appendingPathComponent("lookout-det.safetensors"),
+      to: folder.appendingPathComponent("coarse.safetensors"))
+    let plain = try ModelBundle.load(directory: models.path, name: "lookout-det")
+    let coarse = try ModelBundle.load(directory: folder.path, name: "coarse")
+    #expect(coarse.weightsDigest == plain.weightsDigest + "+coarse320:0.25")
+  }
 }
