@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import time
 
@@ -158,6 +159,36 @@ def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped
     return out
 
 
+def bootstrap_differences(reference, candidate, resamples, seed=20261206):
+    """A paired bootstrap of every figure ship_rule.py compares: validation images are resampled
+    with replacement within each slice (the same draw for both models), and per figure the 5th
+    and 95th percentiles of (candidate - reference) are returned, signed so that above 0 is
+    better (a lower false-alert rate is better). An interval that holds 0 is a difference these
+    few images cannot tell from chance."""
+    import ship_rule  # noqa: E402 (no torch there)
+    ref_per, cand_per = reference["_per_image"], candidate["_per_image"]
+    if len(ref_per) != len(cand_per) or any(a[0] is not b[0] for a, b in zip(ref_per, cand_per)):
+        raise ValueError("the two models were not run on the same images")
+    by_kind = {}
+    for i, (it, _) in enumerate(ref_per):
+        by_kind.setdefault(it["kind"], []).append(i)
+    rng = random.Random(seed)
+    deltas = {}
+    for _ in range(resamples):
+        draw = [rng.choice(ix) for ix in by_kind.values() for _ in ix]
+        ref = ship_rule.figures({"val": slice_report([ref_per[i] for i in draw], reference["thresholds"])})
+        cand = ship_rule.figures({"val": slice_report([cand_per[i] for i in draw], candidate["thresholds"])})
+        for label, (r, higher) in ref.items():
+            if label in cand:
+                d = cand[label][0] - r
+                deltas.setdefault(label, []).append(d if higher else -d)
+    out = {}
+    for label, ds in deltas.items():
+        ds.sort()
+        out[label] = [ds[int(0.05 * (len(ds) - 1))], ds[int(0.95 * (len(ds) - 1))]]
+    return out
+
+
 def to_json(results):
     return {n: {k: v for k, v in r.items() if not k.startswith("_")} for n, r in results.items()}
 
@@ -222,6 +253,9 @@ def main():
     ap.add_argument("--json", help="write all figures here")
     ap.add_argument("--markdown", help="write the side-by-side table here")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                    help="with N resamples, interval every later model's difference from the first "
+                         "(paired bootstrap over validation images; ship_rule.py prints them)")
     ap.add_argument("--coarse-pass", metavar="SIDE:EXTENT",
                     help="run every model with this second pass (320:0.25), or 'off': instead of "
                          "what its checkpoint or graph says")
@@ -249,6 +283,15 @@ def main():
                                       args.false_alert_budget))
         print(f"{name}: thresholds {results[name]['thresholds']} ({time.time()-t0:.0f}s)",
               file=sys.stderr, flush=True)
+    if args.bootstrap:
+        names = [spec.split("=", 1)[0] for spec in args.model]
+        for name in names[1:]:
+            t = time.time()
+            results[name]["bootstrap"] = {
+                "reference": names[0], "resamples": args.bootstrap,
+                "intervals": bootstrap_differences(results[names[0]], results[name], args.bootstrap)}
+            print(f"{name}: {args.bootstrap} resamples against {names[0]} ({time.time()-t:.0f}s)",
+                  file=sys.stderr, flush=True)
     table = markdown(results)
     print(table)
     if args.json:

@@ -15,6 +15,9 @@ the false-alert budget rule, where the files have it).
 
 Prints, per candidate, every figure where it is worse than the reference, then a ranking: fewest
 figures worse, then the largest summed box AP50 gain. Exits 0 if some candidate passes, else 1.
+Where the candidate's file carries evaluate_slices.py --bootstrap intervals measured against the
+same reference, each worse figure says whether its difference is beyond chance on these few
+images; the verdict itself stays the issue's: no figure worse.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ import os
 import sys
 
 CLASSES = ("person", "vehicle", "animal")
+# Which split's figures are compared: "val" (the ship decision) or "calibration" (to choose among
+# candidates without looking at the validation split, --split calibration).
+SPLIT = "val"
 
 
 def entries(path, rule):
@@ -39,9 +45,9 @@ def entries(path, rule):
 
 
 def figures(report):
-    """{label: (value, higher_is_better)} of one model's validation figures."""
+    """{label: (value, higher_is_better)} of one model's figures on the compared split (SPLIT)."""
     out = {}
-    for kind, e in report["val"].items():
+    for kind, e in report[SPLIT].items():
         if kind == "all":
             for key in ("box_ap50", "box_ap50_composite"):
                 for c in CLASSES:
@@ -62,6 +68,16 @@ def figures(report):
             if v is not None:
                 out[f"{kind}: box AP50 {c}"] = (v, True)
     return out
+
+
+def bootstrap_intervals(candidate, ref_name):
+    """{figure: [lo, hi]}: evaluate_slices.py --bootstrap's 90% intervals of the candidate's
+    difference from the reference (above 0 is better), when they were measured against the
+    model named `ref_name` (its name in either file); else {}."""
+    b = candidate.get("bootstrap") or {}
+    if b.get("reference") not in (ref_name, ref_name.split("/", 1)[-1]):
+        return {}
+    return b.get("intervals") or {}
 
 
 def compare(reference, candidate, tolerance=1e-9):
@@ -89,7 +105,7 @@ def table(models):
         return "–" if x is None else f"{x:.3f}"
 
     def val(m, kind):
-        return m["val"].get(kind) or {}
+        return m[SPLIT].get(kind) or {}
 
     def found(m, kind, cls):
         b = (val(m, kind).get("box_recall") or {}).get(cls)
@@ -135,7 +151,7 @@ def table(models):
          lambda m: f"{m['output']['boxes_per_image']:.1f} ({m['output']['below_threshold_per_image']:.1f})"
          if m.get("output") else "–"),
     ]
-    lines = ["| validation slice | " + " | ".join(n for n, _ in models) + " |",
+    lines = [f"| {'validation' if SPLIT == 'val' else 'calibration'} slice | " + " | ".join(n for n, _ in models) + " |",
              "|---|" + "---|" * len(models)]
     for label, cell in rows:
         lines.append(f"| {label} | " + " | ".join(cell(m) for _, m in models) + " |")
@@ -149,8 +165,14 @@ def main():
     ap.add_argument("--rule", choices=("recall", "budget"), default="recall")
     ap.add_argument("--table", action="store_true",
                     help="also print the headline figures side by side (markdown)")
+    ap.add_argument("--split", choices=("val", "calibration"), default="val",
+                    help="compare on the validation split (the ship decision; default) or on the "
+                         "calibration split, to choose among candidates (checkpoints, soups) "
+                         "without the validation split choosing anything")
     ap.add_argument("candidates", nargs="+", help="candidate figures (JSON files)")
     args = ap.parse_args()
+    global SPLIT
+    SPLIT = args.split
 
     refs = entries(args.reference, args.rule)
     if args.reference_name:
@@ -163,10 +185,18 @@ def main():
         for name, cand in entries(path, args.rule):
             worse, better, gain = compare(reference, cand)
             ranking.append((len(worse), -gain, name))
+            intervals = bootstrap_intervals(cand, ref_name)
+            beyond = [w for w in worse if w[0] in intervals and intervals[w[0]][1] < 0]
+            noise = (f"; {len(beyond)} of the worse beyond the bootstrap's 90% interval"
+                     if intervals and SPLIT == "val" else "")
             print(f"## {name}: {len(worse)} figures worse than {ref_name}, {len(better)} better, "
-                  f"box AP50 summed {gain:+.3f}")
+                  f"box AP50 summed {gain:+.3f}{noise}")
             for label, r, c in worse:
-                print(f"  worse  {label}: {r:.3f} -> {c:.3f}")
+                lo_hi = intervals.get(label) if SPLIT == "val" else None
+                note = "" if lo_hi is None else (
+                    f"  (difference {lo_hi[0]:+.3f}..{lo_hi[1]:+.3f}: " +
+                    ("worse beyond chance)" if lo_hi[1] < 0 else "within chance)"))
+                print(f"  worse  {label}: {r:.3f} -> {c:.3f}{note}")
     if args.table:
         print()
         print(table([(ref_name, reference)] + [e for p in args.candidates for e in entries(p, args.rule)]))

@@ -535,11 +535,12 @@ def average_precision(scored, n_truth):
         fp += 1 - hit
         precisions.append(tp / (tp + fp))
         recalls.append(tp / n_truth)
+    for i in range(len(precisions) - 2, -1, -1):  # each point's precision: the best at or after it
+        precisions[i] = max(precisions[i], precisions[i + 1])
     ap, prev_r = 0.0, 0.0
-    for i in range(len(precisions)):
-        p = max(precisions[i:])
-        ap += p * (recalls[i] - prev_r)
-        prev_r = recalls[i]
+    for p, r in zip(precisions, recalls):
+        ap += p * (r - prev_r)
+        prev_r = r
     return ap
 
 

@@ -2,6 +2,7 @@
 """Scan the validation split with the Swift `lookout` binary and score what it wrote.
 
     python scripts/validate_swift.py [--lookout .build/release/lookout] [--out runs/val-scan]
+        [--model-dir a candidate's exported folder]
 
 The PyTorch numbers in Models/metrics.json come from train.py's own decoder; this checks that the
 shipped engine, decoders and thresholds give the same picture end to end. It links the validation
@@ -34,6 +35,8 @@ def main():
     ap.add_argument("--lookout", default=os.path.join(ROOT, ".build", "release", "lookout"))
     ap.add_argument("--out", default=os.path.join(ROOT, "runs", "val-scan"))
     ap.add_argument("--json", help="write the metrics here")
+    ap.add_argument("--model-dir", help="scan with the model in this folder (lookout's --model-dir) "
+                                        "instead of the shipped Models/")
     args = ap.parse_args()
 
     rows = {r["file"]: r for r in csv.DictReader(open(os.path.join(args.data, "images.csv")))}
@@ -52,7 +55,8 @@ def main():
             dst = os.path.join(card, f)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             os.symlink(os.path.abspath(os.path.join(args.data, "images", f)), dst)
-        subprocess.run([args.lookout, "scan", card, "--out", args.out, "--overwrite", "--quiet"],
+        model = ["--model-dir", args.model_dir] if args.model_dir else []
+        subprocess.run([args.lookout, "scan", card, "--out", args.out, "--overwrite", "--quiet", *model],
                        check=True)
     out = json.load(open(os.path.join(args.out, "detections.json")))
     thresholds = out["info"]["lookout"]["class_thresholds"]
