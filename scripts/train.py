@@ -761,11 +761,13 @@ def main():
     resumed_arch = None
     resumed_mix = None
     resumed_kind_weight = None
+    resumed_coarse_pass = None
     if args.resume and os.path.exists(state_path):  # a resumed run keeps its graph and BN mode
         saved = torch.load(state_path, map_location="cpu", weights_only=False)
         resumed_arch = saved.get("arch")
         resumed_mix = saved.get("mix")
         resumed_kind_weight = saved.get("kind_weight")
+        resumed_coarse_pass = saved.get("coarse_pass")
         args.freeze_bn = args.freeze_bn or saved.get("freeze_bn", False)
         del saved
     arch = args.arch or resumed_arch or (init["meta"].get("arch") if init else None) or "base"
@@ -783,8 +785,9 @@ def main():
         if missing:
             print(f"--init {args.init}: new layers {sorted(new)} start fresh", file=sys.stderr)
         init_training = init["meta"].get("trained")
+    # The second pass: --coarse-pass, else a resumed run's, else --init's.
     model.coarse_pass = parse_coarse_pass(args.coarse_pass) if args.coarse_pass else (
-        init["meta"].get("coarse_pass") if init else None)
+        resumed_coarse_pass or (init["meta"].get("coarse_pass") if init else None))
     device = torch.device(args.device)
     model.to(device)
     aug.hard_share = args.hard_share
@@ -830,7 +833,8 @@ def main():
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
                     "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn,
-                    "mix": dict(aug.MIX), "kind_weight": aug.kind_weight},
+                    "mix": dict(aug.MIX), "kind_weight": aug.kind_weight,
+                    "coarse_pass": model.coarse_pass},
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
