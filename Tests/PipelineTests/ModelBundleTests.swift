@@ -21,37 +21,34 @@ import Testing
     #expect(bundle.weightsDigest == String(ShardSelection.fnv1a64(weights), radix: 16))
   }
 
-  @Test func aGraphWithoutThresholdsGetsTheFallback() throws {
+  /// The shipped weights under `name` in a new folder, beside the shipped graph as `edit` leaves it.
+  static func shippedModel(named name: String, edit: (inout [String: Any]) -> Void) throws -> URL {
     let models = URL(fileURLWithPath: ScanFixtures.models)
     let folder = try ScanFixtures.temporaryFolder()
     var graph = try #require(
       JSONSerialization.jsonObject(
         with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any]
     )
-    graph["thresholds"] = nil
+    edit(&graph)
     try JSONSerialization.data(withJSONObject: graph).write(
-      to: folder.appendingPathComponent("bare.json"))
+      to: folder.appendingPathComponent(name + ".json"))
     try FileManager.default.copyItem(
       at: models.appendingPathComponent("lookout-det.safetensors"),
-      to: folder.appendingPathComponent("bare.safetensors"))
+      to: folder.appendingPathComponent(name + ".safetensors"))
+    return folder
+  }
+
+  @Test func aGraphWithoutThresholdsGetsTheFallback() throws {
+    let folder = try Self.shippedModel(named: "bare") { $0["thresholds"] = nil }
     let bundle = try ModelBundle.load(directory: folder.path, name: "bare")
     #expect(bundle.defaultThresholds == ModelBundle.fallbackThresholds)
   }
 
   @Test func aCoarsePassChangesTheDigestThatGuardsAResume() throws {
-    let models = URL(fileURLWithPath: ScanFixtures.models)
-    let folder = try ScanFixtures.temporaryFolder()
-    var graph = try #require(
-      JSONSerialization.jsonObject(
-        with: Data(contentsOf: models.appendingPathComponent("lookout-det.json"))) as? [String: Any]
-    )
-    graph["coarse_pass"] = ["long_side": 320, "min_extent": 0.25]
-    try JSONSerialization.data(withJSONObject: graph).write(
-      to: folder.appendingPathComponent("coarse.json"))
-    try FileManager.default.copyItem(
-      at: models.appendingPathComponent("lookout-det.safetensors"),
-      to: folder.appendingPathComponent("coarse.safetensors"))
-    let plain = try ModelBundle.load(directory: models.path, name: "lookout-det")
+    let folder = try Self.shippedModel(named: "coarse") {
+      $0["coarse_pass"] = ["long_side": 320, "min_extent": 0.25]
+    }
+    let plain = try ModelBundle.load(directory: ScanFixtures.models, name: "lookout-det")
     let coarse = try ModelBundle.load(directory: folder.path, name: "coarse")
     #expect(coarse.weightsDigest == plain.weightsDigest + "+coarse320:0.25")
   }
