@@ -48,8 +48,9 @@ public final class InferenceSession {
   public let model: DetectorModel
   /// Most recently used first.
   private var plans: [ExecutionPlan] = []
-  /// How many input sizes keep their planned buffers.
-  public static let cachedPlanLimit = 3
+  /// How many input sizes keep their planned buffers: the whole image and its tiles, or with a
+  /// coarse pass the whole image at both sizes, for two aspect ratios on one card.
+  public static let cachedPlanLimit = 4
   private var resizeScratch = ResizeScratch()
   private var candidates: [Detection] = []
 

@@ -201,8 +201,8 @@ import Testing
     }
     #expect(session.plan === plan)
     #expect(again == first)
-    for side in [32, 64, 96] { session.prepare(height: side, width: side) }
-    #expect(InferenceSession.cachedPlanLimit == 3)
+    for side in [32, 64, 96, 160] { session.prepare(height: side, width: side) }
+    #expect(InferenceSession.cachedPlanLimit == 4)
     _ = rgb.withUnsafeBufferPointer {
       session.detect(rgb: $0, width: 160, height: 120, options: options)
     }
