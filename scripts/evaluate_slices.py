@@ -257,7 +257,7 @@ def main():
                     help="with N resamples, interval every later model's difference from the first "
                          "(paired bootstrap over validation images; ship_rule.py prints them)")
     ap.add_argument("--coarse-pass", metavar="SIDE:EXTENT",
-                    help="run every model with this second pass (320:0.25), or 'off': instead of "
+                    help="run every model with this second pass (320:0.15), or 'off': instead of "
                          "what its checkpoint or graph says")
     ap.add_argument("--false-alert-budget", type=float,
                     help="also choose thresholds within this share of false alerts on calibration "

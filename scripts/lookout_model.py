@@ -69,7 +69,7 @@ class LookoutNet(nn.Module):
         self.arch = arch
         self.size_multiple = 64 if arch == "ctx64" else 32
         # The second, coarser pass the engine runs (train.detect; the graph's "coarse_pass"):
-        # {"long_side": 320, "min_extent": 0.25}, or None for one pass at long side 640.
+        # {"long_side": 320, "min_extent": 0.15}, or None for one pass at long side 640.
         self.coarse_pass = None
         c0, c1, c2, c3, c4 = width
         self.stem = ConvBN(3, c0, 3, 2)  # /2

@@ -468,14 +468,14 @@ def decode(out, nw, nh, min_conf=0.05, iou=0.5, max_det=100, cross_iou=CROSS_CLA
 
 
 def parse_coarse_pass(text):
-    """'320:0.25' -> {"long_side": 320, "min_extent": 0.25}; 'off' -> None."""
+    """'320:0.15' -> {"long_side": 320, "min_extent": 0.15}; 'off' -> None."""
     if text == "off":
         return None
     try:
         side, extent = text.split(":")
         spec = {"long_side": int(side), "min_extent": float(extent)}
     except ValueError:
-        raise SystemExit(f"--coarse-pass {text!r}: expected SIDE:EXTENT, e.g. 320:0.25, or off")
+        raise SystemExit(f"--coarse-pass {text!r}: expected SIDE:EXTENT, e.g. 320:0.15, or off")
     if not (32 <= spec["long_side"] < 640 and 0 <= spec["min_extent"] <= 1):
         raise SystemExit(f"--coarse-pass {text!r}: SIDE must be 32..639 and EXTENT 0..1")
     return spec
@@ -721,7 +721,7 @@ def main():
                          "--minutes or --stop-at")
     ap.add_argument("--coarse-pass", metavar="SIDE:EXTENT",
                     help="the model also runs at long side SIDE, keeping that pass's boxes at least "
-                         "EXTENT of the image wide or high (320:0.25; 'off' for none): stored in the "
+                         "EXTENT of the image wide or high (320:0.15; 'off' for none): stored in the "
                          "checkpoint and the exported graph, used by every evaluation (train.detect); "
                          "default: --init's")
     ap.add_argument("--resume", action="store_true",
