@@ -33,13 +33,6 @@ from lookout_model import build  # noqa: E402
 CONTEXT_ONLY = ("s5a.", "s5b.", "ctx.conv.")
 
 
-def load(path):
-    ck = torch.load(path, map_location="cpu", weights_only=False)
-    if "meta" not in ck:  # a .state file (Models/checkpoints/)
-        ck = {"model": ck["model"], "meta": {"arch": ck.get("arch")}}
-    return ck
-
-
 def mean(states):
     out = {}
     for k, v in states[0].items():
@@ -71,7 +64,7 @@ def main():
     ap.add_argument("--version", help="model_version of the output (default: the first checkpoint's)")
     args = ap.parse_args()
 
-    cks = [load(p) for p in args.checkpoints]
+    cks = [train.load_checkpoint(p) for p in args.checkpoints]
     state = mean([c["model"] for c in cks])
     meta = dict(cks[0]["meta"])
     meta["averaged"] = {"checkpoints": [os.path.relpath(p, train.ROOT) for p in args.checkpoints]}
@@ -82,7 +75,7 @@ def main():
         if args.base.endswith(".safetensors"):
             train.load_folded(base, args.base)
         else:
-            base.load_state_dict(load(args.base)["model"], strict=False)
+            base.load_state_dict(train.load_checkpoint(args.base)["model"], strict=False)
         state = interpolate(state, base.state_dict(), args.alpha)
         meta["averaged"].update(base=os.path.relpath(args.base, train.ROOT), alpha=args.alpha)
     if args.coarse_pass:

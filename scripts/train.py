@@ -467,6 +467,16 @@ def decode(out, nw, nh, min_conf=0.05, iou=0.5, max_det=100, cross_iou=CROSS_CLA
     return suppress(dets, iou, max_det, cross_iou)
 
 
+def load_checkpoint(path):
+    """A .pt checkpoint ({"model", "meta"}), or a resumable .state file (Models/checkpoints/) read
+    as one: its weights, with its graph and coarse pass as the metadata."""
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    if "meta" not in ck:
+        ck = {"model": ck["model"], "meta": {"arch": ck.get("arch"), "trained": None,
+                                             "coarse_pass": ck.get("coarse_pass")}}
+    return ck
+
+
 def parse_coarse_pass(text):
     """'320:0.15' -> {"long_side": 320, "min_extent": 0.15}; 'off' -> None."""
     if text == "off":
@@ -754,9 +764,7 @@ def main():
     aug = Augmenter(train, random.Random(args.seed), args.data)
     init = None
     if args.init and not args.init.endswith(".safetensors"):
-        init = torch.load(args.init, map_location="cpu", weights_only=False)
-        if "meta" not in init:  # a .state file (Models/checkpoints/): its weights and graph
-            init = {"model": init["model"], "meta": {"arch": init.get("arch"), "trained": None}}
+        init = load_checkpoint(args.init)
     state_path = args.out + ".state"
     resumed_arch = None
     resumed_mix = None
