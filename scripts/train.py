@@ -838,6 +838,7 @@ def main():
 
     def save_state(elapsed):
         """Everything --resume needs: weights, optimizer, step, time trained, sampler state."""
+        os.makedirs(os.path.dirname(os.path.abspath(state_path)), exist_ok=True)
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
                     "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn,
