@@ -189,6 +189,9 @@ class Augmenter:
         self.hard_share = 0.0
         # Loss weight per kind of sample (`--kind-weight drone=2`), and the kind sample() drew last.
         self.kind_weight = {}
+        # Loss weight of one class within one kind (`--class-weight drone:vehicle=2`):
+        # {(kind, class index): weight}.
+        self.class_weight = {}
         self.last_kind = None
         # Cut-outs of people and vehicles (with a little context) for copy-paste.
         self.cutouts = []
@@ -362,6 +365,10 @@ def make_batch(aug, size):
         k = aug.kind_weight.get(aug.last_kind, 1.0)
         if k != 1.0:  # this kind's heat-map and box losses count k times
             wt, m = wt * k, m * k
+        for (kind, c), cw in aug.class_weight.items():
+            if kind == aug.last_kind:  # this class's heat map, and the boxes centred on its peaks
+                wt[c] *= cw
+                m = np.where(h[c:c + 1] == 1.0, m * cw, m)
         x8 = np.ascontiguousarray(np.round(img * 255.0).astype(np.uint8))
         xs.append(torch.from_numpy(x8).permute(2, 0, 1))
         hs.append(torch.from_numpy(h)); rs.append(torch.from_numpy(r)); ms.append(torch.from_numpy(m))
@@ -710,6 +717,9 @@ def main():
     ap.add_argument("--kind-weight", default="",
                     help="loss weight per kind of sample, e.g. drone=2 (others 1): keeps a kind's "
                          "skill while the mix teaches others")
+    ap.add_argument("--class-weight", default="",
+                    help="loss weight of one class within one kind, e.g. drone:vehicle=2 (its heat "
+                         "map and its boxes; on top of --kind-weight)")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
@@ -769,12 +779,14 @@ def main():
     resumed_arch = None
     resumed_mix = None
     resumed_kind_weight = None
+    resumed_class_weight = None
     resumed_coarse_pass = None
     if args.resume and os.path.exists(state_path):  # a resumed run keeps its graph and BN mode
         saved = torch.load(state_path, map_location="cpu", weights_only=False)
         resumed_arch = saved.get("arch")
         resumed_mix = saved.get("mix")
         resumed_kind_weight = saved.get("kind_weight")
+        resumed_class_weight = saved.get("class_weight")
         resumed_coarse_pass = saved.get("coarse_pass")
         args.freeze_bn = args.freeze_bn or saved.get("freeze_bn", False)
         del saved
@@ -802,6 +814,8 @@ def main():
     # A resumed run keeps its kind weights too unless --kind-weight changes them.
     base_weights = tuple((k, (resumed_kind_weight or {}).get(k, 1.0)) for k, _ in Augmenter.MIX)
     aug.kind_weight = dict(parse_mix(args.kind_weight, base_weights, "--kind-weight"))
+    aug.class_weight = parse_class_weight(args.class_weight) if args.class_weight else \
+        {(k, CLASSES.index(c)): w for k, c, w in resumed_class_weight or []}
     # A resumed run keeps its mix unless --mix changes it (states before --mix have none).
     aug.MIX = parse_mix(args.mix, tuple(resumed_mix.items()) if resumed_mix else Augmenter.MIX)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
@@ -843,6 +857,7 @@ def main():
         torch.save({"model": state, "optimizer": opt.state_dict(), "step": step, "elapsed": elapsed,
                     "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn,
                     "mix": dict(aug.MIX), "kind_weight": aug.kind_weight,
+                    "class_weight": class_weight_record(aug.class_weight),
                     "coarse_pass": model.coarse_pass},
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
@@ -942,6 +957,7 @@ def main():
                "init": os.path.basename(args.init) if args.init else None,
                "hard_share": args.hard_share, "batch": args.batch, "lr": args.lr,
                "kind_weight": {k: w for k, w in aug.kind_weight.items() if w != 1.0},
+               "class_weight": class_weight_record(aug.class_weight),
                "arch": arch, "mix": dict(aug.MIX),
                "device": args.device, "workers": args.workers, "seconds": round(train_seconds),
                "freeze_bn": args.freeze_bn,
@@ -1010,6 +1026,28 @@ def parse_mix(text, base, flag="--mix"):
             raise SystemExit(f"{flag}: unknown kind {kind!r}; kinds are {', '.join(weights)}")
         weights[kind] = float(value)
     return tuple(weights.items())
+
+
+def parse_class_weight(text):
+    """`--class-weight drone:vehicle=2,trap:person=1.5`: {(kind, class index): weight}."""
+    kinds = [k for k, _ in Augmenter.MIX]
+    weights = {}
+    for part in filter(None, text.split(",")):
+        key, _, value = part.partition("=")
+        kind, _, cls = key.partition(":")
+        if kind not in kinds or cls not in CLASSES:
+            raise SystemExit(f"--class-weight: {part!r} is not KIND:CLASS=WEIGHT with a kind of "
+                             f"{', '.join(kinds)} and a class of {', '.join(CLASSES)}")
+        try:
+            weights[(kind, CLASSES.index(cls))] = float(value)
+        except ValueError:
+            raise SystemExit(f"--class-weight: {value!r} in {part!r} is not a number")
+    return weights
+
+
+def class_weight_record(weights):
+    """The class weights as [kind, class name, weight] lists (for checkpoints and the state)."""
+    return [[k, CLASSES[c], w] for (k, c), w in sorted(weights.items())]
 
 
 def load_folded(model, path):
