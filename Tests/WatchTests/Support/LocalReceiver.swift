@@ -14,6 +14,8 @@ final class LocalReceiver: @unchecked Sendable {
     var body: String
     /// The answer it was given (0 while a request is held by ``Answer/hang``).
     var status: Int
+    /// When its body had arrived.
+    var arrived: ContinuousClock.Instant
   }
 
   enum Answer: Sendable {
@@ -91,7 +93,7 @@ final class LocalReceiver: @unchecked Sendable {
     let next: Answer = lock.withLock { script.isEmpty ? fallback : script.removeFirst() }
     var received = Received(
       method: request.method.rawValue, path: request.uri.path, headers: headers, body: body,
-      status: 0)
+      status: 0, arrived: .now)
     var response: Response
     switch next {
     case .status(let code):
