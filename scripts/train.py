@@ -39,7 +39,7 @@ from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import synthesize  # noqa: E402
-from lookout_model import ARCHS, CLASSES, STRIDE, LookoutNet, detection_loss  # noqa: E402
+from lookout_model import ARCHS, CLASSES, STRIDE, LookoutNet, detection_loss, giou_loss  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLS_INDEX = {c: i for i, c in enumerate(CLASSES)}
@@ -720,6 +720,9 @@ def main():
     ap.add_argument("--class-weight", default="",
                     help="loss weight of one class within one kind, e.g. drone:vehicle=2 (its heat "
                          "map and its boxes; on top of --kind-weight)")
+    ap.add_argument("--giou-weight", type=float, default=None,
+                    help="add this weight times a GIoU box loss (lookout_model.giou_loss) to the L1 "
+                         "box terms (default 0, or a resumed run's)")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
@@ -780,6 +783,7 @@ def main():
     resumed_mix = None
     resumed_kind_weight = None
     resumed_class_weight = None
+    resumed_giou_weight = None
     resumed_coarse_pass = None
     if args.resume and os.path.exists(state_path):  # a resumed run keeps its graph and BN mode
         saved = torch.load(state_path, map_location="cpu", weights_only=False)
@@ -787,6 +791,7 @@ def main():
         resumed_mix = saved.get("mix")
         resumed_kind_weight = saved.get("kind_weight")
         resumed_class_weight = saved.get("class_weight")
+        resumed_giou_weight = saved.get("giou_weight")
         resumed_coarse_pass = saved.get("coarse_pass")
         args.freeze_bn = args.freeze_bn or saved.get("freeze_bn", False)
         del saved
@@ -816,6 +821,8 @@ def main():
     aug.kind_weight = dict(parse_mix(args.kind_weight, base_weights, "--kind-weight"))
     aug.class_weight = parse_class_weight(args.class_weight) if args.class_weight else \
         {(k, CLASSES.index(c)): w for k, c, w in resumed_class_weight or []}
+    if args.giou_weight is None:
+        args.giou_weight = resumed_giou_weight or 0.0
     # A resumed run keeps its mix unless --mix changes it (states before --mix have none).
     aug.MIX = parse_mix(args.mix, tuple(resumed_mix.items()) if resumed_mix else Augmenter.MIX)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
@@ -858,7 +865,7 @@ def main():
                     "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn,
                     "mix": dict(aug.MIX), "kind_weight": aug.kind_weight,
                     "class_weight": class_weight_record(aug.class_weight),
-                    "coarse_pass": model.coarse_pass},
+                    "giou_weight": args.giou_weight, "coarse_pass": model.coarse_pass},
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
@@ -933,6 +940,8 @@ def main():
         x = x.float() / 255.0
         out = model(x)
         loss, hl = detection_loss(out, h, r, m, wt)
+        if args.giou_weight:
+            loss = loss + args.giou_weight * giou_loss(out, r, m)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
@@ -958,7 +967,7 @@ def main():
                "hard_share": args.hard_share, "batch": args.batch, "lr": args.lr,
                "kind_weight": {k: w for k, w in aug.kind_weight.items() if w != 1.0},
                "class_weight": class_weight_record(aug.class_weight),
-               "arch": arch, "mix": dict(aug.MIX),
+               "giou_weight": args.giou_weight, "arch": arch, "mix": dict(aug.MIX),
                "device": args.device, "workers": args.workers, "seconds": round(train_seconds),
                "freeze_bn": args.freeze_bn,
                "data": "shared/data (HIT-UAV, Missouri Camera Traps, coco, thermal-dogs-people, "
