@@ -52,6 +52,20 @@ def interpolate(state, base_state, alpha):
     return out
 
 
+def save_soup(path, state, meta, averaged, coarse_pass=None, version=None):
+    """Writes a soup as a train.py checkpoint: `meta` (the first member's) with `averaged` (what
+    went into it), the second pass it is meant to run with and its version; thresholds are left
+    unset, to be chosen again on the calibration split. Checks that the weights fit the graph."""
+    meta = dict(meta, averaged=averaged, thresholds=None)
+    if coarse_pass:
+        meta["coarse_pass"] = coarse_pass
+    if version:
+        meta["model_version"] = version
+    build(meta).load_state_dict(state)  # the result still fits its graph
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    torch.save({"model": state, "meta": meta}, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("checkpoints", nargs="+", help=".pt checkpoints (or .state files) of one graph")
@@ -66,26 +80,20 @@ def main():
 
     cks = [train.load_checkpoint(p) for p in args.checkpoints]
     state = mean([c["model"] for c in cks])
-    meta = dict(cks[0]["meta"])
-    meta["averaged"] = {"checkpoints": [os.path.relpath(p, train.ROOT) for p in args.checkpoints]}
+    averaged = {"checkpoints": [os.path.relpath(p, train.ROOT) for p in args.checkpoints]}
     if args.base:
         if not 0 <= args.alpha <= 1:
             raise SystemExit("--alpha must be within 0..1")
-        base = build(meta)
+        base = build(cks[0]["meta"])
         if args.base.endswith(".safetensors"):
             train.load_folded(base, args.base)
         else:
             base.load_state_dict(train.load_checkpoint(args.base)["model"], strict=False)
         state = interpolate(state, base.state_dict(), args.alpha)
-        meta["averaged"].update(base=os.path.relpath(args.base, train.ROOT), alpha=args.alpha)
-    if args.coarse_pass:
-        meta["coarse_pass"] = train.parse_coarse_pass(args.coarse_pass)
-    if args.version:
-        meta["model_version"] = args.version
-    meta["thresholds"] = None  # chosen again on the calibration split
-    build(meta).load_state_dict(state)  # the result still fits its graph
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    torch.save({"model": state, "meta": meta}, args.out)
+        averaged.update(base=os.path.relpath(args.base, train.ROOT), alpha=args.alpha)
+    save_soup(args.out, state, cks[0]["meta"], averaged,
+              coarse_pass=train.parse_coarse_pass(args.coarse_pass) if args.coarse_pass else None,
+              version=args.version)
     print(f"wrote {args.out}: mean of {len(cks)}" +
           (f", {args.alpha:g} of it and {1 - args.alpha:g} of {args.base}" if args.base else ""),
           file=sys.stderr)

@@ -109,15 +109,11 @@ def main():
             soup, best = soup + [p], s
 
     state = average_weights.mean([cks[p]["model"] for p in soup])
-    meta["averaged"] = {"checkpoints": [os.path.relpath(p, train.ROOT) for p in soup],
-                        "chosen_by": "scripts/greedy_soup.py on the calibration split"}
-    if coarse:
-        meta["coarse_pass"] = coarse
-    if args.version:
-        meta["model_version"] = args.version
-    meta["thresholds"] = None  # chosen again on the calibration split
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    torch.save({"model": state, "meta": meta}, args.out)
+    average_weights.save_soup(
+        args.out, state, meta,
+        {"checkpoints": [os.path.relpath(p, train.ROOT) for p in soup],
+         "chosen_by": "scripts/greedy_soup.py on the calibration split"},
+        coarse_pass=coarse, version=args.version)
     log.update(members=soup, score=best)
     if args.log:
         json.dump(log, open(args.log, "w"), indent=1)
