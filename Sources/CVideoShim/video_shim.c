@@ -5,6 +5,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/avutil.h>
+#include <libavutil/display.h>
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 #include <math.h>
@@ -84,6 +85,49 @@ static int key_frames_are_enough(AVStream *stream, double interval, double frame
   if (stream->duration != AV_NOPTS_VALUE) {
     int64_t start = stream->start_time == AV_NOPTS_VALUE ? 0 : stream->start_time;
     if ((double)(start + stream->duration - previous) * base > interval) return 0;
+  }
+  return 1;
+}
+
+/// The stream's display matrix (nine 32-bit numbers), or NULL when it has none.
+static const int32_t *display_matrix(const AVStream *stream) {
+#if LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(60, 30, 100)
+  const AVPacketSideData *side = av_packet_side_data_get(
+      stream->codecpar->coded_side_data, stream->codecpar->nb_coded_side_data,
+      AV_PKT_DATA_DISPLAYMATRIX);
+  if (!side || side->size < 9 * sizeof(int32_t)) return NULL;
+  return (const int32_t *)side->data;
+#else
+  size_t size = 0;
+  const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+  if (!data || size < 9 * sizeof(int32_t)) return NULL;
+  return (const int32_t *)data;
+#endif
+}
+
+/// The EXIF orientation (1...8) of a display matrix that maps each stored pixel (p, q) to the
+/// displayed (a p + c q, b p + d q) plus a shift, with a, b, c, d = matrix[0], [1], [3], [4] in
+/// 16.16 fixed point; 1 for a matrix that is not a quarter turn or a mirror of one.
+static int orientation_of(const int32_t *matrix) {
+  if (!matrix) return 1;
+  const int32_t one = 1 << 16, tolerance = 1 << 12;
+  int sign[4];
+  const int index[4] = {0, 1, 3, 4};
+  for (int i = 0; i < 4; i++) {
+    int32_t v = matrix[index[i]];
+    if (v > one - tolerance && v < one + tolerance) sign[i] = 1;
+    else if (v < -one + tolerance && v > -one - tolerance) sign[i] = -1;
+    else if (v > -tolerance && v < tolerance) sign[i] = 0;
+    else return 1;
+  }
+  int a = sign[0], b = sign[1], c = sign[2], d = sign[3];
+  if (b == 0 && c == 0 && a != 0 && d != 0) {
+    if (a > 0) return d > 0 ? 1 : 4;  // as stored; mirrored top to bottom
+    return d > 0 ? 2 : 3;             // mirrored left to right; half a turn
+  }
+  if (a == 0 && d == 0 && b != 0 && c != 0) {
+    if (b > 0) return c > 0 ? 5 : 6;  // transposed; a quarter turn clockwise
+    return c > 0 ? 8 : 7;             // a quarter turn anticlockwise; transverse
   }
   return 1;
 }
@@ -173,6 +217,7 @@ lookout_video_status lookout_video_open(
   if (!created) created = av_dict_get(st->metadata, "creation_time", NULL, 0);
   if (created && created->value)
     snprintf(info->creation_time, sizeof info->creation_time, "%s", created->value);
+  info->orientation = orientation_of(display_matrix(st));
   if (info->width <= 0 || info->height <= 0) {
     put_message(message, message_capacity, "the video stream has no frame size");
     status = LOOKOUT_VIDEO_CORRUPT;

@@ -96,8 +96,9 @@ extension ImageScanner {
       var sampling = sampling
       sampling.outputLongSide = settings.detection.inputLongSide
       let clip = try VideoClip(path: file.path, displayPath: file.relativePath, sampling: sampling)
-      outcome.width = clip.info.width
-      outcome.height = clip.info.height
+      // The size as displayed, as for photos (whose EXIF orientation is applied): the boxes
+      // are in the upright frame.
+      (outcome.width, outcome.height) = clip.info.displaySize
       if let created = clip.info.creationTime.flatMap(VideoScan.captureTime(creationTime:)) {
         outcome.capturedLocal = created.local
         outcome.capturedOffset = created.offset

@@ -3,7 +3,7 @@ import ImageIO
 
 /// What a clip is, from its headers.
 public struct VideoClipInfo: Sendable, Equatable {
-  /// Coded frame size.
+  /// Coded frame size, as the frames are stored (before ``orientation`` turns them).
   public var width: Int
   public var height: Int
   /// Frames per second; 0 when the container does not say.
@@ -19,10 +19,21 @@ public struct VideoClipInfo: Sendable, Equatable {
   public var lowres: Int
   public var keyFramesOnly: Bool
   public var skipsPackets: Bool
+  /// How stored frames are turned for display, from the stream's display matrix (a phone held
+  /// upright records sideways frames and a matrix that turns them): ``VideoClip/nextFrame()``
+  /// hands frames out turned. `.up` when the clip has no matrix, or one that is not a
+  /// multiple of a quarter turn.
+  public var orientation: ExifOrientation = .up
+
+  /// The frame size as displayed: ``width`` x ``height`` turned by ``orientation``.
+  public var displaySize: (width: Int, height: Int) {
+    orientation.displaySize(width: width, height: height)
+  }
 }
 
 /// One sampled frame: its index at the clip's frame rate, its time from the start, and its
-/// pixels scaled to ``VideoSampling/outputLongSide``.
+/// pixels scaled to ``VideoSampling/outputLongSide``, upright (turned by the clip's
+/// ``VideoClipInfo/orientation``).
 public struct VideoFrame: Sendable {
   public var frameNumber: Int
   public var seconds: Double
@@ -72,7 +83,8 @@ public final class VideoClip {
       width: Int(raw.width), height: Int(raw.height), frameRate: raw.frame_rate,
       durationSeconds: raw.duration_seconds >= 0 ? raw.duration_seconds : nil, codec: codec,
       creationTime: created.isEmpty ? nil : created, lowres: Int(raw.lowres),
-      keyFramesOnly: raw.key_frames_only != 0, skipsPackets: raw.skips_packets != 0)
+      keyFramesOnly: raw.key_frames_only != 0, skipsPackets: raw.skips_packets != 0,
+      orientation: ExifOrientation(rawValue: Int(raw.orientation)) ?? .up)
     buffer = [UInt8](repeating: 0, count: Int(raw.output_width) * Int(raw.output_height) * 3)
     outputWidth = Int(raw.output_width)
     outputHeight = Int(raw.output_height)
@@ -89,7 +101,7 @@ public final class VideoClip {
 
   deinit { lookout_video_close(handle) }
 
-  /// The next sampled frame; nil at the end of the clip. At the end, a clip that gave no frame
+  /// The next sampled frame, upright; nil at the end of the clip. At the end, a clip that gave no frame
   /// fails as ``VideoDecodeError/noFrames(path:)`` (or as corrupt when the decoder rejected its
   /// data), and one whose frames stop well before its announced length as truncated.
   public func nextFrame() throws(VideoDecodeError) -> VideoFrame? {
@@ -108,7 +120,8 @@ public final class VideoClip {
       sampled += 1
       return VideoFrame(
         frameNumber: Int(frameNumber), seconds: seconds,
-        image: RGBImage(width: outputWidth, height: outputHeight, pixels: buffer))
+        image: RGBImage(width: outputWidth, height: outputHeight, pixels: buffer)
+          .applying(info.orientation))
     case LOOKOUT_VIDEO_END:
       try checkEnd()
       return nil

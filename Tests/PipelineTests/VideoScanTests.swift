@@ -21,6 +21,22 @@ import Testing
     return Dictionary(uniqueKeysWithValues: results.images.map { ($0.file, $0) })
   }
 
+  /// A phone held upright stores sideways frames and a matrix that turns them: the people are
+  /// found where they stand in the upright picture, and the clip's size is the upright one.
+  @Test func aClipFromAPhoneHeldUprightIsScannedUpright() throws {
+    let folder = try TemporaryFolder("video-turned")
+    defer { folder.remove() }
+    let card = folder.sub("card")
+    try TestClips.writeUprightPhoneClip(card + "/DCIM/VID_0001.MP4")
+    let output = folder.sub("out")
+    let report = try scanInProcess(card: card, output: output)
+    #expect(report.failures == 0 && report.clips == 1)
+    let clip = try #require(try Self.detections(output)["DCIM/VID_0001.MP4"])
+    #expect(clip.width == 640 && clip.height == 512)
+    let people = try #require(clip.detections).filter { $0.category == 2 && $0.confidence >= 0.3 }
+    #expect(people.contains { ShippedModelTests.iou($0.bbox, Self.personBox) >= 0.4 }, "\(people)")
+  }
+
   @Test func aPersonInAClipIsFoundAtItsFrame() throws {
     let folder = try TemporaryFolder("video-person")
     defer { folder.remove() }

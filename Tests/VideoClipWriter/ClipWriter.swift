@@ -9,10 +9,12 @@ public enum ClipWriter {
 
   /// Writes a clip at `path` whose frame `i` is `images[schedule[i]]` (packed RGB, `width` x
   /// `height`), in container `format` (`"avi"`, `"mp4"`, ...) with `codec`, at `fps` frames a
-  /// second with a key frame every `gop` frames, and `creationTime` in the container when given.
+  /// second with a key frame every `gop` frames, `creationTime` in the container and
+  /// `displayMatrix` (nine numbers in FFmpeg's layout, see ``displayMatrix(a:b:c:d:)``) as the
+  /// stream's display matrix when given.
   public static func write(
     _ path: String, format: String, codec: String, width: Int, height: Int, fps: Int, gop: Int,
-    images: [[UInt8]], schedule: [Int], creationTime: String? = nil
+    images: [[UInt8]], schedule: [Int], creationTime: String? = nil, displayMatrix: [Int32]? = nil
   ) throws {
     let buffers = images.map { image -> UnsafeMutablePointer<UInt8> in
       let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: image.count)
@@ -25,14 +27,29 @@ public enum ClipWriter {
     let code = pointers.withUnsafeBufferPointer { images in
       order.withUnsafeBufferPointer { order in
         func write(_ created: UnsafePointer<CChar>?) -> Int32 {
-          lookout_test_write_clip(
-            path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
-            images.baseAddress, order.baseAddress, Int32(order.count), created)
+          guard let displayMatrix else {
+            return lookout_test_write_clip(
+              path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
+              images.baseAddress, order.baseAddress, Int32(order.count), created, nil)
+          }
+          return displayMatrix.withUnsafeBufferPointer { matrix in
+            lookout_test_write_clip(
+              path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
+              images.baseAddress, order.baseAddress, Int32(order.count), created,
+              matrix.baseAddress)
+          }
         }
         guard let creationTime else { return write(nil) }
         return creationTime.withCString { write($0) }
       }
     }
     guard code == 0 else { throw WriteFailed(code: code) }
+  }
+
+  /// A display matrix mapping each stored pixel (p, q) to the displayed (a p + c q, b p + d q)
+  /// (plus the shift a player works out), with a, b, c, d each -1, 0 or 1: e.g. a = 0, b = 1,
+  /// c = -1, d = 0 is the quarter turn clockwise a phone held upright records.
+  public static func displayMatrix(a: Int32, b: Int32, c: Int32, d: Int32) -> [Int32] {
+    [a << 16, b << 16, 0, c << 16, d << 16, 0, 0, 0, 1 << 30]
   }
 }

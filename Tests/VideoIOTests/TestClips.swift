@@ -28,11 +28,11 @@ enum TestClips {
   /// Writes a clip whose frame `i` is `images[schedule[i]]` (``ClipWriter/write``).
   static func write(
     _ url: URL, format: String, codec: String, width: Int, height: Int, fps: Int, gop: Int = 12,
-    images: [[UInt8]], schedule: [Int], creationTime: String? = nil
+    images: [[UInt8]], schedule: [Int], creationTime: String? = nil, displayMatrix: [Int32]? = nil
   ) throws {
     try ClipWriter.write(
       url.path, format: format, codec: codec, width: width, height: height, fps: fps, gop: gop,
-      images: images, schedule: schedule, creationTime: creationTime)
+      images: images, schedule: schedule, creationTime: creationTime, displayMatrix: displayMatrix)
   }
 
   static func audioOnly(_ url: URL) throws {

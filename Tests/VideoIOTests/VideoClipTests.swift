@@ -1,5 +1,7 @@
 import Foundation
+import ImageIO
 import Testing
+import VideoClipWriter
 import VideoIO
 
 /// Sampling and decoding of clips written in code: which frames come out, at what size, with
@@ -99,6 +101,50 @@ import VideoIO
     try Self.colourClip(
       url, format: "mp4", codec: "mpeg4", seconds: 1, creationTime: "2024-05-01T06:12:09.000000Z")
     #expect(try Self.open(url).info.creationTime == "2024-05-01T06:12:09.000000Z")
+  }
+
+  // MARK: Turned clips
+
+  /// Where the red quarter of a 64 x 48 frame (red top-left, blue elsewhere) is displayed under
+  /// each display matrix (a, b, c, d: stored pixel (p, q) shown at (a p + c q, b p + d q)), the
+  /// frame size as displayed, and the orientation read. The first matrix is a phone held upright.
+  static let turns: [(matrix: [Int32], orientation: ExifOrientation, size: (Int, Int), red: (Int, Int))] = [
+    ([0, 1, -1, 0], .right, (48, 64), (1, 0)),     // a quarter turn clockwise: red top-right
+    ([-1, 0, 0, -1], .down, (64, 48), (1, 1)),     // half a turn: bottom-right
+    ([0, -1, 1, 0], .left, (48, 64), (0, 1)),      // a quarter turn anticlockwise: bottom-left
+    ([-1, 0, 0, 1], .upMirrored, (64, 48), (1, 0)),  // mirrored left to right: top-right
+    ([1, 0, 0, 1], .up, (64, 48), (0, 0)),         // as stored
+  ]
+
+  @Test(arguments: 0..<turns.count) func framesOfATurnedClipAreHandedOutUpright(_ index: Int) throws {
+    let turn = Self.turns[index]
+    var image = TestClips.solid(width: 64, height: 48, 0, 0, 250)
+    for y in 0..<24 {
+      for x in 0..<32 { image.replaceSubrange((y * 64 + x) * 3..<(y * 64 + x) * 3 + 3, with: [250, 0, 0]) }
+    }
+    let url = try TestClips.folder().appendingPathComponent("turned.mp4")
+    let m = turn.matrix
+    try TestClips.write(
+      url, format: "mp4", codec: "mjpeg", width: 64, height: 48, fps: 10, images: [image],
+      schedule: Array(repeating: 0, count: 10),
+      displayMatrix: ClipWriter.displayMatrix(a: m[0], b: m[1], c: m[2], d: m[3]))
+    let clip = try Self.open(url)
+    #expect(clip.info.orientation == turn.orientation)
+    #expect(clip.info.width == 64 && clip.info.height == 48)
+    #expect(clip.info.displaySize == turn.size)
+    let frame = try #require(try clip.nextFrame())
+    #expect(frame.image.width == turn.size.0 && frame.image.height == turn.size.1)
+    // The centre of each quarter of the displayed frame: red in one, blue in the other three.
+    for qy in 0..<2 {
+      for qx in 0..<2 {
+        let pixel = frame.image.pixel(
+          x: frame.image.width / 4 + qx * frame.image.width / 2,
+          y: frame.image.height / 4 + qy * frame.image.height / 2)
+        let red = (qx, qy) == turn.red
+        #expect(red ? pixel.r > 200 && pixel.b < 50 : pixel.b > 200 && pixel.r < 50,
+                "quarter (\(qx), \(qy)): \(pixel)")
+      }
+    }
   }
 
   // MARK: Broken clips

@@ -36,7 +36,7 @@ static int drain(AVCodecContext *encoder, AVFormatContext *out, AVStream *stream
 int lookout_test_write_clip(
     const char *path, const char *format, const char *codec_name, int width, int height, int fps,
     int gop, const uint8_t *const *images, const int *schedule, int frame_count,
-    const char *creation_time) {
+    const char *creation_time, const int32_t *display_matrix) {
   av_log_set_level(AV_LOG_QUIET);
   AVFormatContext *out = NULL;
   AVCodecContext *encoder = NULL;
@@ -75,6 +75,18 @@ int lookout_test_write_clip(
   stream->time_base = encoder->time_base;
   stream->avg_frame_rate = encoder->framerate;
   if (creation_time) av_dict_set(&out->metadata, "creation_time", creation_time, 0);
+  if (display_matrix) {
+#if LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(60, 30, 100)
+    AVPacketSideData *side = av_packet_side_data_new(
+        &stream->codecpar->coded_side_data, &stream->codecpar->nb_coded_side_data,
+        AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t), 0);
+    uint8_t *matrix = side ? side->data : NULL;
+#else
+    uint8_t *matrix = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t));
+#endif
+    if (!matrix) { code = AVERROR(ENOMEM); goto done; }
+    memcpy(matrix, display_matrix, 9 * sizeof(int32_t));
+  }
   code = open_output(out, path);
   if (code < 0) goto done;
   code = avformat_write_header(out, NULL);

@@ -57,6 +57,11 @@ typedef struct {
   int lowres;
   int key_frames_only;
   int skips_packets;
+  /// How the stored frames are turned to display them, from the stream's display matrix (an
+  /// MP4's track matrix: a phone held upright stores sideways frames), as an EXIF orientation
+  /// 1...8: 1 when there is no matrix or it turns by other than a multiple of 90 degrees. The
+  /// RGB frames are handed out as stored; the caller turns them.
+  int orientation;
 } lookout_video_info;
 
 /// Limits on the work one clip may take.

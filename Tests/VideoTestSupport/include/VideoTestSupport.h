@@ -8,11 +8,13 @@
 /// `format` ("avi", "mp4", "matroska", "nut") and the encoder `codec` ("mjpeg", "mpeg4",
 /// "libx264"). Frame i is the packed RGB image `images[schedule[i]]`. `gop` is the key-frame
 /// spacing (ignored by intra-only codecs). `creation_time`, when not NULL, is written as the
-/// container's creation_time tag. Returns 0, or a negative FFmpeg error code.
+/// container's creation_time tag; `display_matrix`, when not NULL, as the stream's display
+/// matrix (nine numbers, FFmpeg's layout; the MP4 muxer writes it as the track matrix).
+/// Returns 0, or a negative FFmpeg error code.
 int lookout_test_write_clip(
     const char *path, const char *format, const char *codec, int width, int height, int fps,
     int gop, const uint8_t *const *images, const int *schedule, int frame_count,
-    const char *creation_time);
+    const char *creation_time, const int32_t *display_matrix);
 
 /// Writes a clip whose only stream is one second of silent 16-bit PCM audio (`format`
 /// "matroska" or "nut").
