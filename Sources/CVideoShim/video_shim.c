@@ -217,6 +217,10 @@ lookout_video_status lookout_video_open(
   if (!created) created = av_dict_get(st->metadata, "creation_time", NULL, 0);
   if (created && created->value)
     snprintf(info->creation_time, sizeof info->creation_time, "%s", created->value);
+  const AVDictionaryEntry *local =
+      av_dict_get(video->format->metadata, "com.apple.quicktime.creationdate", NULL, 0);
+  if (local && local->value)
+    snprintf(info->local_creation_time, sizeof info->local_creation_time, "%s", local->value);
   info->orientation = orientation_of(display_matrix(st));
   if (info->width <= 0 || info->height <= 0) {
     put_message(message, message_capacity, "the video stream has no frame size");

@@ -1,6 +1,7 @@
 import Detector
 import Foundation
 import ImageIO
+import LookoutCore
 import LookoutSystem
 import VideoIO
 
@@ -46,6 +47,23 @@ enum VideoScan {
   /// (`2024-05-01T06:12:09.000000Z`, UTC by the QuickTime and Matroska conventions); nil when it
   /// is not a date and time.
   static func captureTime(creationTime text: String) -> (local: String, offset: String)? {
+    dateTime(text).map { ($0.local, "+00:00") }
+  }
+
+  /// `2024-05-01T08:12:09` and `+02:00` from a phone's `com.apple.quicktime.creationdate`
+  /// (`2024-05-01T08:12:09+0200`, fractions of a second allowed): the local time the phone
+  /// showed and its offset; nil when it is not a date and time with an offset.
+  static func captureTime(localCreationTime text: String) -> (local: String, offset: String)? {
+    guard let (local, rest) = dateTime(text) else { return nil }
+    var tail = Substring(rest)
+    if tail.first == "." { tail = tail.dropFirst().drop { $0.isNumber } }
+    guard let minutes = Timestamp.offsetMinutes(String(tail)) else { return nil }
+    return (local, minutes == 0 ? "+00:00" : Timestamp.offsetText(minutes: minutes))
+  }
+
+  /// The `YYYY-MM-DDTHH:MM:SS` a container's date starts with (a space allowed for the `T`), and
+  /// what follows it; nil when it does not start so, or the year is 1970 or before.
+  private static func dateTime(_ text: String) -> (local: String, rest: String)? {
     let bytes = Array(text.utf8)
     guard bytes.count >= 19 else { return nil }
     let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
@@ -59,7 +77,7 @@ enum VideoScan {
     guard year > 1970 else { return nil }
     var local = bytes[0..<19]
     local[10] = UInt8(ascii: "T")
-    return (String(decoding: local, as: UTF8.self), "+00:00")
+    return (String(decoding: local, as: UTF8.self), String(decoding: bytes[19...], as: UTF8.self))
   }
 
   /// `2024-05-01T06:12:09` from a file time in nanoseconds since 1970, read as UTC: a camera
@@ -99,7 +117,10 @@ extension ImageScanner {
       // The size as displayed, as for photos (whose EXIF orientation is applied): the boxes
       // are in the upright frame.
       (outcome.width, outcome.height) = clip.info.displaySize
-      if let created = clip.info.creationTime.flatMap(VideoScan.captureTime(creationTime:)) {
+      // A phone's own local time and offset first, then the container's UTC time.
+      if let created = clip.info.localCreationTime.flatMap(VideoScan.captureTime(localCreationTime:))
+        ?? clip.info.creationTime.flatMap(VideoScan.captureTime(creationTime:))
+      {
         outcome.capturedLocal = created.local
         outcome.capturedOffset = created.offset
       } else {

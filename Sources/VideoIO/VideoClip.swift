@@ -14,6 +14,9 @@ public struct VideoClipInfo: Sendable, Equatable {
   public var codec: String
   /// The container's `creation_time` tag as written (`2024-05-01T06:12:09.000000Z`), if any.
   public var creationTime: String?
+  /// The QuickTime `com.apple.quicktime.creationdate` tag, which phones write: the local time
+  /// with its UTC offset (`2024-05-01T08:12:09+0200`), if any.
+  public var localCreationTime: String? = nil
   /// How decoding was set up: the DCT-scaling level (MJPEG), key frames only, or packets
   /// between samples skipped undecoded (every frame a key frame).
   public var lowres: Int
@@ -78,11 +81,15 @@ public final class VideoClip {
     let created = withUnsafeBytes(of: raw.creation_time) {
       String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
     }
+    let createdLocal = withUnsafeBytes(of: raw.local_creation_time) {
+      String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+    }
     handle = opened
     info = VideoClipInfo(
       width: Int(raw.width), height: Int(raw.height), frameRate: raw.frame_rate,
       durationSeconds: raw.duration_seconds >= 0 ? raw.duration_seconds : nil, codec: codec,
-      creationTime: created.isEmpty ? nil : created, lowres: Int(raw.lowres),
+      creationTime: created.isEmpty ? nil : created,
+      localCreationTime: createdLocal.isEmpty ? nil : createdLocal, lowres: Int(raw.lowres),
       keyFramesOnly: raw.key_frames_only != 0, skipsPackets: raw.skips_packets != 0,
       orientation: ExifOrientation(rawValue: Int(raw.orientation)) ?? .up)
     buffer = [UInt8](repeating: 0, count: Int(raw.output_width) * Int(raw.output_height) * 3)

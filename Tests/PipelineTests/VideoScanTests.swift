@@ -23,6 +23,7 @@ import Testing
 
   /// A phone held upright stores sideways frames and a matrix that turns them: the people are
   /// found where they stand in the upright picture, and the clip's size is the upright one.
+  /// Its capture time is the phone's local time with its offset, not the container's UTC.
   @Test func aClipFromAPhoneHeldUprightIsScannedUpright() throws {
     let folder = try TemporaryFolder("video-turned")
     defer { folder.remove() }
@@ -35,6 +36,30 @@ import Testing
     #expect(clip.width == 640 && clip.height == 512)
     let people = try #require(clip.detections).filter { $0.category == 2 && $0.confidence >= 0.3 }
     #expect(people.contains { ShippedModelTests.iou($0.bbox, Self.personBox) >= 0.4 }, "\(people)")
+    #expect(clip.datetime == "2024:05:01 08:12:09")
+    let alerts = try String(decoding: readBytes(output + "/alerts.jsonl"), as: UTF8.self)
+      .split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+    #expect(alerts.count == 1)
+    #expect(alerts.first?["captured_at"] == .string("2024-05-01T08:12:09+02:00"))
+  }
+
+  /// A phone's `com.apple.quicktime.creationdate`: its local time and offset, fractions of a
+  /// second dropped; without an offset it is not taken (the container's UTC time is).
+  @Test func aPhonesLocalCreationDateGivesTimeAndOffset() {
+    let cases: [(String, String?, String?)] = [
+      ("2024-05-01T08:12:09+0200", "2024-05-01T08:12:09", "+02:00"),
+      ("2024-05-01T08:12:09.123-0530", "2024-05-01T08:12:09", "-05:30"),
+      ("2024-05-01 08:12:09+02:00", "2024-05-01T08:12:09", "+02:00"),
+      ("2024-05-01T08:12:09Z", "2024-05-01T08:12:09", "+00:00"),
+      ("2024-05-01T08:12:09", nil, nil),
+      ("2024-05-01T08:12:09+2500", nil, nil),
+      ("1904-01-01T00:00:00+0000", nil, nil),
+      ("yesterday", nil, nil),
+    ]
+    for (text, local, offset) in cases {
+      let parsed = VideoScan.captureTime(localCreationTime: text)
+      #expect(parsed?.local == local && parsed?.offset == offset, "\(text): \(String(describing: parsed))")
+    }
   }
 
   @Test func aPersonInAClipIsFoundAtItsFrame() throws {

@@ -9,12 +9,14 @@ public enum ClipWriter {
 
   /// Writes a clip at `path` whose frame `i` is `images[schedule[i]]` (packed RGB, `width` x
   /// `height`), in container `format` (`"avi"`, `"mp4"`, ...) with `codec`, at `fps` frames a
-  /// second with a key frame every `gop` frames, `creationTime` in the container and
+  /// second with a key frame every `gop` frames; `creationTime` and `tags` (e.g.
+  /// `com.apple.quicktime.creationdate`, as a phone writes it) in the container and
   /// `displayMatrix` (nine numbers in FFmpeg's layout, see ``displayMatrix(a:b:c:d:)``) as the
   /// stream's display matrix when given.
   public static func write(
     _ path: String, format: String, codec: String, width: Int, height: Int, fps: Int, gop: Int,
-    images: [[UInt8]], schedule: [Int], creationTime: String? = nil, displayMatrix: [Int32]? = nil
+    images: [[UInt8]], schedule: [Int], creationTime: String? = nil, tags: [(String, String)] = [],
+    displayMatrix: [Int32]? = nil
   ) throws {
     let buffers = images.map { image -> UnsafeMutablePointer<UInt8> in
       let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: image.count)
@@ -24,23 +26,26 @@ public enum ClipWriter {
     defer { buffers.forEach { $0.deallocate() } }
     let pointers: [UnsafePointer<UInt8>?] = buffers.map { UnsafePointer($0) }
     let order = schedule.map(Int32.init)
+    let allTags = (creationTime.map { [("creation_time", $0)] } ?? []) + tags
+    let tagStrings = allTags.flatMap { [strdup($0.0), strdup($0.1)] }
+    defer { tagStrings.forEach { free($0) } }
+    let tagPointers: [UnsafePointer<CChar>?] = tagStrings.map { $0.map { UnsafePointer($0) } } + [nil]
     let code = pointers.withUnsafeBufferPointer { images in
       order.withUnsafeBufferPointer { order in
-        func write(_ created: UnsafePointer<CChar>?) -> Int32 {
+        tagPointers.withUnsafeBufferPointer { tagList in
+          let tagArgument = allTags.isEmpty ? nil : tagList.baseAddress
           guard let displayMatrix else {
             return lookout_test_write_clip(
               path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
-              images.baseAddress, order.baseAddress, Int32(order.count), created, nil)
+              images.baseAddress, order.baseAddress, Int32(order.count), tagArgument, nil)
           }
           return displayMatrix.withUnsafeBufferPointer { matrix in
             lookout_test_write_clip(
               path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
-              images.baseAddress, order.baseAddress, Int32(order.count), created,
+              images.baseAddress, order.baseAddress, Int32(order.count), tagArgument,
               matrix.baseAddress)
           }
         }
-        guard let creationTime else { return write(nil) }
-        return creationTime.withCString { write($0) }
       }
     }
     guard code == 0 else { throw WriteFailed(code: code) }

@@ -101,6 +101,20 @@ import VideoIO
     try Self.colourClip(
       url, format: "mp4", codec: "mpeg4", seconds: 1, creationTime: "2024-05-01T06:12:09.000000Z")
     #expect(try Self.open(url).info.creationTime == "2024-05-01T06:12:09.000000Z")
+    #expect(try Self.open(url).info.localCreationTime == nil)
+  }
+
+  @Test func aPhonesLocalCreationDateIsReadBesideTheUTCOne() throws {
+    let url = try TestClips.folder().appendingPathComponent("phone.mp4")
+    let images = [TestClips.solid(width: 64, height: 48, 0, 0, 250)]
+    try ClipWriter.write(
+      url.path, format: "mp4", codec: "mjpeg", width: 64, height: 48, fps: 10, gop: 10,
+      images: images, schedule: Array(repeating: 0, count: 10),
+      creationTime: "2024-05-01T06:12:09.000000Z",
+      tags: [("com.apple.quicktime.creationdate", "2024-05-01T08:12:09+0200")])
+    let info = try Self.open(url).info
+    #expect(info.creationTime == "2024-05-01T06:12:09.000000Z")
+    #expect(info.localCreationTime == "2024-05-01T08:12:09+0200")
   }
 
   // MARK: Turned clips

@@ -36,7 +36,7 @@ static int drain(AVCodecContext *encoder, AVFormatContext *out, AVStream *stream
 int lookout_test_write_clip(
     const char *path, const char *format, const char *codec_name, int width, int height, int fps,
     int gop, const uint8_t *const *images, const int *schedule, int frame_count,
-    const char *creation_time, const int32_t *display_matrix) {
+    const char *const *tags, const int32_t *display_matrix) {
   av_log_set_level(AV_LOG_QUIET);
   AVFormatContext *out = NULL;
   AVCodecContext *encoder = NULL;
@@ -74,7 +74,13 @@ int lookout_test_write_clip(
   if (code < 0) goto done;
   stream->time_base = encoder->time_base;
   stream->avg_frame_rate = encoder->framerate;
-  if (creation_time) av_dict_set(&out->metadata, "creation_time", creation_time, 0);
+  // Tags other than creation_time go into an MP4 as QuickTime metadata keys, as phones write them.
+  AVDictionary *muxer_options = NULL;
+  for (int i = 0; tags && tags[i] && tags[i + 1]; i += 2) {
+    av_dict_set(&out->metadata, tags[i], tags[i + 1], 0);
+    if (strcmp(tags[i], "creation_time") != 0)
+      av_dict_set(&muxer_options, "movflags", "use_metadata_tags", 0);
+  }
   if (display_matrix) {
 #if LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(60, 30, 100)
     AVPacketSideData *side = av_packet_side_data_new(
@@ -89,7 +95,8 @@ int lookout_test_write_clip(
   }
   code = open_output(out, path);
   if (code < 0) goto done;
-  code = avformat_write_header(out, NULL);
+  code = avformat_write_header(out, &muxer_options);
+  av_dict_free(&muxer_options);
   if (code < 0) goto done;
   frame = av_frame_alloc();
   pkt = av_packet_alloc();

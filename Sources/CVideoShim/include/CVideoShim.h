@@ -51,6 +51,9 @@ typedef struct {
   /// The container's `creation_time` tag as written ("2024-05-01T06:12:09.000000Z"); empty
   /// when there is none.
   char creation_time[40];
+  /// The QuickTime `com.apple.quicktime.creationdate` tag that phones write: the local time
+  /// with its UTC offset ("2024-05-01T08:12:09+0200"); empty when there is none.
+  char local_creation_time[40];
   /// How the decoder was set up: the `lowres` level (0 full size; MJPEG DCT scaling), whether
   /// only key frames are decoded, and whether packets between samples are skipped undecoded
   /// (codecs whose every frame is a key frame).

@@ -34,22 +34,28 @@ enum TestClips {
   /// Writes a clip whose frame `i` is `images[schedule[i]]` (packed RGB).
   static func write(
     _ path: String, format: String, codec: String, width: Int, height: Int, fps: Int, gop: Int,
-    images: [[UInt8]], schedule: [Int], creationTime: String? = nil, displayMatrix: [Int32]? = nil
+    images: [[UInt8]], schedule: [Int], creationTime: String? = nil, tags: [(String, String)] = [],
+    displayMatrix: [Int32]? = nil
   ) throws {
     try FileManager.default.createDirectory(
       atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try ClipWriter.write(
       path, format: format, codec: codec, width: width, height: height, fps: fps, gop: gop,
-      images: images, schedule: schedule, creationTime: creationTime, displayMatrix: displayMatrix)
+      images: images, schedule: schedule, creationTime: creationTime, tags: tags,
+      displayMatrix: displayMatrix)
   }
 
   /// Two seconds of the people photo as a phone held upright records it: frames stored turned
-  /// a quarter anticlockwise (512 x 640), with the display matrix that turns them back.
+  /// a quarter anticlockwise (512 x 640) with the display matrix that turns them back, the
+  /// container's creation_time in UTC (06:12:09Z) and the phone's local time with its offset
+  /// (08:12:09+0200) in `com.apple.quicktime.creationdate`.
   static func writeUprightPhoneClip(_ path: String) throws {
     let stored = try personFrame().applying(.left)
     try write(
       path, format: "mp4", codec: "mjpeg", width: stored.width, height: stored.height, fps: 10,
       gop: 10, images: [stored.pixels], schedule: Array(repeating: 0, count: 20),
+      creationTime: "2024-05-01T06:12:09.000000Z",
+      tags: [("com.apple.quicktime.creationdate", "2024-05-01T08:12:09+0200")],
       displayMatrix: ClipWriter.displayMatrix(a: 0, b: 1, c: -1, d: 0))
   }
 

@@ -7,14 +7,15 @@
 /// Writes `frame_count` frames of `width` x `height` at `fps` into `path` with the muxer
 /// `format` ("avi", "mp4", "matroska", "nut") and the encoder `codec` ("mjpeg", "mpeg4",
 /// "libx264"). Frame i is the packed RGB image `images[schedule[i]]`. `gop` is the key-frame
-/// spacing (ignored by intra-only codecs). `creation_time`, when not NULL, is written as the
-/// container's creation_time tag; `display_matrix`, when not NULL, as the stream's display
+/// spacing (ignored by intra-only codecs). `tags`, when not NULL, are the container's metadata
+/// as key, value, key, value..., NULL (in an MP4, keys other than creation_time are written as
+/// QuickTime metadata keys); `display_matrix`, when not NULL, is written as the stream's display
 /// matrix (nine numbers, FFmpeg's layout; the MP4 muxer writes it as the track matrix).
 /// Returns 0, or a negative FFmpeg error code.
 int lookout_test_write_clip(
     const char *path, const char *format, const char *codec, int width, int height, int fps,
     int gop, const uint8_t *const *images, const int *schedule, int frame_count,
-    const char *creation_time, const int32_t *display_matrix);
+    const char *const *tags, const int32_t *display_matrix);
 
 /// Writes a clip whose only stream is one second of silent 16-bit PCM audio (`format`
 /// "matroska" or "nut").
