@@ -118,7 +118,8 @@ extension ImageScanner {
       // are in the upright frame.
       (outcome.width, outcome.height) = clip.info.displaySize
       // A phone's own local time and offset first, then the container's UTC time.
-      if let created = clip.info.localCreationTime.flatMap(VideoScan.captureTime(localCreationTime:))
+      let phoneTime = clip.info.localCreationTime.flatMap(VideoScan.captureTime(localCreationTime:))
+      if let created = phoneTime
         ?? clip.info.creationTime.flatMap(VideoScan.captureTime(creationTime:))
       {
         outcome.capturedLocal = created.local

@@ -108,9 +108,10 @@ public final class VideoClip {
 
   deinit { lookout_video_close(handle) }
 
-  /// The next sampled frame, upright; nil at the end of the clip. At the end, a clip that gave no frame
-  /// fails as ``VideoDecodeError/noFrames(path:)`` (or as corrupt when the decoder rejected its
-  /// data), and one whose frames stop well before its announced length as truncated.
+  /// The next sampled frame, upright; nil at the end of the clip. At the end, a clip that gave
+  /// no frame fails as ``VideoDecodeError/noFrames(path:)`` (or as corrupt when the decoder
+  /// rejected its data), and one whose frames stop well before its announced length as
+  /// truncated.
   public func nextFrame() throws(VideoDecodeError) -> VideoFrame? {
     var frameNumber: Int64 = 0
     var seconds: Double = 0

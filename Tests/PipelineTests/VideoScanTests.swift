@@ -58,7 +58,9 @@ import Testing
     ]
     for (text, local, offset) in cases {
       let parsed = VideoScan.captureTime(localCreationTime: text)
-      #expect(parsed?.local == local && parsed?.offset == offset, "\(text): \(String(describing: parsed))")
+      #expect(
+        parsed?.local == local && parsed?.offset == offset,
+        "\(text): \(String(describing: parsed))")
     }
   }
 

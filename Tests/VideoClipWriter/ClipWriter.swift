@@ -29,7 +29,8 @@ public enum ClipWriter {
     let allTags = (creationTime.map { [("creation_time", $0)] } ?? []) + tags
     let tagStrings = allTags.flatMap { [strdup($0.0), strdup($0.1)] }
     defer { tagStrings.forEach { free($0) } }
-    let tagPointers: [UnsafePointer<CChar>?] = tagStrings.map { $0.map { UnsafePointer($0) } } + [nil]
+    let tagPointers: [UnsafePointer<CChar>?] =
+      tagStrings.map { $0.map { UnsafePointer($0) } } + [nil]
     let code = pointers.withUnsafeBufferPointer { images in
       order.withUnsafeBufferPointer { order in
         tagPointers.withUnsafeBufferPointer { tagList in

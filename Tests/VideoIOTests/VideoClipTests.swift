@@ -122,19 +122,29 @@ import VideoIO
   /// Where the red quarter of a 64 x 48 frame (red top-left, blue elsewhere) is displayed under
   /// each display matrix (a, b, c, d: stored pixel (p, q) shown at (a p + c q, b p + d q)), the
   /// frame size as displayed, and the orientation read. The first matrix is a phone held upright.
-  static let turns: [(matrix: [Int32], orientation: ExifOrientation, size: (Int, Int), red: (Int, Int))] = [
-    ([0, 1, -1, 0], .right, (48, 64), (1, 0)),     // a quarter turn clockwise: red top-right
-    ([-1, 0, 0, -1], .down, (64, 48), (1, 1)),     // half a turn: bottom-right
-    ([0, -1, 1, 0], .left, (48, 64), (0, 1)),      // a quarter turn anticlockwise: bottom-left
-    ([-1, 0, 0, 1], .upMirrored, (64, 48), (1, 0)),  // mirrored left to right: top-right
-    ([1, 0, 0, 1], .up, (64, 48), (0, 0)),         // as stored
-  ]
+  static let turns:
+    [(matrix: [Int32], orientation: ExifOrientation, size: (Int, Int), red: (Int, Int))] = [
+      // a quarter turn clockwise: red top-right
+      ([0, 1, -1, 0], .right, (48, 64), (1, 0)),
+      // half a turn: bottom-right
+      ([-1, 0, 0, -1], .down, (64, 48), (1, 1)),
+      // a quarter turn anticlockwise: bottom-left
+      ([0, -1, 1, 0], .left, (48, 64), (0, 1)),
+      // mirrored left to right: top-right
+      ([-1, 0, 0, 1], .upMirrored, (64, 48), (1, 0)),
+      // as stored
+      ([1, 0, 0, 1], .up, (64, 48), (0, 0)),
+    ]
 
-  @Test(arguments: 0..<turns.count) func framesOfATurnedClipAreHandedOutUpright(_ index: Int) throws {
+  @Test(arguments: 0..<turns.count)
+  func framesOfATurnedClipAreHandedOutUpright(_ index: Int) throws {
     let turn = Self.turns[index]
     var image = TestClips.solid(width: 64, height: 48, 0, 0, 250)
     for y in 0..<24 {
-      for x in 0..<32 { image.replaceSubrange((y * 64 + x) * 3..<(y * 64 + x) * 3 + 3, with: [250, 0, 0]) }
+      for x in 0..<32 {
+        let at = (y * 64 + x) * 3
+        image.replaceSubrange(at..<at + 3, with: [250, 0, 0])
+      }
     }
     let url = try TestClips.folder().appendingPathComponent("turned.mp4")
     let m = turn.matrix
