@@ -43,6 +43,7 @@ int lookout_test_write_clip(
   AVFrame *frame = NULL;
   AVPacket *pkt = NULL;
   struct SwsContext *sws = NULL;
+  AVDictionary *muxer_options = NULL;
   int code = avformat_alloc_output_context2(&out, NULL, format, path);
   if (code < 0) return code;
   const AVCodec *codec = avcodec_find_encoder_by_name(codec_name);
@@ -75,7 +76,6 @@ int lookout_test_write_clip(
   stream->time_base = encoder->time_base;
   stream->avg_frame_rate = encoder->framerate;
   // Tags other than creation_time go into an MP4 as QuickTime metadata keys, as phones write them.
-  AVDictionary *muxer_options = NULL;
   for (int i = 0; tags && tags[i] && tags[i + 1]; i += 2) {
     av_dict_set(&out->metadata, tags[i], tags[i + 1], 0);
     if (strcmp(tags[i], "creation_time") != 0)
@@ -88,7 +88,8 @@ int lookout_test_write_clip(
         AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t), 0);
     uint8_t *matrix = side ? side->data : NULL;
 #else
-    uint8_t *matrix = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t));
+    uint8_t *matrix =
+        av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t));
 #endif
     if (!matrix) { code = AVERROR(ENOMEM); goto done; }
     memcpy(matrix, display_matrix, 9 * sizeof(int32_t));
@@ -96,7 +97,6 @@ int lookout_test_write_clip(
   code = open_output(out, path);
   if (code < 0) goto done;
   code = avformat_write_header(out, &muxer_options);
-  av_dict_free(&muxer_options);
   if (code < 0) goto done;
   frame = av_frame_alloc();
   pkt = av_packet_alloc();
@@ -126,6 +126,7 @@ int lookout_test_write_clip(
   if (code < 0) goto done;
   code = av_write_trailer(out);
 done:
+  av_dict_free(&muxer_options);
   sws_freeContext(sws);
   av_packet_free(&pkt);
   av_frame_free(&frame);
