@@ -34,17 +34,12 @@ public enum ClipWriter {
     let code = pointers.withUnsafeBufferPointer { images in
       order.withUnsafeBufferPointer { order in
         tagPointers.withUnsafeBufferPointer { tagList in
-          let tagArgument = allTags.isEmpty ? nil : tagList.baseAddress
-          guard let displayMatrix else {
-            return lookout_test_write_clip(
-              path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
-              images.baseAddress, order.baseAddress, Int32(order.count), tagArgument, nil)
-          }
-          return displayMatrix.withUnsafeBufferPointer { matrix in
+          // An empty array stands for no matrix: the C side is given NULL then.
+          (displayMatrix ?? []).withUnsafeBufferPointer { matrix in
             lookout_test_write_clip(
               path, format, codec, Int32(width), Int32(height), Int32(fps), Int32(gop),
-              images.baseAddress, order.baseAddress, Int32(order.count), tagArgument,
-              matrix.baseAddress)
+              images.baseAddress, order.baseAddress, Int32(order.count), tagList.baseAddress,
+              displayMatrix == nil ? nil : matrix.baseAddress)
           }
         }
       }
