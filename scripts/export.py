@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout_model import LookoutNet, build, count_flops, export_graph  # noqa: E402
+from lookout_model import ARCHS, LookoutNet, build, count_flops, export_graph  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -93,7 +93,7 @@ def write_parity_fixtures(model, graph, path, seed=1234):
     # The whole exported model on a small input and on a 640x512 one.
     model.eval()
     with torch.no_grad():
-        # Sizes the graph accepts: multiples of its size_multiple (32 for base, 64 for ctx64).
+        # Sizes the graph accepts: multiples of its size_multiple (32 for base, 64 for ctx64*).
         sizes = {"model_small": (64, 96), "model_medium": (96, 160)}
         if model.size_multiple == 64:
             sizes = {"model_small": (64, 128), "model_medium": (128, 192)}
@@ -113,8 +113,8 @@ def main():
     ap.add_argument("--name", default="lookout-det")
     ap.add_argument("--fixtures", default=os.path.join(ROOT, "Tests", "DetectorTests", "Fixtures",
                                                        "parity.safetensors"))
-    ap.add_argument("--arch", default="base", help="the graph for random weights (no --checkpoint): "
-                                                   "base or ctx64")
+    ap.add_argument("--arch", default="base", choices=ARCHS,
+                    help="the graph for random weights (no --checkpoint)")
     args = ap.parse_args()
     torch.manual_seed(0)
     model = LookoutNet(arch=args.arch)

@@ -51,7 +51,38 @@ class SepBlock(nn.Module):
         return x + y if self.residual else y
 
 
-ARCHS = ("base", "ctx64")
+class BoxMix(nn.Module):
+    """A residual depthwise 3x3 + pointwise 1x1 block without batch norm, whose pointwise
+    convolution starts at zero: added to a trained network it starts out as the identity, and
+    still learns (no ReLU after the zeroed convolution to stop its gradient)."""
+
+    def __init__(self, ch):
+        super().__init__()
+        self.dw = nn.Conv2d(ch, ch, 3, 1, 1, groups=ch)
+        self.pw = nn.Conv2d(ch, ch, 1)
+        nn.init.zeros_(self.pw.weight)
+        nn.init.zeros_(self.pw.bias)
+
+    def forward(self, x):
+        return x + self.pw(F.relu(self.dw(x)))
+
+
+class FinePath(nn.Module):
+    """Stride-4 detail for the box branch: a depthwise 3x3 at stride 2 and a 1x1 convolution that
+    starts at zero, so the branch starts out seeing only the stride-8 features."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.dw = nn.Conv2d(cin, cin, 3, 2, 1, groups=cin)
+        self.pw = nn.Conv2d(cin, cout, 1)
+        nn.init.zeros_(self.pw.weight)
+        nn.init.zeros_(self.pw.bias)
+
+    def forward(self, x):
+        return self.pw(F.relu(self.dw(x)))
+
+
+ARCHS = ("base", "ctx64", "ctx64-box")
 
 
 class LookoutNet(nn.Module):
@@ -60,14 +91,24 @@ class LookoutNet(nn.Module):
     1x1 convolution whose batch-norm scale starts at zero (so a network initialised from a "base"
     checkpoint starts out computing exactly what it did). It widens the receptive field from about
     175 px to about 370 px, so a person filling half a 640 px frame is seen whole from its centre
-    cell; inputs are padded to a multiple of 64 instead of 32."""
+    cell; inputs are padded to a multiple of 64 instead of 32.
+
+    "ctx64-box" is ctx64 with a branch of its own for the boxes: the class heat maps come from
+    the head as before (3 outputs), the centre offsets and log sizes from a branch of their own:
+    the stride-8 features plus stride-4 detail (`FinePath`), a residual block (`BoxMix`), then a
+    depthwise 3x3 and a 1x1 convolution (`grow_box_branch` starts these two as copies of the
+    head's and the other two start as the identity, so the grown network computes what the
+    ctx64 one did): small drone targets are placed by sub-cell detail. Trained
+    with `train.py --train-only box-head` it moves the boxes without touching any class score."""
 
     def __init__(self, width=(16, 32, 64, 112, 160), neck=64, arch="base"):
         super().__init__()
         if arch not in ARCHS:
             raise ValueError(f"unknown arch {arch!r} (one of {', '.join(ARCHS)})")
         self.arch = arch
-        self.size_multiple = 64 if arch == "ctx64" else 32
+        self.context = arch in ("ctx64", "ctx64-box")
+        self.box_branch = arch == "ctx64-box"
+        self.size_multiple = 64 if self.context else 32
         # The second, coarser pass the engine runs (train.detect; the graph's "coarse_pass"):
         # {"long_side": 320, "min_extent": 0.15}, or None for one pass at long side 640.
         self.coarse_pass = None
@@ -80,7 +121,7 @@ class LookoutNet(nn.Module):
         self.s3b = SepBlock(c3, c3, 1)
         self.s4a = SepBlock(c3, c4, 2)  # /32
         self.s4b = SepBlock(c4, c4, 1)
-        if arch == "ctx64":
+        if self.context:
             self.s5a = SepBlock(c4, c4, 2)  # /64
             self.s5b = SepBlock(c4, c4, 1)
             self.ctx = ConvBN(c4, c4, 1, act=False)
@@ -90,25 +131,50 @@ class LookoutNet(nn.Module):
         self.lat3 = ConvBN(c3 + c2, neck, 1)  # /16 -> /8
         self.mix2 = SepBlock(neck, neck, 1)
         self.head_dw = ConvBN(neck, neck, 3, 1, groups=neck)
-        self.head = nn.Conv2d(neck, HEAD_CHANNELS, 1)
+        self.head = nn.Conv2d(neck, 3 if self.box_branch else HEAD_CHANNELS, 1)
         nn.init.constant_(self.head.bias, 0.0)
+        if self.box_branch:
+            self.box_fine = FinePath(c1, neck)
+            self.box_mix = BoxMix(neck)
+            self.box_dw = ConvBN(neck, neck, 3, 1, groups=neck)
+            self.box_out = nn.Conv2d(neck, HEAD_CHANNELS - 3, 1)
         with torch.no_grad():
             self.head.bias[:3] = -4.6  # prior 1% so focal loss starts calm
 
     def forward(self, x):
         x = self.stem(x)
-        x = self.s1(x)
-        p2 = self.s2b(self.s2a(x))
+        p1 = self.s1(x)
+        p2 = self.s2b(self.s2a(p1))
         p3 = self.s3b(self.s3a(p2))
         p4 = self.s4b(self.s4a(p3))
-        if self.arch == "ctx64":
+        if self.context:
             c5 = self.ctx(self.s5b(self.s5a(p4)))
             p4 = p4 + F.interpolate(c5, scale_factor=2, mode="nearest")
         u4 = F.interpolate(p4, scale_factor=2, mode="nearest")
         m3 = self.mix3(self.lat4(torch.cat([u4, p3], 1)))
         u3 = F.interpolate(m3, scale_factor=2, mode="nearest")
         m2 = self.mix2(self.lat3(torch.cat([u3, p2], 1)))
-        return self.head(self.head_dw(m2))
+        heat = self.head(self.head_dw(m2))
+        if self.box_branch:
+            box = self.box_mix(m2 + self.box_fine(p1))
+            return torch.cat([heat, self.box_out(self.box_dw(box))], 1)
+        return heat
+
+
+def grow_box_branch(state: dict) -> dict:
+    """A ctx64 state dict as the ctx64-box network's: the head keeps its three heat-map rows,
+    the box branch's depthwise convolution and 1x1 output start as copies of the head's
+    (`box_fine` and `box_mix` are left out: they start as the identity), so the grown network
+    computes the same outputs."""
+    grown = {k: v for k, v in state.items() if not k.startswith("head.")}
+    grown["head.weight"] = state["head.weight"][:3].clone()
+    grown["head.bias"] = state["head.bias"][:3].clone()
+    grown["box_out.weight"] = state["head.weight"][3:].clone()
+    grown["box_out.bias"] = state["head.bias"][3:].clone()
+    for k, v in state.items():
+        if k.startswith("head_dw."):
+            grown["box_dw." + k[len("head_dw."):]] = v.clone()
+    return grown
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,11 +279,11 @@ def export_graph(model: LookoutNet, meta: dict):
     model = model.eval()
     g = _GraphWriter()
     x = g.conv("stem", "image", model.stem, "relu")
-    x = g.sep("s1", x, model.s1)
-    p2 = g.sep("s2b", g.sep("s2a", x, model.s2a), model.s2b)
+    p1 = g.sep("s1", x, model.s1)
+    p2 = g.sep("s2b", g.sep("s2a", p1, model.s2a), model.s2b)
     p3 = g.sep("s3b", g.sep("s3a", p2, model.s3a), model.s3b)
     p4 = g.sep("s4b", g.sep("s4a", p3, model.s4a), model.s4b)
-    if model.arch == "ctx64":
+    if model.context:
         c5 = g.conv("ctx", g.sep("s5b", g.sep("s5a", p4, model.s5a), model.s5b), model.ctx, "none")
         u5 = g.node("up5", "upsample_nearest", [c5], factor=2)
         p4 = g.node("ctx.add", "add", [p4, u5])
@@ -229,6 +295,13 @@ def export_graph(model: LookoutNet, meta: dict):
     m2 = g.sep("mix2", g.conv("lat3", c2, model.lat3, "relu"), model.mix2)
     h = g.conv("head_dw", m2, model.head_dw, "relu")
     out = g.conv("head", h, model.head, "none")
+    if model.box_branch:
+        f = g.conv("box_fine.dw", p1, model.box_fine.dw, "relu")
+        fine = g.node("box_fine.add", "add", [m2, g.conv("box_fine.pw", f, model.box_fine.pw, "none")])
+        d = g.conv("box_mix.dw", fine, model.box_mix.dw, "relu")
+        mix = g.node("box_mix.add", "add", [fine, g.conv("box_mix.pw", d, model.box_mix.pw, "none")])
+        box = g.conv("box_out", g.conv("box_dw", mix, model.box_dw, "relu"), model.box_out, "none")
+        out = g.node("head_out", "concat", [out, box])
     graph = {
         "format": "lookout-graph",
         "format_version": 1,

@@ -39,7 +39,8 @@ from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import synthesize  # noqa: E402
-from lookout_model import ARCHS, CLASSES, STRIDE, LookoutNet, detection_loss, giou_loss  # noqa: E402
+from lookout_model import (  # noqa: E402
+    ARCHS, CLASSES, HEAD_CHANNELS, STRIDE, LookoutNet, detection_loss, giou_loss, grow_box_branch)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLS_INDEX = {c: i for i, c in enumerate(CLASSES)}
@@ -723,6 +724,11 @@ def main():
     ap.add_argument("--giou-weight", type=float, default=None,
                     help="add this weight times a GIoU box loss (lookout_model.giou_loss) to the L1 "
                          "box terms (default 0, or a resumed run's)")
+    ap.add_argument("--train-only", choices=("all", "box-head"), default=None,
+                    help="box-head: train only the head's four box outputs (centre offsets, log "
+                         "sizes), every other weight fixed, so that every class score stays as "
+                         "--init's and only where the boxes sit changes (default all, or a "
+                         "resumed run's)")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
@@ -785,6 +791,7 @@ def main():
     resumed_class_weight = None
     resumed_giou_weight = None
     resumed_coarse_pass = None
+    resumed_train_only = None
     if args.resume and os.path.exists(state_path):  # a resumed run keeps its graph and BN mode
         saved = torch.load(state_path, map_location="cpu", weights_only=False)
         resumed_arch = saved.get("arch")
@@ -793,6 +800,7 @@ def main():
         resumed_class_weight = saved.get("class_weight")
         resumed_giou_weight = saved.get("giou_weight")
         resumed_coarse_pass = saved.get("coarse_pass")
+        resumed_train_only = saved.get("train_only")
         args.freeze_bn = args.freeze_bn or saved.get("freeze_bn", False)
         del saved
     arch = args.arch or resumed_arch or (init["meta"].get("arch") if init else None) or "base"
@@ -802,9 +810,12 @@ def main():
         init_training = load_folded(model, args.init)
         args.freeze_bn = True
     elif init:
-        missing, unexpected = model.load_state_dict(init["model"], strict=False)
+        state = init["model"]
+        if model.box_branch and "box_out.weight" not in state and "head.weight" in state:
+            state = grow_box_branch(state)  # its boxes start where --init's head put them
+        missing, unexpected = model.load_state_dict(state, strict=False)
         new = {k.split(".")[0] for k in missing}
-        if unexpected or not new <= {"s5a", "s5b", "ctx"}:
+        if unexpected or not new <= {"s5a", "s5b", "ctx", "box_fine", "box_mix"}:
             raise SystemExit(f"--init {args.init} does not fit arch {arch}: missing {sorted(missing)}, "
                              f"unexpected {sorted(unexpected)}")
         if missing:
@@ -825,7 +836,14 @@ def main():
         args.giou_weight = resumed_giou_weight or 0.0
     # A resumed run keeps its mix unless --mix changes it (states before --mix have none).
     aug.MIX = parse_mix(args.mix, tuple(resumed_mix.items()) if resumed_mix else Augmenter.MIX)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    args.train_only = args.train_only or resumed_train_only or "all"
+    if args.train_only == "box-head":
+        if not args.init and not args.resume:
+            ap.error("--train-only box-head needs --init (or --resume)")
+        args.freeze_bn = True
+        opt = torch.optim.AdamW(box_head_only(model), lr=args.lr, weight_decay=0.0)
+    else:
+        opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, elapsed_before = 0, 0.0
     if args.resume and os.path.exists(state_path):
         st = torch.load(state_path, map_location="cpu", weights_only=False)
@@ -865,7 +883,8 @@ def main():
                     "rng": aug.rng.getstate(), "arch": arch, "freeze_bn": args.freeze_bn,
                     "mix": dict(aug.MIX), "kind_weight": aug.kind_weight,
                     "class_weight": class_weight_record(aug.class_weight),
-                    "giou_weight": args.giou_weight, "coarse_pass": model.coarse_pass},
+                    "giou_weight": args.giou_weight, "coarse_pass": model.coarse_pass,
+                    "train_only": args.train_only},
                    state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
 
@@ -967,7 +986,8 @@ def main():
                "hard_share": args.hard_share, "batch": args.batch, "lr": args.lr,
                "kind_weight": {k: w for k, w in aug.kind_weight.items() if w != 1.0},
                "class_weight": class_weight_record(aug.class_weight),
-               "giou_weight": args.giou_weight, "arch": arch, "mix": dict(aug.MIX),
+               "giou_weight": args.giou_weight, "train_only": args.train_only,
+               "arch": arch, "mix": dict(aug.MIX),
                "device": args.device, "workers": args.workers, "seconds": round(train_seconds),
                "freeze_bn": args.freeze_bn,
                "data": "shared/data (HIT-UAV, Missouri Camera Traps, coco, thermal-dogs-people, "
@@ -1013,6 +1033,29 @@ def main():
     print(json.dumps({k: report[k] for k in ("thresholds", "box_ap50")}, indent=1), file=sys.stderr)
     for k, v in report["by_source"].items():
         print(k, json.dumps(v), file=sys.stderr)
+
+
+def box_head_only(model):
+    """Makes the weights that place the boxes the only ones that learn, and returns them for the
+    optimiser: a ctx64-box network's box branch, else the head's four box outputs (rows 3..6 of
+    its last convolution: centre offsets and log sizes), whose three heat-map rows share that
+    tensor; a gradient hook zeroes their share. With no weight decay every class score stays
+    exactly as it was."""
+    for p in model.parameters():
+        p.requires_grad_(False)
+    if model.box_branch:
+        params = [p for m in (model.box_fine, model.box_mix, model.box_dw, model.box_out)
+                  for p in m.parameters()]
+        for p in params:
+            p.requires_grad_(True)
+        return params
+    rows = torch.zeros(HEAD_CHANNELS, dtype=model.head.weight.dtype, device=model.head.weight.device)
+    rows[3:] = 1
+    model.head.weight.requires_grad_(True)
+    model.head.bias.requires_grad_(True)
+    model.head.weight.register_hook(lambda g: g * rows.view(-1, 1, 1, 1))
+    model.head.bias.register_hook(lambda g: g * rows)
+    return [model.head.weight, model.head.bias]
 
 
 def set_train_mode(model, freeze_bn):
@@ -1084,4 +1127,7 @@ def load_folded(model, path):
 
 
 if __name__ == "__main__":
+    # evaluate_slices imports `train`: let it find this module rather than load train.py again
+    # from disk (a copy edited while a run trains would not match the one running it).
+    sys.modules.setdefault("train", sys.modules[__name__])
     main()
