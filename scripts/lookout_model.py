@@ -51,29 +51,15 @@ class SepBlock(nn.Module):
         return x + y if self.residual else y
 
 
-class BoxMix(nn.Module):
-    """A residual depthwise 3x3 + pointwise 1x1 block without batch norm, whose pointwise
-    convolution starts at zero: added to a trained network it starts out as the identity, and
-    still learns (no ReLU after the zeroed convolution to stop its gradient)."""
+class ZeroStart(nn.Module):
+    """A depthwise 3x3 (optionally strided) and a 1x1 convolution, without batch norm, whose 1x1
+    starts at zero: added to a trained network's features it changes nothing at first, and still
+    learns (no ReLU after the zeroed convolution to stop its gradient). The box branch adds two:
+    `box_fine` (stride-4 detail at stride 2) and `box_mix` (a residual block at stride 8)."""
 
-    def __init__(self, ch):
+    def __init__(self, cin, cout, s=1):
         super().__init__()
-        self.dw = nn.Conv2d(ch, ch, 3, 1, 1, groups=ch)
-        self.pw = nn.Conv2d(ch, ch, 1)
-        nn.init.zeros_(self.pw.weight)
-        nn.init.zeros_(self.pw.bias)
-
-    def forward(self, x):
-        return x + self.pw(F.relu(self.dw(x)))
-
-
-class FinePath(nn.Module):
-    """Stride-4 detail for the box branch: a depthwise 3x3 at stride 2 and a 1x1 convolution that
-    starts at zero, so the branch starts out seeing only the stride-8 features."""
-
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.dw = nn.Conv2d(cin, cin, 3, 2, 1, groups=cin)
+        self.dw = nn.Conv2d(cin, cin, 3, s, 1, groups=cin)
         self.pw = nn.Conv2d(cin, cout, 1)
         nn.init.zeros_(self.pw.weight)
         nn.init.zeros_(self.pw.bias)
@@ -95,7 +81,7 @@ class LookoutNet(nn.Module):
 
     "ctx64-box" is ctx64 with a branch of its own for the boxes: the class heat maps come from
     the head as before (3 outputs), the centre offsets and log sizes from a branch of their own:
-    the stride-8 features plus stride-4 detail (`FinePath`), a residual block (`BoxMix`), then a
+    the stride-8 features plus stride-4 detail, a residual block (both `ZeroStart`), then a
     depthwise 3x3 and a 1x1 convolution (`grow_box_branch` starts these two as copies of the
     head's and the other two start as the identity, so the grown network computes what the
     ctx64 one did): small drone targets are placed by sub-cell detail. Trained
@@ -134,8 +120,8 @@ class LookoutNet(nn.Module):
         self.head = nn.Conv2d(neck, 3 if self.box_branch else HEAD_CHANNELS, 1)
         nn.init.constant_(self.head.bias, 0.0)
         if self.box_branch:
-            self.box_fine = FinePath(c1, neck)
-            self.box_mix = BoxMix(neck)
+            self.box_fine = ZeroStart(c1, neck, 2)
+            self.box_mix = ZeroStart(neck, neck)
             self.box_dw = ConvBN(neck, neck, 3, 1, groups=neck)
             self.box_out = nn.Conv2d(neck, HEAD_CHANNELS - 3, 1)
         with torch.no_grad():
@@ -156,7 +142,8 @@ class LookoutNet(nn.Module):
         m2 = self.mix2(self.lat3(torch.cat([u3, p2], 1)))
         heat = self.head(self.head_dw(m2))
         if self.box_branch:
-            box = self.box_mix(m2 + self.box_fine(p1))
+            box = m2 + self.box_fine(p1)
+            box = box + self.box_mix(box)
             return torch.cat([heat, self.box_out(self.box_dw(box))], 1)
         return heat
 
