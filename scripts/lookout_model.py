@@ -79,13 +79,13 @@ class LookoutNet(nn.Module):
     175 px to about 370 px, so a person filling half a 640 px frame is seen whole from its centre
     cell; inputs are padded to a multiple of 64 instead of 32.
 
-    "ctx64-box" is ctx64 with a branch of its own for the boxes: the class heat maps come from
-    the head as before (3 outputs), the centre offsets and log sizes from a branch of their own:
-    the stride-8 features plus stride-4 detail, a residual block (both `ZeroStart`), then a
-    depthwise 3x3 and a 1x1 convolution (`grow_box_branch` starts these two as copies of the
-    head's and the other two start as the identity, so the grown network computes what the
-    ctx64 one did): small drone targets are placed by sub-cell detail. Trained
-    with `train.py --train-only box-head` it moves the boxes without touching any class score."""
+    "ctx64-box" is ctx64 with a branch of its own for the boxes. The class heat maps come from
+    the head as before (3 outputs); the centre offsets and log sizes from the stride-8 features
+    plus stride-4 detail, a residual block (both `ZeroStart`), then a depthwise 3x3 and a 1x1
+    convolution (`grow_box_branch` starts these two as copies of the head's and the other two
+    start as the identity, so the grown network computes what the ctx64 one did), so that small
+    drone targets are placed with sub-cell detail. Trained with `train.py --train-only box-head`
+    it moves the boxes without touching any class score."""
 
     def __init__(self, width=(16, 32, 64, 112, 160), neck=64, arch="base"):
         super().__init__()

@@ -725,10 +725,10 @@ def main():
                     help="add this weight times a GIoU box loss (lookout_model.giou_loss) to the L1 "
                          "box terms (default 0, or a resumed run's)")
     ap.add_argument("--train-only", choices=("all", "box-head"), default=None,
-                    help="box-head: train only the head's four box outputs (centre offsets, log "
-                         "sizes), every other weight fixed, so that every class score stays as "
-                         "--init's and only where the boxes sit changes (default all, or a "
-                         "resumed run's)")
+                    help="box-head: train only what places the boxes (a ctx64-box network's box "
+                         "branch, else the head's four box outputs), every other weight fixed, so "
+                         "that every class score stays as --init's and only where the boxes sit "
+                         "changes (default all, or a resumed run's)")
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each batch drawn from mined hard negatives (0 = no mining)")
     ap.add_argument("--mine-every", type=int, default=1000, help="steps between hard-negative mining")
