@@ -16,6 +16,12 @@ never boxed, so person figures skip them), and the synthetic composites (synthes
 cut-outs on held-out camera-trap frames, fixed seed). Box AP at IoU 0.5 per class leaves out
 detections inside `ignore.csv` regions of their class. Also counted: boxes per image at the 0.05
 floor and boxes at confidence >= 0.1 that repeat another class's box (IoU > 0.6).
+
+`--match-shipped` also compares the models where rangers work today: each model's thresholds
+are chosen so that person and vehicle each raise no more false alerts on the calibration frames
+without people or vehicles than the first model (0.3.0) raises at its shipped thresholds, and
+within that the recall rule applies (`ship_rule.py --rule budget --reference-name
+"0.3.0 (false-alert budget of 0.3.0 shipped)"` ranks them).
 """
 from __future__ import annotations
 
@@ -141,22 +147,31 @@ def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped
     chosen on `calib`, figures on `val`. The per-image detections ride along under
     '_per_image' and '_calibration_per_image' (not written to JSON)."""
     model.eval()
-    cal = run(model, calib, cross)
-    thr = train.choose_thresholds(cal)
-    per = run(model, val, cross)
-    out = {name: {"path": path, "thresholds": thr, "val": slice_report(per, thr),
-                  "calibration": slice_report(cal, thr), "output": output_size(per, thr),
-                  "_per_image": per, "_calibration_per_image": cal}}
+    main = {"path": path, "_per_image": run(model, val, cross),
+            "_calibration_per_image": run(model, calib, cross)}
+    out = {name: at_thresholds(main, train.choose_thresholds(main["_calibration_per_image"]))}
     if budget is not None:
-        bthr = train.choose_thresholds(cal, false_alert_budget=budget)
-        out[f"{name} (false-alert budget {budget:g})"] = {
-            "path": path, "thresholds": bthr, "val": slice_report(per, bthr),
-            "calibration": slice_report(cal, bthr), "output": output_size(per, bthr)}
+        out[f"{name} (false-alert budget {budget:g})"] = at_thresholds(
+            main, train.choose_thresholds(main["_calibration_per_image"], false_alert_budget=budget))
     if shipped:
-        out[name + " (shipped thresholds)"] = {
-            "path": path, "thresholds": shipped, "val": slice_report(per, shipped),
-            "calibration": slice_report(cal, shipped), "output": output_size(per, shipped)}
+        out[name + " (shipped thresholds)"] = at_thresholds(main, shipped)
     return out
+
+
+def at_thresholds(result, thresholds):
+    """A model's figures at `thresholds`, from the per-image detections `result` carries."""
+    per, cal = result["_per_image"], result["_calibration_per_image"]
+    return {"path": result["path"], "thresholds": thresholds, "val": slice_report(per, thresholds),
+            "calibration": slice_report(cal, thresholds), "output": output_size(per, thresholds),
+            "_per_image": per, "_calibration_per_image": cal}
+
+
+def shipped_false_alerts(result):
+    """{class: share}: how often each alerting class fires at the shipped thresholds on the
+    calibration frames without people or vehicles (`result` is evaluate_model's shipped entry)."""
+    cal = result["_calibration_per_image"]
+    return {cls: train.class_false_alert_rate(cal, cls, result["thresholds"][cls])
+            for cls in CLASSES if cls != "animal"}
 
 
 def bootstrap_differences(reference, candidate, resamples, seed=20261206):
@@ -262,6 +277,12 @@ def main():
     ap.add_argument("--false-alert-budget", type=float,
                     help="also choose thresholds within this share of false alerts on calibration "
                          "frames without people or vehicles (train.choose_thresholds), e.g. 0.02")
+    ap.add_argument("--match-shipped", action="store_true",
+                    help="also choose every model's thresholds so that each alerting class raises "
+                         "no more false alerts on the calibration frames without people or "
+                         "vehicles than the first model does at its shipped thresholds (the first "
+                         "--model must be a .safetensors with its graph): the models compared at "
+                         "the false-alert level rangers get today")
     ap.add_argument("--no-cross-class", action="store_true",
                     help="per-class NMS only (the decoding before one class per box)")
     args = ap.parse_args()
@@ -274,24 +295,38 @@ def main():
     print(f"{len(calib)} calibration, {len(val)} validation images ({time.time()-t0:.0f}s)", file=sys.stderr)
     cross = 1.01 if args.no_cross_class else train.CROSS_CLASS_IOU
     results = {}
+    matched = None
     for spec in args.model:
         name, path = spec.split("=", 1)
         model, shipped = load_model(path)
         if args.coarse_pass:
             model.coarse_pass = train.parse_coarse_pass(args.coarse_pass)
-        results.update(evaluate_model(model, name, calib, val, cross, shipped, path,
-                                      args.false_alert_budget))
+        out = evaluate_model(model, name, calib, val, cross, shipped, path, args.false_alert_budget)
+        if args.match_shipped:
+            if matched is None:
+                if not shipped:
+                    raise SystemExit(f"--match-shipped: {path} has no shipped thresholds (a "
+                                     ".safetensors beside its graph)")
+                matched = (f"{name} shipped", shipped_false_alerts(out[name + " (shipped thresholds)"]))
+                print(f"--match-shipped: false-alert shares {matched[1]}", file=sys.stderr)
+            out[f"{name} (false-alert budget of {matched[0]})"] = at_thresholds(
+                out[name], train.choose_thresholds(out[name]["_calibration_per_image"],
+                                                   false_alert_budget=matched[1]))
+        results.update(out)
         print(f"{name}: thresholds {results[name]['thresholds']} ({time.time()-t0:.0f}s)",
               file=sys.stderr, flush=True)
     if args.bootstrap:
         names = [spec.split("=", 1)[0] for spec in args.model]
+        variants = [""] + ([f" (false-alert budget of {matched[0]})"] if matched else [])
         for name in names[1:]:
-            t = time.time()
-            results[name]["bootstrap"] = {
-                "reference": names[0], "resamples": args.bootstrap,
-                "intervals": bootstrap_differences(results[names[0]], results[name], args.bootstrap)}
-            print(f"{name}: {args.bootstrap} resamples against {names[0]} ({time.time()-t:.0f}s)",
-                  file=sys.stderr, flush=True)
+            for variant in variants:
+                t = time.time()
+                ref, cand = names[0] + variant, name + variant
+                results[cand]["bootstrap"] = {
+                    "reference": ref, "resamples": args.bootstrap,
+                    "intervals": bootstrap_differences(results[ref], results[cand], args.bootstrap)}
+                print(f"{cand}: {args.bootstrap} resamples against {ref} ({time.time()-t:.0f}s)",
+                      file=sys.stderr, flush=True)
     table = markdown(results)
     print(table)
     if args.json:

@@ -512,12 +512,13 @@ def suppress(dets, iou=0.5, max_det=100, cross_iou=CROSS_CLASS_IOU):
     return keep
 
 
-def detect(model, image, cross_iou=CROSS_CLASS_IOU, long_side=640):
+def detect(model, image, cross_iou=CROSS_CLASS_IOU, long_side=640, min_conf=0.05):
     """Detections on one image (uint8 HWC) as the Swift engine gives them: the network at long
-    side 640, decoded at the 0.05 floor. With the model's `coarse_pass` ({"long_side": S,
-    "min_extent": E}) the network also runs at long side S, for objects larger than anything the
-    320-pixel training crops hold; of that pass only boxes at least E of the image wide or high
-    count, and both passes' boxes go through the same NMS again."""
+    side 640, decoded at the `min_conf` floor (the engine's default 0.05). With the model's
+    `coarse_pass` ({"long_side": S, "min_extent": E}) the network also runs at long side S, for
+    objects larger than anything the 320-pixel training crops hold; of that pass only boxes at
+    least E of the image wide or high count, and both passes' boxes go through the same NMS
+    again."""
     device = next(model.parameters()).device
     passes = [(long_side, 0.0)]
     coarse = getattr(model, "coarse_pass", None)
@@ -528,7 +529,8 @@ def detect(model, image, cross_iou=CROSS_CLASS_IOU, long_side=640):
         for side, extent in passes:
             x, nw, nh = letterbox(image, long_side=side, multiple=model.size_multiple)
             out = model(torch.from_numpy(x).permute(2, 0, 1)[None].to(device))[0].cpu()
-            dets += [d for d in decode(out, nw, nh, cross_iou=cross_iou) if max(d[4], d[5]) >= extent]
+            dets += [d for d in decode(out, nw, nh, min_conf=min_conf, cross_iou=cross_iou)
+                     if max(d[4], d[5]) >= extent]
     return suppress(dets, cross_iou=cross_iou) if coarse else dets
 
 
@@ -649,11 +651,12 @@ def choose_thresholds(per_image, false_alert_budget=None):
     error is a miss), but no lower than the best-F1 threshold's precision allows.
 
     With `false_alert_budget` (a share of frames without people or vehicles, e.g. 0.02 for the
-    issue's 2%), the alerting classes (person, vehicle) each get half of it: a threshold whose
-    false alerts exceed that share is never chosen, even for recall. Within the budget the rule
-    above applies; where recall 0.95 cannot be had within it, the lowest threshold inside the
-    budget (the most recall the budget allows) is taken. The second costly error, a flood of
-    false alerts, then bounds the first instead of being unbounded."""
+    issue's 2%), the alerting classes (person, vehicle) each get half of it (or, given a dict
+    {class: share}, their own share): a threshold whose false alerts exceed that share is never
+    chosen, even for recall. Within the budget the rule above applies; where recall 0.95 cannot
+    be had within it, the lowest threshold inside the budget (the most recall the budget allows)
+    is taken. The second costly error, a flood of false alerts, then bounds the first instead of
+    being unbounded."""
     out = {}
     grid = [round(t, 3) for t in np.arange(0.05, 0.951, 0.01)]
     alerting = [c for c in CLASSES if c != "animal"]
@@ -662,7 +665,8 @@ def choose_thresholds(per_image, false_alert_budget=None):
         chosen = None
         allowed = grid
         if false_alert_budget is not None and cls in alerting:
-            share = false_alert_budget / len(alerting)
+            share = (false_alert_budget[cls] if isinstance(false_alert_budget, dict)
+                     else false_alert_budget / len(alerting))
             allowed = [t for t in grid if class_false_alert_rate(per_image, cls, t) <= share] or grid[-1:]
         for t in allowed:
             m = image_level(per_image, cls, t)
