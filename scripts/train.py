@@ -761,9 +761,24 @@ def main():
                     help="continue from --out.state (weights, optimizer, step, time trained)")
     ap.add_argument("--metrics", default=os.path.join(ROOT, "Models", "metrics.json"),
                     help="where the validation report goes")
+    ap.add_argument("--thresholds", metavar="CLASS=T,...",
+                    help="with --eval-only: ship these thresholds (all three classes, e.g. the "
+                         "ones evaluate_slices.py --match-shipped chose) instead of choosing them "
+                         "by the recall rule; the report and the checkpoint carry them")
     args = ap.parse_args()
     if args.eval_only and not args.init:
         ap.error("--eval-only needs --init")
+    fixed_thresholds = None
+    if args.thresholds:
+        if not args.eval_only:
+            ap.error("--thresholds needs --eval-only")
+        try:
+            fixed_thresholds = {k.strip(): float(v) for k, v in
+                                (part.split("=", 1) for part in args.thresholds.split(","))}
+        except ValueError:
+            ap.error(f"--thresholds {args.thresholds!r}: expected CLASS=T,... e.g. person=0.4,vehicle=0.4,animal=0.1")
+        if sorted(fixed_thresholds) != sorted(CLASSES):
+            ap.error(f"--thresholds needs exactly {', '.join(CLASSES)}")
 
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -1010,6 +1025,8 @@ def main():
     import evaluate_slices  # noqa: E402 (imports this module)
     t = time.time()
     results = evaluate_slices.evaluate_model(model, args.version, *calibration_and_validation())
+    if fixed_thresholds:
+        results[args.version] = evaluate_slices.at_thresholds(results[args.version], fixed_thresholds)
     mine = results[args.version]
     thresholds, per_image, cal_images = mine["thresholds"], mine["_per_image"], mine["_calibration_per_image"]
     box_ap = mine["val"]["all"]["box_ap50"]
