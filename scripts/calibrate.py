@@ -50,17 +50,11 @@ def calibration_pairs(per_image):
                 continue
             truth = [b[1:] for b in item["boxes"] if b[0] == c]
             for d, hit in train.match_boxes(dets, truth, c):
-                if not hit and inside_ignore(item, c, d):
+                if not hit and evaluate_slices.inside_ignore(item, c, d):
                     continue
                 s = min(max(d[1], 1e-6), 1 - 1e-6)
                 pairs[c].append((math.log(s / (1 - s)), int(hit)))
     return pairs
-
-
-def inside_ignore(item, c, d):
-    cx, cy = d[2] + d[4] / 2, d[3] + d[5] / 2
-    return any(k == c and x <= cx <= x + w and y <= cy <= y + h
-               for k, x, y, w, h in item.get("ignore", []))
 
 
 def fit_platt(pairs, ridge=1e-4):

@@ -73,7 +73,8 @@ def run(model, items, cross_iou):
     return [(it, train.detect(model, it["image"], cross_iou)) for it in items]
 
 
-def _inside_ignore(it, c, d):
+def inside_ignore(it, c, d):
+    """True where detection `d` of class `c` has its centre in an ignore region of that class."""
     cx, cy = d[2] + d[4] / 2, d[3] + d[5] / 2
     return any(k == c and x <= cx <= x + w and y <= cy <= y + h for k, x, y, w, h in it.get("ignore", []))
 
@@ -88,7 +89,7 @@ def box_ap(per_image):
             for d, hit in train.match_boxes(dets, gts, c):
                 if hit:
                     scores[c].append((d[1], 1))
-                elif not _inside_ignore(it, c, d):
+                elif not inside_ignore(it, c, d):
                     scores[c].append((d[1], 0))
     return {CLASSES[c]: train.average_precision(scores[c], n_truth[c]) for c in range(3)}
 
@@ -147,14 +148,15 @@ def evaluate_model(model, name, calib, val, cross=train.CROSS_CLASS_IOU, shipped
     chosen on `calib`, figures on `val`. The per-image detections ride along under
     '_per_image' and '_calibration_per_image' (not written to JSON)."""
     model.eval()
-    main = {"path": path, "_per_image": run(model, val, cross),
-            "_calibration_per_image": run(model, calib, cross)}
-    out = {name: at_thresholds(main, train.choose_thresholds(main["_calibration_per_image"]))}
+    detections = {"path": path, "_per_image": run(model, val, cross),
+                  "_calibration_per_image": run(model, calib, cross)}
+    cal = detections["_calibration_per_image"]
+    out = {name: at_thresholds(detections, train.choose_thresholds(cal))}
     if budget is not None:
         out[f"{name} (false-alert budget {budget:g})"] = at_thresholds(
-            main, train.choose_thresholds(main["_calibration_per_image"], false_alert_budget=budget))
+            detections, train.choose_thresholds(cal, false_alert_budget=budget))
     if shipped:
-        out[name + " (shipped thresholds)"] = at_thresholds(main, shipped)
+        out[name + " (shipped thresholds)"] = at_thresholds(detections, shipped)
     return out
 
 
