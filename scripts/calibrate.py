@@ -37,6 +37,9 @@ import train  # noqa: E402
 from lookout_model import build  # noqa: E402
 from train import CLASSES  # noqa: E402
 
+# The output floors --report compares (detections.json keeps boxes at or above its floor).
+FLOORS = (0.005, 0.01, 0.02, 0.05)
+
 
 def calibration_pairs(per_image):
     """{class index: [(raw logit, hit)]} over [(item, detections)]: every detection of a class,
@@ -157,9 +160,6 @@ def main():
             print(f"floor {row['floor']}: {row['boxes_per_image']} boxes an image; box AP50 "
                   f"{row['box_ap50']} (real images), {row['box_ap50_drone']} (thermal drone)",
                   file=sys.stderr)
-
-
-FLOORS = (0.005, 0.01, 0.02, 0.05)
 
 
 def floor_report(per_image):
